@@ -1,0 +1,153 @@
+"""Every change to the partnership's configuration: agencies, services and user accounts.
+
+Each action checks the actor's permission, runs in one transaction and writes an audit event.
+``actor=None`` is reserved for the system itself (migrations, the demo loader, management
+commands run by an operator on the server).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from governance import audit
+from governance.models import AuditAction
+from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
+
+
+def _require_administrator(actor: User | None) -> None:
+    if actor is None:
+        return
+    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+        raise PermissionDenied("Only a system administrator can change the partnership set-up.")
+
+
+def do_create_agency(
+    *,
+    actor: User | None,
+    name: str,
+    short_name: str,
+    kind: AgencyKind | str,
+    cse_contact: str = "",
+    is_synthetic: bool = False,
+) -> Agency:
+    _require_administrator(actor)
+    kind = AgencyKind(kind)
+    with transaction.atomic():
+        agency = Agency.objects.create(
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            is_statutory=kind not in (AgencyKind.VOLUNTARY_SECTOR, AgencyKind.COMMUNITY_PARTNER),
+            cse_contact=cse_contact,
+            is_synthetic=is_synthetic,
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="agency",
+            object_id=agency.pk,
+            details={"change": "created", "kind": kind.value},
+        )
+    return agency
+
+
+def do_add_service(
+    *, actor: User | None, agency: Agency, name: str, kind: ServiceKind | str
+) -> Service:
+    _require_administrator(actor)
+    with transaction.atomic():
+        service = Service.objects.create(agency=agency, name=name, kind=ServiceKind(kind))
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="service",
+            object_id=service.pk,
+            details={"change": "created", "agency": agency.short_name, "kind": service.kind},
+        )
+    return service
+
+
+def do_create_user(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    agency: Agency,
+    role: Role | str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    service: Service | None = None,
+    job_title: str = "",
+    is_synthetic: bool = False,
+    validate: bool = True,
+) -> User:
+    _require_administrator(actor)
+    role = Role(role)
+    if role == Role.COMMUNITY_PARTNER and agency.kind != AgencyKind.COMMUNITY_PARTNER:
+        raise ValueError("Only a community partner organisation can hold community partner users.")
+    if agency.kind == AgencyKind.COMMUNITY_PARTNER and role != Role.COMMUNITY_PARTNER:
+        raise ValueError("A community partner organisation's users can only submit concerns.")
+    if service is not None and service.agency_id != agency.pk:
+        raise ValueError("The service must belong to the user's agency.")
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        service=service,
+        role=role,
+        job_title=job_title,
+        is_synthetic=is_synthetic,
+    )
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="user",
+            object_id=user.pk,
+            details={"change": "created", "agency": agency.short_name, "role": role.value},
+        )
+    return user
+
+
+def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
+    """Disabling an account ends its sessions at once: the next request is signed out."""
+    _require_administrator(actor)
+    if not reason.strip():
+        raise ValueError("Give a reason for disabling the account.")
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        _end_sessions_of(user)
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="user",
+            object_id=user.pk,
+            purpose=reason,
+            details={"change": "deactivated"},
+        )
+    return user
+
+
+def _end_sessions_of(user: User) -> int:
+    """Delete stored sessions belonging to ``user`` (database session engine)."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.all().iterator():
+        data: dict[str, Any] = session.get_decoded()
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

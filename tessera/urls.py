@@ -1,0 +1,12 @@
+"""Tessera's URLs. There is no Django admin: configuration goes through actions and the gate."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("web.urls")),
+    path("young-people/", include("people.urls")),
+]
+
+handler404 = "web.errors.not_found"
+handler500 = "web.errors.server_error"
+handler403 = "web.errors.forbidden"

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def tessera(request: HttpRequest) -> dict[str, Any]:
+    return {"demo_mode": settings.TESSERA_DEMO_MODE}

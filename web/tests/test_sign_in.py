@@ -1,0 +1,149 @@
+"""Signing in takes a password and a second factor, and failures are handled safely."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD, current_code, device_of, sign_in_fully, sign_in_with_password
+from governance.models import AuditAction, AuditEvent, AuditOutcome
+from partnership.models import Role
+
+
+def test_it_shows_the_sign_in_page(client):
+    response = client.get("/sign-in/")
+    assert response.status_code == 200
+    assert b"Sign in to Tessera" in response.content
+
+
+def test_a_password_alone_leads_to_the_code_page(client, make_user):
+    user = make_user()
+    sign_in_with_password(client, user)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/code/")
+
+
+def test_both_factors_reach_the_home_page(client, make_user):
+    user = make_user(Role.MASH_SCREENER, "csc")
+    sign_in_fully(client, user)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Referrals to screen" in response.content
+    assert b"Testshire Children&#x27;s Social Care" in response.content
+    assert b"MASH screener" in response.content
+
+
+def test_a_wrong_code_is_refused(client, make_user):
+    user = make_user()
+    sign_in_with_password(client, user)
+    good = current_code(device_of(user))
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    response = client.post("/sign-in/code/", {"code": wrong})
+    assert response.status_code == 200
+    assert b"wrong, already used or expired" in response.content
+    assert client.get("/").status_code == 302
+
+
+def test_a_reused_code_is_refused(make_user):
+    user = make_user()
+    first, second = Client(), Client()
+    sign_in_fully(first, user)
+    sign_in_with_password(second, user)
+    used = current_code(device_of(user))
+    response = second.post("/sign-in/code/", {"code": used})
+    assert response.status_code == 200
+    assert b"wrong, already used or expired" in response.content
+
+
+def test_an_expired_code_is_refused(client, make_user):
+    user = make_user()
+    sign_in_with_password(client, user)
+    stale = current_code(device_of(user), steps_ago=4)  # two minutes old
+    response = client.post("/sign-in/code/", {"code": stale})
+    assert response.status_code == 200
+    assert b"wrong, already used or expired" in response.content
+
+
+def test_too_many_wrong_codes_end_the_session(client, make_user):
+    user = make_user()
+    sign_in_with_password(client, user)
+    for _ in range(5):
+        client.post("/sign-in/code/", {"code": "000000"})
+    response = client.get("/sign-in/code/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/?")
+
+
+def test_a_user_without_a_device_is_asked_to_set_one_up(client, make_user):
+    user = make_user(with_device=False)
+    sign_in_with_password(client, user)
+    response = client.get("/sign-in/code/", follow=True)
+    assert b"Set up your authenticator app" in response.content
+    assert b"data:image/svg+xml" in response.content
+
+
+def test_setting_up_a_device_with_its_code_completes_sign_in(client, make_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_user(with_device=False)
+    sign_in_with_password(client, user)
+    client.get("/sign-in/set-up/")
+    device = TOTPDevice.objects.get(user=user)
+    assert not device.confirmed
+    response = client.post("/sign-in/set-up/", {"code": current_code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_the_code_is_not_shown_outside_the_demo(client, make_user, settings):
+    settings.TESSERA_DEMO_MODE = False
+    user = make_user()
+    sign_in_with_password(client, user)
+    response = client.get("/sign-in/code/")
+    assert b"demo-code" not in response.content
+
+
+def test_the_demo_shows_the_code_and_says_so(client, make_user, settings):
+    settings.TESSERA_DEMO_MODE = True
+    user = make_user()
+    sign_in_with_password(client, user)
+    response = client.get("/sign-in/code/")
+    assert current_code(device_of(user)).encode() in response.content
+    assert b"Synthetic demo" in response.content
+
+
+def test_sign_in_and_failures_are_audited(client, make_user):
+    user = make_user()
+    client.post("/sign-in/", {"username": user.username, "password": "wrong-password"})
+    sign_in_fully(client, user)
+    actions = list(AuditEvent.objects.values_list("action", "outcome", "actor_username"))
+    assert (AuditAction.SIGN_IN_FAILED, AuditOutcome.REFUSED, "") in actions
+    assert (AuditAction.SIGN_IN, AuditOutcome.ALLOWED, user.username) in actions
+    assert (AuditAction.SECOND_FACTOR_VERIFIED, AuditOutcome.ALLOWED, user.username) in actions
+
+
+def test_the_next_page_is_kept_through_both_factors(client, make_user):
+    user = make_user()
+    response = client.get("/young-people/")
+    assert response["Location"] == "/sign-in/?next=%2Fyoung-people%2F"
+    client.post(
+        "/sign-in/?next=/young-people/",
+        {"username": user.username, "password": PASSWORD, "next": "/young-people/"},
+    )
+    response = client.post(
+        "/sign-in/code/", {"code": current_code(device_of(user)), "next": "/young-people/"}
+    )
+    assert response["Location"] == "/young-people/"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_it_refuses_to_redirect_off_site_after_sign_in(client, make_user, target):
+    user = make_user()
+    client.post("/sign-in/", {"username": user.username, "password": PASSWORD, "next": target})
+    response = client.post(
+        "/sign-in/code/", {"code": current_code(device_of(user)), "next": target}
+    )
+    assert response["Location"] == "/"

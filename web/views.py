@@ -1,0 +1,206 @@
+"""Sign-in, the second factor, sign-out and each role's home page."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from governance import audit
+from governance.models import AuditAction, AuditOutcome
+from partnership.models import User
+from web import home as home_pages
+from web.access import is_two_factor_verified, partner_allowed, password_only, public
+from web.forms import CodeForm, SignInForm
+from web.middleware import LAST_SEEN, SIGNED_IN_AT
+
+MAX_CODE_FAILURES = 5
+CODE_FAILURES = "tessera_code_failures"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return reverse("web:home")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if is_two_factor_verified(request.user):
+        return redirect("web:home")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)  # a new session key
+        request.session[SIGNED_IN_AT] = time.time()
+        request.session[LAST_SEEN] = time.time()
+        audit.record(AuditAction.SIGN_IN, actor=user, details={"stage": "password"})
+        nxt = _safe_next(request)
+        return HttpResponseRedirect(reverse("web:second-factor") + "?" + _query(next=nxt))
+    return render(request, "web/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+def _query(**params: str) -> str:
+    from django.utils.http import urlencode
+
+    return urlencode(params)
+
+
+def _confirmed_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def _demo_code(device: TOTPDevice) -> str | None:
+    """In the synthetic demo only, the current code is shown so nobody needs a phone."""
+    if not settings.TESSERA_DEMO_MODE:
+        return None
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _code_failed(request: HttpRequest, user: Any) -> HttpResponse | None:
+    failures = int(request.session.get(CODE_FAILURES, 0)) + 1
+    request.session[CODE_FAILURES] = failures
+    audit.record(
+        AuditAction.SECOND_FACTOR_FAILED,
+        actor=user,
+        outcome=AuditOutcome.REFUSED,
+        details={"failures": failures},
+    )
+    if failures >= MAX_CODE_FAILURES:
+        logout(request)
+        messages.error(request, "Too many wrong security codes. Sign in again.")
+        return redirect("web:sign-in")
+    return None
+
+
+def _complete_sign_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    otp_login(request, device)
+    request.session.cycle_key()  # a new session key once both factors are proven
+    request.session.pop(CODE_FAILURES, None)
+    audit.record(AuditAction.SECOND_FACTOR_VERIFIED, actor=request.user)
+    return HttpResponseRedirect(_safe_next(request))
+
+
+@password_only
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if is_two_factor_verified(user):
+        return redirect("web:home")
+    device = _confirmed_device(user)
+    if device is None:
+        return redirect(
+            reverse("web:second-factor-set-up") + "?" + _query(next=_safe_next(request))
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # verify_token refuses a code already used (it remembers the last time step).
+        if device.verify_token(form.cleaned_data["code"]):
+            return _complete_sign_in(request, device)
+        ended = _code_failed(request, user)
+        if ended:
+            return ended
+        form.add_error("code", "The security code is wrong, already used or expired")
+    return render(
+        request,
+        "web/second_factor.html",
+        {"form": form, "next": _safe_next(request), "demo_code": _demo_code(device)},
+    )
+
+
+@password_only
+@require_http_methods(["GET", "POST"])
+def second_factor_set_up(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if _confirmed_device(user) is not None:
+        return redirect("web:second-factor")
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit.record(AuditAction.SECOND_FACTOR_ENROLLED, actor=user)
+            return _complete_sign_in(request, device)
+        ended = _code_failed(request, user)
+        if ended:
+            return ended
+        form.add_error("code", "The security code is wrong, already used or expired")
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "web/second_factor_set_up.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
+            "secret": _grouped_secret(device),
+            "demo_code": _demo_code(device),
+        },
+    )
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@public
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(AuditAction.SIGN_OUT, actor=request.user)
+    logout(request)  # flushes the session
+    messages.success(request, "You have signed out.")
+    return redirect("web:sign-in")
+
+
+@partner_allowed
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    page = home_pages.for_user(user)
+    return render(request, page.template, {"page": page})
+
+
+@public
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for the load balancer: says nothing about data."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """Shown when django-axes locks a username or address; the same for every username."""
+    audit.record(
+        AuditAction.LOCKED_OUT,
+        actor=None,
+        outcome=AuditOutcome.REFUSED,
+        details={"username_attempted": (credentials or {}).get("username", "")[:150]},
+    )
+    return render(request, "web/locked_out.html", status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/csrf_failure.html", status=403)
