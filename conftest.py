@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.actions import do_create_agency, do_create_user
-from partnership.models import Agency, AgencyKind, Role, User
+from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -36,6 +36,9 @@ def agencies(db) -> dict[str, Agency]:
         "charity": ("Testshire Youth Charity", "VOL", AgencyKind.VOLUNTARY_SECTOR),
         "hotel": ("Testshire Hotel", "HTL", AgencyKind.COMMUNITY_PARTNER),
         "council": ("Testshire Council IT", "ICT", AgencyKind.ADULT_SERVICES),
+        "yot": ("Testshire Youth Offending Service", "YOT", AgencyKind.YOUTH_OFFENDING),
+        "housing": ("Testshire Housing", "HSG", AgencyKind.HOUSING),
+        "probation": ("Testshire Probation", "PRB", AgencyKind.PROBATION),
     }
     return {
         key: do_create_agency(actor=None, name=name, short_name=short, kind=kind)
@@ -50,8 +53,14 @@ def make_user(agencies) -> Callable[..., User]:
         agency: str = "school",
         username: str | None = None,
         with_device: bool = True,
+        service: ServiceKind | None = None,
     ) -> User:
-        name = username or f"{agency}.{role.value}"
+        name = username or f"{agency}.{role.value}" + (f".{service.value}" if service else "")
+        service_row = None
+        if service is not None:
+            service_row, _ = Service.objects.get_or_create(
+                agency=agencies[agency], name=service.label, defaults={"kind": service}
+            )
         user = do_create_user(
             actor=None,
             username=name,
@@ -60,6 +69,7 @@ def make_user(agencies) -> Callable[..., User]:
             role=role,
             first_name="Test",
             last_name=role.label,
+            service=service_row,
             validate=False,
         )
         if with_device:

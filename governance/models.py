@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+from partnership.models import Agency, AgencyKind
 
 
 class AuditAction(models.TextChoices):
@@ -77,3 +80,255 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head at entry {self.seq}"
+
+
+# --- The information sharing agreement, held as data -------------------------------------
+
+
+class Level(models.IntegerChoices):
+    """How much of a record a viewer sees. Ordered: a higher level includes the lower ones."""
+
+    NONE = 0, "Nothing"
+    EXISTENCE = 1, "Existence only"
+    SUMMARY = 2, "Summary"
+    FULL = 3, "Full"
+
+
+class SharingAgreement(models.Model):
+    """One version of the partnership's information sharing agreement. The newest is in force."""
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(help_text="What changed and why.")
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Information sharing agreement, version {self.version}"
+
+
+class SharingRule(models.Model):
+    """What a kind of agency sees of another agency's records of one category."""
+
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.CASCADE, related_name="rules")
+    viewer_kind = models.CharField(max_length=40, choices=AgencyKind.choices)
+    category = models.CharField(max_length=20)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "viewer_kind", "category"], name="sharing_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_kind} sees {self.category} at {Level(self.level).label}"
+
+
+# --- Need to know ------------------------------------------------------------------------
+
+
+class RelationshipKind(models.TextChoices):
+    CASE_TEAM = "case_team", "Case team member"
+    LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+    SCREENER = "screener", "Screener of a referral"
+    REFERRER = "referrer", "Referrer"
+
+
+class LegitimateRelationship(models.Model):
+    """A professional's recorded involvement with a young person: the basis of need to know."""
+
+    young_person = models.ForeignKey(
+        "people.YoungPerson", on_delete=models.CASCADE, related_name="relationships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships"
+    )
+    kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    reason = models.TextField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "young_person"], name="relationship_user_yp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for young person {self.young_person_id}"
+
+
+# --- Consent and lawful basis ------------------------------------------------------------
+
+
+class ConsentStatus(models.TextChoices):
+    INFORMED = "informed", "Informed: told what will be shared"
+    CONSENTED = "consented", "Consented"
+    DECLINED = "declined", "Declined"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
+class LawfulBasis(models.TextChoices):
+    """The bases a share may rest on (UK GDPR and the Data Protection Act 2018)."""
+
+    CONSENT = "consent", "UK GDPR Art. 6(1)(a) and Art. 9(2)(a): consent"
+    PUBLIC_TASK_SAFEGUARDING = (
+        "public_task_safeguarding",
+        "UK GDPR Art. 6(1)(e) public task, and Art. 9(2)(g) with DPA 2018 Sch. 1 para 18 "
+        "(safeguarding of children and individuals at risk)",
+    )
+    VITAL_INTERESTS = (
+        "vital_interests",
+        "UK GDPR Art. 6(1)(d) and Art. 9(2)(c): vital interests",
+    )
+    LEGAL_OBLIGATION = "legal_obligation", "UK GDPR Art. 6(1)(c): legal obligation"
+    LAW_ENFORCEMENT = (
+        "law_enforcement",
+        "DPA 2018 Part 3, s.35 with Sch. 8 para 4 (safeguarding of children), for law "
+        "enforcement purposes",
+    )
+
+
+class ConsentDecision(models.Model):
+    """The young person's consent to sharing, as it stands at a point in time."""
+
+    young_person = models.ForeignKey(
+        "people.YoungPerson", on_delete=models.CASCADE, related_name="consent_decisions"
+    )
+    status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    reason_not_sought = models.TextField(blank=True)
+    next_steps_discussed = models.BooleanField(
+        help_text="What happens next was discussed with the young person."
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.recorded_at:%d %b %Y})"
+
+
+class SharingDecision(models.Model):
+    """A decision to share, or not to share, with whom, why and on what basis."""
+
+    young_person = models.ForeignKey(
+        "people.YoungPerson", on_delete=models.CASCADE, related_name="sharing_decisions"
+    )
+    record = models.ForeignKey(
+        "records.AgencyRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions",
+    )
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shared = models.BooleanField(help_text="False records a decision not to share.")
+    what = models.TextField(help_text="What was shared, or considered for sharing.")
+    purpose = models.TextField()
+    lawful_basis = models.CharField(max_length=40, choices=LawfulBasis.choices, blank=True)
+    consent_status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    reason_without_consent = models.TextField(
+        blank=True, help_text="Why sharing went ahead without consent, or consent was not sought."
+    )
+    reason_not_shared = models.TextField(blank=True)
+    next_steps_discussed = models.BooleanField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        verb = "Shared" if self.shared else "Not shared"
+        return f"{verb} on {self.decided_at:%d %b %Y}"
+
+
+# --- Break-glass -------------------------------------------------------------------------
+
+
+class BreakGlassReview(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlassAccess(models.Model):
+    """Access beyond entitlement, given a reason, for a short time, reviewed by IG."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    young_person = models.ForeignKey(
+        "people.YoungPerson", on_delete=models.CASCADE, related_name="break_glass"
+    )
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review = models.CharField(
+        max_length=20, choices=BreakGlassReview.choices, default=BreakGlassReview.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"Break-glass by user {self.user_id} on {self.granted_at:%d %b %Y %H:%M}"
+
+
+class Notification(models.Model):
+    """A message to an agency (and optionally one person in it)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    message = models.TextField()
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+class RetentionRule(models.Model):
+    """When records of a category come up for review: at an age of the young person, or after
+    a number of years from recording, whichever is later."""
+
+    category = models.CharField(max_length=20, unique=True)
+    review_at_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    review_after_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"Retention for {self.category}"

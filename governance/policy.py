@@ -2,17 +2,50 @@
 
 Every read of a young person's data goes through here. Lists ask for a queryset; single
 objects ask for a decision. Nothing else in Tessera filters by agency or role.
+
+How a level is decided for one record (``level_of``):
+
+1. Roles that do not read case content (administrator, strategic lead, community partner)
+   see nothing. Disposed records show nothing to anyone.
+2. The owning agency sees its records in full, except that a *restricted* record is full only
+   to its own service and author, and a *sexual health* record only to the sexual health
+   service; other colleagues in the agency see that it exists.
+3. Another agency starts from the information sharing agreement (agency kind x category).
+   - Information governance officers see at most a summary: they oversee, they do not work
+     cases.
+   - Without need to know (a legitimate relationship with the young person, a break-glass
+     access, or the coordinator or MASH screener role), the level is capped at existence.
+   - A *restricted* record is capped at existence; a *sensitive* one at summary unless the
+     viewer is in the young person's case team.
+   - When the young person declined consent and no decision to share without consent on a
+     lawful basis has been recorded since, the level is capped at existence.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from partnership.models import User
+from governance.defaults import default_sharing_rules
+from governance.models import (
+    BreakGlassAccess,
+    LegitimateRelationship,
+    Level,
+    SharingAgreement,
+    SharingRule,
+)
+from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
+from records.models import AgencyRecord, Classification, RecordCategory
+
+NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
+EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
+EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
 
 
 def reads_case_content(user: Any) -> bool:
@@ -20,7 +53,150 @@ def reads_case_content(user: Any) -> bool:
     return isinstance(user, User) and user.is_authenticated and user.reads_case_content
 
 
+# --- The sharing agreement in force ------------------------------------------------------
+
+
+def current_agreement() -> SharingAgreement | None:
+    return SharingAgreement.objects.order_by("-version").first()
+
+
+def sharing_rules() -> dict[tuple[str, str], int]:
+    """The rules in force: the newest saved agreement, or the defaults in code."""
+    agreement = current_agreement()
+    if agreement is None:
+        return default_sharing_rules()
+    rules = default_sharing_rules()
+    for viewer_kind, category, level in SharingRule.objects.filter(agreement=agreement).values_list(
+        "viewer_kind", "category", "level"
+    ):
+        rules[(viewer_kind, category)] = level
+    return rules
+
+
+# --- What the gate knows about one viewer and one young person ---------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The facts about one user, and their involvement with one young person."""
+
+    user: User
+    rules: dict[tuple[str, str], int]
+    in_case_team: bool
+    break_glass: bool
+    consent_blocks: bool
+
+    @property
+    def reads(self) -> bool:
+        return reads_case_content(self.user)
+
+    @property
+    def need_to_know(self) -> bool:
+        return self.in_case_team or self.break_glass or self.user.role in NEED_TO_KNOW_ROLES
+
+    @property
+    def agency_kind(self) -> str:
+        return self.user.agency.kind if self.user.agency else ""
+
+
+def active_relationships(
+    user: User, at: datetime | None = None
+) -> QuerySet[LegitimateRelationship]:
+    at = at or timezone.now()
+    return LegitimateRelationship.objects.filter(user=user, starts_at__lte=at).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at)
+    )
+
+
+def active_break_glass(user: User, at: datetime | None = None) -> QuerySet[BreakGlassAccess]:
+    at = at or timezone.now()
+    return BreakGlassAccess.objects.filter(user=user, granted_at__lte=at, expires_at__gt=at)
+
+
+def viewer_for(
+    user: Any, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
+) -> Viewer:
+    """Everything needed to decide levels for this young person's records: a fixed few queries."""
+    if not reads_case_content(user):
+        return Viewer(user, {}, False, False, False) if isinstance(user, User) else _nobody()
+    return Viewer(
+        user=user,
+        rules=rules if rules is not None else sharing_rules(),
+        in_case_team=active_relationships(user).filter(young_person=young_person).exists(),
+        break_glass=active_break_glass(user).filter(young_person=young_person).exists(),
+        consent_blocks=young_person.consent_blocks_sharing,
+    )
+
+
+def _nobody() -> Viewer:
+    return Viewer(User(role=Role.ADMINISTRATOR, is_active=False), {}, False, False, False)
+
+
+# --- Deciding one record -----------------------------------------------------------------
+
+
+def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
+    user = viewer.user
+    if not viewer.reads or record.disposed_at is not None:
+        return Level.NONE
+    if record.owning_agency_id == user.agency_id:
+        return _own_agency_level(user, record)
+    base = Level(viewer.rules.get((viewer.agency_kind, record.category), Level.NONE))
+    if base == Level.NONE:
+        return Level.NONE
+    cap = Level.FULL
+    if user.role == Role.IG_OFFICER:
+        cap = Level.SUMMARY
+    elif not viewer.need_to_know:
+        cap = Level.EXISTENCE
+    if record.classification == Classification.RESTRICTED:
+        cap = min(cap, Level.EXISTENCE)
+    elif record.classification == Classification.SENSITIVE and not (
+        viewer.in_case_team or viewer.break_glass
+    ):
+        cap = min(cap, Level.SUMMARY)
+    if viewer.consent_blocks:
+        cap = min(cap, Level.EXISTENCE)
+    return Level(min(base, cap))
+
+
+def _own_agency_level(user: User, record: AgencyRecord) -> Level:
+    same_service = (
+        record.owning_service_id is not None and record.owning_service_id == user.service_id
+    )
+    if record.classification == Classification.RESTRICTED:
+        return Level.FULL if same_service or record.author_id == user.pk else Level.EXISTENCE
+    if record.category == RecordCategory.SEXUAL_HEALTH:
+        in_sexual_health = (
+            user.service is not None and user.service.kind == ServiceKind.SEXUAL_HEALTH
+        )
+        return Level.FULL if in_sexual_health or record.author_id == user.pk else Level.EXISTENCE
+    return Level.FULL
+
+
+def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
+    return (
+        record.owning_agency_id == viewer.user.agency_id
+        and viewer.user.role in EDITING_ROLES
+        and level_of(viewer, record) == Level.FULL
+    )
+
+
+def can_record_for(user: Any) -> bool:
+    """Who may add records: practitioners, screeners and coordinators of any member agency."""
+    return reads_case_content(user) and user.role in EDITING_ROLES
+
+
+def can_export_chronology(viewer: Viewer) -> bool:
+    return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+
+
+# --- Querysets for lists -----------------------------------------------------------------
+
+
 def young_people_for(user: Any) -> QuerySet[YoungPerson]:
+    """Identity search is open to every role that reads case content, so that a professional
+    can find a young person to refer or record about. Records are gated separately."""
     if not reads_case_content(user):
         return YoungPerson.objects.none()
     return YoungPerson.objects.all()
@@ -32,3 +208,46 @@ def young_person_or_404(user: Any, pk: int) -> YoungPerson:
         return young_people_for(user).get(pk=pk)
     except YoungPerson.DoesNotExist:
         raise Http404 from None
+
+
+def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
+    """Every record the user sees at ``at_least`` or more, as one query.
+
+    Must agree with ``level_of`` record by record; the authorisation matrix tests hold them
+    together.
+    """
+    if not reads_case_content(user):
+        return AgencyRecord.objects.none()
+    records = AgencyRecord.objects.filter(disposed_at__isnull=True)
+    own = Q(owning_agency_id=user.agency_id) & _own_agency_filter(user, at_least)
+    rules = sharing_rules()
+    kind = user.agency.kind if user.agency else ""
+    categories = [c for (k, c), level in rules.items() if k == kind and level >= at_least]
+    other = ~Q(owning_agency_id=user.agency_id) & Q(category__in=categories)
+    if at_least >= Level.SUMMARY:
+        other &= ~Q(classification=Classification.RESTRICTED)
+        other &= Q(young_person__consent_blocks_sharing=False)
+        now = timezone.now()
+        in_team = Q(
+            young_person_id__in=active_relationships(user, now).values("young_person_id")
+        ) | Q(young_person_id__in=active_break_glass(user, now).values("young_person_id"))
+        if user.role == Role.IG_OFFICER:
+            if at_least > Level.SUMMARY:
+                other = Q(pk__in=[])
+        else:
+            if user.role not in NEED_TO_KNOW_ROLES:
+                other &= in_team
+            if at_least > Level.SUMMARY:
+                other &= ~Q(classification=Classification.SENSITIVE) | in_team
+    return records.filter(own | other)
+
+
+def _own_agency_filter(user: User, at_least: Level) -> Q:
+    if at_least <= Level.EXISTENCE:
+        return Q()
+    restricted_ok = Q(owning_service_id=user.service_id) | Q(author_id=user.pk)
+    in_sexual_health = user.service is not None and user.service.kind == ServiceKind.SEXUAL_HEALTH
+    sexual_health_ok = Q() if in_sexual_health else Q(author_id=user.pk)
+    return (~Q(classification=Classification.RESTRICTED) | restricted_ok) & (
+        ~Q(category=RecordCategory.SEXUAL_HEALTH) | sexual_health_ok
+    )

@@ -17,6 +17,27 @@ class Gender(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
+class Ethnicity(models.TextChoices):
+    """ONS 2021 census high-level groups, recorded only as the young person describes themself."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+    PREFERS_NOT_TO_SAY = "prefers_not_to_say", "Prefers not to say"
+
+
+class CareStatus(models.TextChoices):
+    NONE = "none", "No current involvement"
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    LOOKED_AFTER = "looked_after", "Looked after"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class YoungPerson(models.Model):
     """The child or young adult the partnership is protecting.
 
@@ -31,6 +52,32 @@ class YoungPerson(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     upn = models.CharField("Unique Pupil Number", max_length=13, blank=True, db_index=True)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True)
+    # Groups the research says are under-identified: recorded carefully and only optionally.
+    ethnicity = models.CharField(
+        max_length=20, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+    )
+    disability = models.CharField(
+        max_length=200, blank=True, help_text="Disability or additional needs, if known."
+    )
+    lgbt_self_described = models.CharField(
+        "LGBT (self-described)",
+        max_length=200,
+        blank=True,
+        help_text="Only where the young person chose to share it, in their own words.",
+    )
+    care_status = models.CharField(
+        max_length=30, choices=CareStatus.choices, default=CareStatus.NOT_KNOWN
+    )
+    voice = models.TextField(
+        "The young person's voice",
+        blank=True,
+        help_text="What the young person has said about their situation, in their own words.",
+    )
+    consent_blocks_sharing = models.BooleanField(
+        default=False,
+        help_text="Consent to share was declined and no decision to share without it on a "
+        "lawful basis has been recorded since. Kept by governance actions; read by the gate.",
+    )
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated demo data: not a real child."
     )

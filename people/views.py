@@ -1,13 +1,47 @@
-"""Young people: the list and one young person's page, read through the access gate."""
+"""Young people: search, the chronology, consent, sharing decisions, break-glass and export."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from governance import actions as governance_actions
 from governance import audit, policy
 from governance.models import AuditAction, AuditOutcome
+from partnership.models import User
+from people.forms import BreakGlassForm, ConsentForm, SharingDecisionForm
+from people.models import YoungPerson
+from records import queries
+from records.forms import FilterForm
+from web.fresh import needs_fresh_code
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPerson:
+    try:
+        return policy.young_person_or_404(request.user, pk)
+    except Http404:
+        audit.record(
+            action,
+            request=request,
+            outcome=AuditOutcome.REFUSED,
+            object_type="young_person",
+            object_id=pk,
+        )
+        raise
 
 
 def young_person_list(request: HttpRequest) -> HttpResponse:
@@ -22,9 +56,8 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     people = policy.young_people_for(request.user)
     if query:
-        people = people.filter(family_name__icontains=query) | people.filter(
-            given_name__icontains=query
-        )
+        for word in query.split()[:4]:
+            people = people.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
     page = Paginator(people.order_by("family_name", "given_name", "pk"), 25).get_page(
         request.GET.get("page")
     )
@@ -38,16 +71,188 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
 
 
 def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        young_person = policy.young_person_or_404(request.user, pk)
-    except Http404:
+    young_person = _young_person(request, pk, AuditAction.VIEW)
+    user = _user(request)
+    form = FilterForm(
+        request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
+    )
+    chronology = queries.chronology_for(user, young_person, form.filters())
+    viewer = chronology.viewer
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="young_person",
+        object_id=young_person.pk,
+        purpose="break-glass" if viewer.break_glass and not viewer.in_case_team else "",
+        details={
+            "entries": len(chronology.entries),
+            "full": chronology.full_count,
+            "filters": chronology.filters.as_audit(),
+        },
+    )
+    return render(
+        request,
+        "people/young_person_detail.html",
+        {
+            "young_person": young_person,
+            "chronology": chronology,
+            "form": form,
+            "show_demographics": viewer.need_to_know,
+            "can_record": policy.can_record_for(user),
+            "can_break_glass": bool(chronology.flags)
+            and not viewer.break_glass
+            and policy.can_record_for(user),
+            "can_export": policy.can_export_chronology(viewer),
+            "identities": young_person.recorded_identities.select_related("agency")
+            if viewer.need_to_know
+            else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _young_person(request, pk, AuditAction.BREAK_GLASS)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            governance_actions.do_break_glass(
+                actor=_user(request), young_person=young_person, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied:
+            audit.record(
+                AuditAction.BREAK_GLASS,
+                request=request,
+                outcome=AuditOutcome.REFUSED,
+                object_type="young_person",
+                object_id=pk,
+            )
+            raise Http404 from None
+        messages.success(
+            request,
+            f"Break-glass access granted for {governance_actions.BREAK_GLASS_HOURS} hours. "
+            "Your reason has been recorded and will be reviewed.",
+        )
+        return redirect("people:detail", pk=pk)
+    return render(request, "people/break_glass.html", {"form": form, "young_person": young_person})
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _young_person(request, pk, AuditAction.CREATE)
+    if not policy.can_record_for(request.user):
+        raise Http404
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            governance_actions.do_record_consent(
+                actor=_user(request),
+                young_person=young_person,
+                status=data["status"],
+                next_steps_discussed=data["next_steps_discussed"] == "yes",
+                reason_not_sought=data["reason_not_sought"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("people:detail", pk=pk)
+    return render(request, "people/consent_form.html", {"form": form, "young_person": young_person})
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _young_person(request, pk, AuditAction.SHARE)
+    if not policy.can_record_for(request.user):
+        raise Http404
+    form = SharingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            governance_actions.do_record_sharing_decision(
+                actor=_user(request),
+                young_person=young_person,
+                shared=data["shared"] == "yes",
+                to_agency=data["to_agency"],
+                what=data["what"],
+                purpose=data["purpose"],
+                lawful_basis=data["lawful_basis"],
+                consent_status=data["consent_status"],
+                reason_without_consent=data["reason_without_consent"],
+                reason_not_shared=data["reason_not_shared"],
+                next_steps_discussed=data["next_steps_discussed"] == "yes",
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "Sharing decision recorded.")
+            return redirect("people:detail", pk=pk)
+    return render(request, "people/sharing_form.html", {"form": form, "young_person": young_person})
+
+
+def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chronology as CSV, at the levels this user may see. Asks for a fresh code first."""
+    young_person = _young_person(request, pk, AuditAction.EXPORT)
+    user = _user(request)
+    chronology = queries.chronology_for(user, young_person, queries.Filters())
+    if not policy.can_export_chronology(chronology.viewer):
         audit.record(
-            AuditAction.VIEW,
+            AuditAction.EXPORT,
             request=request,
             outcome=AuditOutcome.REFUSED,
             object_type="young_person",
             object_id=pk,
         )
-        raise
-    audit.record(AuditAction.VIEW, request=request, object_type="young_person", object_id=pk)
-    return render(request, "people/young_person_detail.html", {"young_person": young_person})
+        raise Http404
+    fresh = needs_fresh_code(request)
+    if fresh is not None:
+        return fresh
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="young_person",
+        object_id=young_person.pk,
+        details={"entries": len(chronology.entries), "format": "csv"},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="chronology-{young_person.pk}-{stamp}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["Date", "Agency", "Type", "Nature", "Description", "Level shown"])
+    for entry in chronology.entries:
+        record = entry.record
+        writer.writerow(
+            [
+                timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                record.owning_agency.name,
+                record.record_type.name,
+                record.get_nature_display() if entry.is_full else "",
+                _safe_cell(record.title)
+                if entry.is_full
+                else f"Contact {record.owning_agency.cse_contact or 'the owning agency'}",
+                entry.level.label,
+            ]
+        )
+    for flag in chronology.flags:
+        writer.writerow(
+            [
+                "",
+                flag.agency.name,
+                "Information held",
+                "",
+                f"Contact {flag.contact}",
+                "Existence only",
+            ]
+        )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """Stop a spreadsheet from treating a description as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "partnership",
     "governance",
     "people",
+    "records",
     "web",
     "demo",
 ]

@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("web.urls")),
     path("young-people/", include("people.urls")),
+    path("records/", include("records.urls")),
+    path("governance/", include("governance.urls")),
 ]
 
 handler404 = "web.errors.not_found"

@@ -9,7 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +24,7 @@ from partnership.models import User
 from web import home as home_pages
 from web.access import is_two_factor_verified, partner_allowed, password_only, public
 from web.forms import CodeForm, SignInForm
+from web.fresh import mark_fresh
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5
@@ -93,6 +94,7 @@ def _complete_sign_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     request.session.cycle_key()  # a new session key once both factors are proven
     request.session.pop(CODE_FAILURES, None)
+    mark_fresh(request)
     audit.record(AuditAction.SECOND_FACTOR_VERIFIED, actor=request.user)
     return HttpResponseRedirect(_safe_next(request))
 
@@ -163,6 +165,31 @@ def _grouped_secret(device: TOTPDevice) -> str:
 
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_code(request: HttpRequest) -> HttpResponse:
+    """Ask a signed-in user for a new code before a risky act such as an export."""
+    device = _confirmed_device(request.user)
+    if device is None:
+        raise Http404
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            mark_fresh(request)
+            audit.record(
+                AuditAction.SECOND_FACTOR_VERIFIED, actor=request.user, details={"fresh": True}
+            )
+            return HttpResponseRedirect(_safe_next(request))
+        ended = _code_failed(request, request.user)
+        if ended:
+            return ended
+        form.add_error("code", "The security code is wrong, already used or expired")
+    return render(
+        request,
+        "web/confirm_code.html",
+        {"form": form, "next": _safe_next(request), "demo_code": _demo_code(device)},
+    )
 
 
 @public

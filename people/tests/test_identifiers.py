@@ -378,7 +378,7 @@ def test_upn_with_a_wrong_check_letter_is_refused_not_corrected():
         ("C2013456A8001", "must have digits in characters 2 to 12"),
         ("C20134561800O", "must end with a digit, or for a temporary UPN a letter"),
         ("C201-3456-18001", "may contain only letters, digits and spaces"),
-        ("C20134561800ı", "may contain only letters, digits and spaces"),  # noqa: RUF001
+        ("C20134561800ı", "may contain only letters, digits and spaces"),
         ("", "must not be blank"),
     ],
 )
@@ -537,7 +537,7 @@ def test_valid_postcodes_are_normalised_to_one_space_upper_case(given_value, exp
         ("SW1A 1AC", "never have in that position"),
         ("SW1A 1OA", "never have in that position"),
         ("SW1A-1AA", "may contain only letters, digits and spaces"),
-        ("SW1A 1Aı", "may contain only letters, digits and spaces"),  # noqa: RUF001
+        ("SW1A 1Aı", "may contain only letters, digits and spaces"),
         ("", "must not be blank"),
     ],
 )
@@ -638,7 +638,7 @@ def test_valid_vrms_are_normalised_classified_and_formatted(given_value, compact
         ("AB12 CDEF", "must be 2 to 7 characters; got 8"),
         ("AB12-CDE", "may contain only letters, digits and spaces"),
         ("ÅB12 CDE", "may contain only letters, digits and spaces"),
-        ("AB12 CDı", "may contain only letters, digits and spaces"),  # noqa: RUF001
+        ("AB12 CDı", "may contain only letters, digits and spaces"),
         ("", "must not be blank"),
     ],
 )

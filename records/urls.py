@@ -1,0 +1,13 @@
+from django.urls import path
+
+from records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("<int:pk>/", views.record_detail, name="detail"),
+    path("<int:pk>/edit/", views.record_edit, name="edit"),
+    path("<int:pk>/seen-by/", views.record_seen_by, name="seen-by"),
+    path("new/for/<int:young_person_pk>/", views.record_new, name="new"),
+]

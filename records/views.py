@@ -1,0 +1,202 @@
+"""Agency records: the partnership list, one record, recording, editing and who has seen it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from governance import audit, policy
+from governance.models import AuditAction, AuditOutcome, Level
+from partnership.models import User
+from records import actions, queries
+from records.forms import EditRecordForm, FilterForm, RecordForm
+from records.models import AgencyRecord
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _refuse(
+    request: HttpRequest, action: AuditAction, object_type: str, object_id: object
+) -> Http404:
+    audit.record(
+        action,
+        request=request,
+        outcome=AuditOutcome.REFUSED,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return Http404()
+
+
+def _record_at_level(
+    request: HttpRequest, pk: int, minimum: Level, action: AuditAction
+) -> tuple[AgencyRecord, policy.Viewer, Level]:
+    """The record and the viewer's level, or 404 (and a refused audit row) below ``minimum``."""
+    user = _user(request)
+    record = (
+        AgencyRecord.objects.select_related(
+            "record_type", "owning_agency", "owning_service", "young_person", "author"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise _refuse(request, action, "agency_record", pk)
+    viewer = policy.viewer_for(user, record.young_person)
+    level = policy.level_of(viewer, record)
+    if level < minimum:
+        raise _refuse(request, action, "agency_record", pk)
+    return record, viewer, level
+
+
+def record_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.reads_case_content(user):
+        raise _refuse(request, AuditAction.LIST, "agency_record", "")
+    form = FilterForm(
+        request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
+    )
+    filters = form.filters()
+    page = Paginator(queries.filtered_records(user, filters), 50).get_page(request.GET.get("page"))
+    viewer_cache: dict[int, policy.Viewer] = {}
+    rows = []
+    for record in page.object_list:
+        viewer = viewer_cache.get(record.young_person_id)
+        if viewer is None:
+            viewer = viewer_cache[record.young_person_id] = policy.viewer_for(
+                user, record.young_person
+            )
+        rows.append(queries.Entry(record, policy.level_of(viewer, record)))
+    audit.record(
+        AuditAction.SEARCH if filters.active else AuditAction.LIST,
+        request=request,
+        object_type="agency_record",
+        details={"filters": filters.as_audit(), "page": page.number, "shown": len(rows)},
+    )
+    return render(request, "records/record_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record, viewer, level = _record_at_level(request, pk, Level.SUMMARY, AuditAction.VIEW)
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="agency_record",
+        object_id=record.pk,
+        details={
+            "level": level.label,
+            "break_glass": viewer.break_glass and not viewer.in_case_team,
+        },
+    )
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "record": record,
+            "level": level,
+            "full": level == Level.FULL,
+            "can_edit": policy.can_edit(viewer, record),
+            "links": record.links.all() if level == Level.FULL else [],
+            "history": record.history.select_related("changed_by") if level == Level.FULL else [],
+            "owner_view": record.owning_agency_id == viewer.user.agency_id,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
+    user = _user(request)
+    young_person = policy.young_person_or_404(user, young_person_pk)
+    if not policy.can_record_for(user):
+        raise _refuse(request, AuditAction.CREATE, "young_person", young_person_pk)
+    form = RecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = actions.do_record(
+                actor=user,
+                young_person=young_person,
+                record_type=data["record_type"],
+                occurred_at=data["occurred_at"],
+                ended_at=data["ended_at"],
+                title=data["title"],
+                details=data["details"],
+                location=data["location"],
+                nature=data["nature"],
+                person_category=data["person_category"],
+                classification=data["classification"],
+                links=form.links(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{record.record_type.name} recorded.")
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/record_form.html", {"form": form, "young_person": young_person})
+
+
+def _add_errors(form: RecordForm | EditRecordForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record, viewer, _ = _record_at_level(request, pk, Level.FULL, AuditAction.UPDATE)
+    if not policy.can_edit(viewer, record):
+        raise _refuse(request, AuditAction.UPDATE, "agency_record", pk)
+    form = (
+        EditRecordForm(request.POST)
+        if request.method == "POST"
+        else EditRecordForm.for_record(record)
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_record(
+                actor=_user(request),
+                record=record,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(record),
+            )
+        except actions.StaleEdit as stale:
+            conflict = {"current": stale.current, "attempted": form.cleaned_data}
+            # Offer the colleague's version as the new base, keeping what this user typed.
+            form = EditRecordForm({**request.POST.dict(), "version": stale.current.version})
+            form.is_valid()
+        except PermissionDenied:
+            raise _refuse(request, AuditAction.UPDATE, "agency_record", pk) from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("records:detail", pk=record.pk)
+    return render(
+        request,
+        "records/record_edit.html",
+        {"form": form, "record": record, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def record_seen_by(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has seen this record: for the owning agency's staff and its IG officer."""
+    record, viewer, _ = _record_at_level(request, pk, Level.SUMMARY, AuditAction.VIEW)
+    if record.owning_agency_id != viewer.user.agency_id:
+        raise _refuse(request, AuditAction.VIEW, "record_access_log", pk)
+    events = list(queries.seen_by(record)[:200])
+    audit.record(
+        AuditAction.VIEW, request=request, object_type="record_access_log", object_id=record.pk
+    )
+    return render(request, "records/record_seen_by.html", {"record": record, "events": events})
