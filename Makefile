@@ -62,7 +62,7 @@ typecheck: dev-deps
 	$(BIN)/mypy .
 
 pytest: dev-deps assets
-	$(BIN)/pytest -q -m "not browser" -n 2 --dist loadfile
+	$(BIN)/pytest -q -m "not browser" -n 2 --dist load
 
 test-browser: dev-deps assets
 	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install -y chromium"; exit 1; }

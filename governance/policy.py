@@ -245,9 +245,12 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
 def _own_agency_filter(user: User, at_least: Level) -> Q:
     if at_least <= Level.EXISTENCE:
         return Q()
-    restricted_ok = Q(owning_service_id=user.service_id) | Q(author_id=user.pk)
+    restricted_ok = Q(author_id=user.pk)
+    if user.service_id is not None:  # never match "no service" against "no service"
+        restricted_ok |= Q(owning_service_id=user.service_id)
+    allowed = ~Q(classification=Classification.RESTRICTED) | restricted_ok
     in_sexual_health = user.service is not None and user.service.kind == ServiceKind.SEXUAL_HEALTH
-    sexual_health_ok = Q() if in_sexual_health else Q(author_id=user.pk)
-    return (~Q(classification=Classification.RESTRICTED) | restricted_ok) & (
-        ~Q(category=RecordCategory.SEXUAL_HEALTH) | sexual_health_ok
-    )
+    if not in_sexual_health:
+        # (An empty Q() would drop out of an OR, so the sexual health clause is added only here.)
+        allowed &= ~Q(category=RecordCategory.SEXUAL_HEALTH) | Q(author_id=user.pk)
+    return allowed

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from web.navigation import items_for
+
 
 def tessera(request: HttpRequest) -> dict[str, Any]:
-    return {"demo_mode": settings.TESSERA_DEMO_MODE}
+    return {"demo_mode": settings.TESSERA_DEMO_MODE, "nav_items": items_for(request)}

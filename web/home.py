@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.urls import reverse
 
 from partnership.models import Role, User
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)
 class Panel:
     title: str
     empty: str
-    items: tuple[str, ...] = ()
+    items: tuple[Link, ...] = ()
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,4 +163,136 @@ _PAGES: dict[str, HomePage] = {
 
 
 def for_user(user: User) -> HomePage:
-    return _PAGES[user.role]
+    """The role's page, with the panels that already have live content filled in."""
+    page = _PAGES[user.role]
+    fill = _FILLERS.get(Role(user.role))
+    if fill is None:
+        return page
+    return replace(page, panels=tuple(fill(user, panel) for panel in page.panels))
+
+
+def _practitioner(user: User, panel: Panel) -> Panel:
+    if panel.title == "Young people you work with":
+        return replace(
+            panel,
+            items=_my_young_people(user),
+            links=(
+                Link("Find a young person", reverse("people:list")),
+                Link("Records across the partnership", reverse("records:list")),
+            ),
+        )
+    if panel.title == "Significance prompts":
+        return replace(
+            panel, links=(Link("Notices for your agency", reverse("governance:notifications")),)
+        )
+    return panel
+
+
+def _my_young_people(user: User) -> tuple[Link, ...]:
+    from governance.policy import active_relationships
+
+    rows = (
+        active_relationships(user)
+        .select_related("young_person")
+        .order_by("young_person__family_name", "young_person__given_name")[:20]
+    )
+    seen: dict[int, Link] = {}
+    for row in rows:
+        person = row.young_person
+        seen.setdefault(
+            person.pk,
+            Link(
+                f"{person.full_name} ({row.get_kind_display().lower()})",
+                reverse("people:detail", args=[person.pk]),
+            ),
+        )
+    return tuple(seen.values())
+
+
+def _coordinator(user: User, panel: Panel) -> Panel:
+    if panel.title == "Cases you lead":
+        return replace(
+            panel,
+            items=_my_young_people(user),
+            links=(Link("Find a young person", reverse("people:list")),),
+        )
+    return panel
+
+
+def _ig_officer(user: User, panel: Panel) -> Panel:
+    from governance.models import BreakGlassAccess, BreakGlassReview
+    from governance.retention import overdue_for_agency
+
+    if panel.title == "Break-glass uses to review":
+        pending = BreakGlassAccess.objects.filter(
+            review=BreakGlassReview.PENDING, user__agency_id=user.agency_id or 0
+        ).count()
+        items = (
+            (
+                Link(
+                    f"{pending} awaiting review from your agency", reverse("governance:break-glass")
+                ),
+            )
+            if pending
+            else ()
+        )
+        return replace(
+            panel,
+            items=items,
+            links=(Link("Break-glass review queue", reverse("governance:break-glass")),),
+        )
+    if panel.title == "Retention reviews due":
+        overdue = overdue_for_agency(user.agency_id).count() if user.agency_id else 0
+        items = (
+            (Link(f"{overdue} records past their review date", reverse("governance:retention")),)
+            if overdue
+            else ()
+        )
+        return replace(
+            panel,
+            items=items,
+            links=(Link("Retention review queue", reverse("governance:retention")),),
+        )
+    if panel.title == "Subject access requests":
+        return replace(
+            panel,
+            links=(
+                Link("Start a subject access export", reverse("governance:subject-access-start")),
+            ),
+        )
+    return panel
+
+
+def _administrator(user: User, panel: Panel) -> Panel:
+    from partnership.models import Agency
+
+    if panel.title == "Agencies":
+        agencies = Agency.objects.filter(is_active=True).order_by("name")
+        return replace(
+            panel,
+            items=tuple(Link(agency.name, "") for agency in agencies),
+            links=(Link("Information sharing agreement", reverse("governance:agreement")),),
+        )
+    if panel.title == "Users":
+        count = User.objects.filter(is_active=True).count()
+        return replace(panel, items=(Link(f"{count} active accounts", ""),))
+    return panel
+
+
+def _strategic(user: User, panel: Panel) -> Panel:
+    if panel.title == "Problem profile":
+        return replace(
+            panel, links=(Link("Information sharing agreement", reverse("governance:agreement")),)
+        )
+    return panel
+
+
+_FILLERS = {
+    Role.PRACTITIONER: _practitioner,
+    Role.MASH_SCREENER: _coordinator,
+    Role.COORDINATOR: _coordinator,
+    Role.ANALYST: _practitioner,
+    Role.IG_OFFICER: _ig_officer,
+    Role.ADMINISTRATOR: _administrator,
+    Role.STRATEGIC_LEAD: _strategic,
+}

@@ -92,9 +92,7 @@ def test_social_care_in_the_case_team_sees_school_records_in_full(make_user, per
     assert b"Absent all afternoon" in client.get(f"/records/{absence.pk}/").content
 
 
-def test_outside_the_case_team_a_practitioner_only_learns_who_holds_information(
-    make_user, person
-):
+def test_outside_the_case_team_a_practitioner_only_learns_who_holds_information(make_user, person):
     dsl = make_user(Role.PRACTITIONER, "school")
     absence = record(dsl, person, type_code="school-absence")
     social_worker = make_user(Role.PRACTITIONER, "csc")
@@ -123,7 +121,7 @@ def test_a_sexual_health_record_is_existence_only_to_other_health_staff(make_use
 
 def test_a_restricted_record_stays_with_its_service(make_user, person, coordinator):
     officer = make_user(Role.PRACTITIONER, "police", service=ServiceKind.CSE_TEAM)
-    restricted = record(officer, person, classification="restricted")
+    record(officer, person, classification="restricted")
     social_worker = make_user(Role.PRACTITIONER, "csc")
     join_case_team(social_worker, person, coordinator)
     client = Client()
@@ -154,9 +152,7 @@ def test_declined_consent_limits_others_to_knowing_information_exists(
     client = Client()
     sign_in_fully(client, social_worker)
     assert levels_seen(client, person) == {str(absence.pk): "Full"}
-    do_record_consent(
-        actor=dsl, young_person=person, status="declined", next_steps_discussed=True
-    )
+    do_record_consent(actor=dsl, young_person=person, status="declined", next_steps_discussed=True)
     assert levels_seen(client, person) == {}
     assert flags_seen(client, person) == ["Testshire Education"]
     do_record_sharing_decision(

@@ -56,6 +56,7 @@ def test_a_practitioner_records_an_episode_owned_by_their_agency(signed_in, dsl,
         ("phone", "+447400123456"),
         ("vehicle", "AB12CDE"),
     }
+    assert saved.review_due is not None
     assert saved.review_due.year == 2011 + 25
 
 
@@ -73,9 +74,7 @@ def test_posting_extra_fields_changes_nothing(signed_in, dsl, person, agencies):
 
 def test_a_bad_phone_number_is_refused_naming_the_line_and_rule(signed_in, dsl, person):
     client = signed_in(dsl)
-    response = client.post(
-        f"/records/new/for/{person.pk}/", _form(phones="07400 123456\n12345")
-    )
+    response = client.post(f"/records/new/for/{person.pk}/", _form(phones="07400 123456\n12345"))
     assert response.status_code == 200
     assert b"Line 2" in response.content
     assert b"phone" in response.content.lower()
@@ -160,7 +159,9 @@ def test_simultaneous_edits_of_one_version_save_once(dsl, person, make_user):
     lost = 0
     for trial in range(20):
         base = AgencyRecord.objects.get(pk=saved.pk).version
-        do_edit_record(actor=dsl, record=saved, expected_version=base, changes={"title": f"A{trial}"})
+        do_edit_record(
+            actor=dsl, record=saved, expected_version=base, changes={"title": f"A{trial}"}
+        )
         with pytest.raises(StaleEdit):
             do_edit_record(
                 actor=colleague, record=saved, expected_version=base, changes={"title": f"B{trial}"}
@@ -175,7 +176,10 @@ def test_editing_agency_or_author_is_refused(dsl, person, agencies):
     saved = record(dsl, person)
     with pytest.raises(ValidationError):
         do_edit_record(
-            actor=dsl, record=saved, expected_version=1, changes={"owning_agency": agencies["police"]}
+            actor=dsl,
+            record=saved,
+            expected_version=1,
+            changes={"owning_agency": agencies["police"]},
         )
 
 

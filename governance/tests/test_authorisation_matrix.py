@@ -1,0 +1,351 @@
+"""The authorisation matrix, generated from the information sharing agreement.
+
+Cells: role x own/other agency x case team member or not x record category x classification
+x action (list, view, search, edit, export). For each viewer the whole partnership's records
+of one young person are exercised through the real pages, and what the page shows is compared
+with the level the written policy gives (``expected_level`` below restates the rules from the
+product brief and ``governance.defaults``; it does not call the gate).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from conftest import sign_in_fully
+from governance.actions import do_add_relationship
+from governance.defaults import default_sharing_rules
+from partnership.models import Agency, Role, Service, ServiceKind
+from people.models import YoungPerson
+from records.actions import do_record
+from records.models import AgencyRecord, Classification, RecordCategory, RecordType
+
+FULL, SUMMARY, EXISTENCE, NONE = 3, 2, 1, 0
+CASE_ROLES = {
+    Role.PRACTITIONER,
+    Role.MASH_SCREENER,
+    Role.COORDINATOR,
+    Role.ANALYST,
+    Role.IG_OFFICER,
+}
+EDITING = {Role.PRACTITIONER, Role.MASH_SCREENER, Role.COORDINATOR, Role.ANALYST}
+
+# Who owns a record of each category, and in which service.
+OWNERS: dict[str, tuple[str, ServiceKind | None]] = {
+    RecordCategory.EDUCATION: ("school", None),
+    RecordCategory.HEALTH: ("health", None),
+    RecordCategory.SEXUAL_HEALTH: ("health", ServiceKind.SEXUAL_HEALTH),
+    RecordCategory.SOCIAL_CARE: ("csc", None),
+    RecordCategory.POLICE: ("police", None),
+    RecordCategory.INTELLIGENCE: ("police", ServiceKind.INTELLIGENCE),
+    RecordCategory.YOUTH_JUSTICE: ("yot", None),
+    RecordCategory.HOUSING: ("housing", None),
+    RecordCategory.VOLUNTARY: ("charity", None),
+    RecordCategory.COMMUNITY: ("hotel", None),
+}
+
+# Viewers: every kind of agency, and the two services with rules of their own.
+VIEWER_PLACES: list[tuple[str, ServiceKind | None]] = [
+    ("police", None),
+    ("police", ServiceKind.INTELLIGENCE),
+    ("csc", None),
+    ("health", None),
+    ("health", ServiceKind.SEXUAL_HEALTH),
+    ("school", None),
+    ("yot", None),
+    ("housing", None),
+    ("probation", None),
+    ("charity", None),
+    ("council", None),
+    ("hotel", None),
+]
+
+ROUTES_IN_MATRIX = {
+    "people:detail": "list",
+    "records:list": "search",
+    "records:detail": "view",
+    "records:edit": "edit",
+    "people:export": "export",
+}
+# Routes that show no agency record content, each with the test that covers it instead.
+ROUTES_OUTSIDE_MATRIX = {
+    "web:home": "web/tests/test_roles.py",
+    "web:sign-in": "web/tests/test_sign_in.py (public)",
+    "web:second-factor": "web/tests/test_sign_in.py (password only)",
+    "web:second-factor-set-up": "web/tests/test_sign_in.py (password only)",
+    "web:confirm-code": "web/tests/test_sign_in.py",
+    "web:sign-out": "web/tests/test_sessions.py (public)",
+    "web:health": "web/tests/test_no_hidden_way_in.py (public)",
+    "people:list": "web/tests/test_roles.py (identity search only)",
+    "people:break-glass": "records/tests/test_break_glass.py",
+    "people:consent": "records/tests/test_consent_and_sharing.py",
+    "people:sharing-decision": "records/tests/test_consent_and_sharing.py",
+    "records:new": "records/tests/test_recording_and_editing.py",
+    "records:seen-by": "records/tests/test_recording_and_editing.py",
+    **{
+        f"governance:{name}": "governance/tests/test_governance_views.py"
+        for name in (
+            "index",
+            "agreement",
+            "agreement-version",
+            "agreement-edit",
+            "break-glass",
+            "break-glass-review",
+            "notifications",
+            "retention",
+            "retention-dispose",
+            "subject-access-start",
+            "subject-access",
+        )
+    },
+}
+
+
+def expected_level(
+    role: Role,
+    viewer_kind: str,
+    viewer_service: ServiceKind | None,
+    own: bool,
+    team: bool,
+    category: str,
+    classification: str,
+    owner_service: ServiceKind | None,
+) -> int:
+    if role not in CASE_ROLES:
+        return NONE
+    if own:
+        if classification == Classification.RESTRICTED:
+            return (
+                FULL if owner_service is not None and owner_service == viewer_service else EXISTENCE
+            )
+        if category == RecordCategory.SEXUAL_HEALTH:
+            return FULL if viewer_service == ServiceKind.SEXUAL_HEALTH else EXISTENCE
+        return FULL
+    base = default_sharing_rules()[(viewer_kind, category)]
+    if base == NONE:
+        return NONE
+    cap = FULL
+    if role == Role.IG_OFFICER:
+        cap = SUMMARY
+    elif not (team or role in (Role.COORDINATOR, Role.MASH_SCREENER)):
+        cap = EXISTENCE
+    if classification == Classification.RESTRICTED:
+        cap = min(cap, EXISTENCE)
+    elif classification == Classification.SENSITIVE and not team:
+        cap = min(cap, SUMMARY)
+    return min(base, cap)
+
+
+@dataclass
+class World:
+    person: YoungPerson
+    records: list[AgencyRecord]
+    agencies: dict[str, Agency]
+
+
+def build_world(agencies: dict[str, Agency]) -> World:
+    person = YoungPerson.objects.create(
+        given_name="Matrix",
+        family_name="Subject",
+        date_of_birth=date(2010, 6, 1),
+        is_synthetic=True,
+    )
+    concern = RecordType.objects.get(code="concern")
+    records = []
+    for n, (category, (agency_key, service_kind)) in enumerate(OWNERS.items()):
+        agency = agencies[agency_key]
+        service = None
+        if service_kind is not None:
+            service, _ = Service.objects.get_or_create(
+                agency=agency, name=service_kind.label, defaults={"kind": service_kind}
+            )
+        for m, classification in enumerate(Classification.values):
+            made = do_record(
+                actor=None,
+                agency=agency,
+                service=service,
+                young_person=person,
+                record_type=concern,
+                occurred_at=timezone.now() - timedelta(days=n * 3 + m + 1),
+                title=f"matrix-{category}-{classification}",
+                details=f"content-{category}-{classification}",
+                nature="fact",
+                classification=classification,
+            )
+            assert made.category == category
+            records.append(made)
+    return World(person, records, agencies)
+
+
+def _viewer_cases() -> list[tuple[Role, str, ServiceKind | None, bool]]:
+    cases = []
+    for agency_key, service in VIEWER_PLACES:
+        roles = (
+            [Role.COMMUNITY_PARTNER]
+            if agency_key == "hotel"
+            else [r for r in Role if r != Role.COMMUNITY_PARTNER]
+        )
+        for role in roles:
+            for team in (False, True):
+                if team and role not in CASE_ROLES:
+                    continue
+                cases.append((role, agency_key, service, team))
+    return cases
+
+
+CASES = _viewer_cases()
+
+
+def _id(case: tuple[Role, str, ServiceKind | None, bool]) -> str:
+    role, agency, service, team = case
+    place = f"{agency}-{service.value}" if service else agency
+    return f"{role.value}-{place}-{'team' if team else 'noteam'}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_the_pages_show_exactly_what_the_sharing_policy_allows(make_user, agencies, case):
+    role, agency_key, service, team = case
+    world = build_world(agencies)
+    viewer = make_user(role, agency_key, service=service)
+    if team:
+        do_add_relationship(
+            actor=None, young_person=world.person, user=viewer, kind="case_team", reason="Matrix"
+        )
+    client = Client()
+    sign_in_fully(client, viewer)
+    expected = {
+        record.pk: expected_level(
+            role,
+            agencies[agency_key].kind,
+            service,
+            record.owning_agency_id == viewer.agency_id,
+            team,
+            record.category,
+            record.classification,
+            OWNERS[record.category][1],
+        )
+        for record in world.records
+    }
+    mismatches: list[str] = []
+
+    def check(action: str, record: AgencyRecord, want: object, got: object) -> None:
+        if want != got:
+            mismatches.append(
+                f"{action} {record.category}/{record.classification}: expected {want}, got {got}"
+            )
+
+    # list: the chronology
+    chronology = client.get(f"/young-people/{world.person.pk}/")
+    if role not in CASE_ROLES:
+        assert chronology.status_code == 404
+    else:
+        html = chronology.content.decode()
+        shown = {
+            int(pk): level
+            for level, pk in re.findall(
+                r'data-level="([^"]+)">.*?href="/records/(\d+)/"', html, re.S
+            )
+        }
+        flagged = {
+            unescape(name)
+            for name in re.findall(r"<strong>([^<]+) holds information</strong>", html)
+        }
+        for record in world.records:
+            want = expected[record.pk]
+            label = {FULL: "Full", SUMMARY: "Summary"}.get(want)
+            check("list", record, label, shown.get(record.pk))
+            if want == FULL:
+                check("list-content", record, True, f"matrix-{record.category}-" in html)
+        flags_wanted = {r.owning_agency.name for r in world.records if expected[r.pk] == EXISTENCE}
+        assert flagged == flags_wanted, (flagged, flags_wanted)
+        for record in world.records:
+            if expected[record.pk] < SUMMARY:
+                check(
+                    "list-leak",
+                    record,
+                    False,
+                    f"matrix-{record.category}-{record.classification}<" in html,
+                )
+
+    # search: the partnership list of records
+    listing = client.get("/records/")
+    if role not in CASE_ROLES:
+        assert listing.status_code == 404
+    else:
+        html = listing.content.decode()
+        for record in world.records:
+            check(
+                "search",
+                record,
+                expected[record.pk] >= SUMMARY,
+                f'href="/records/{record.pk}/"' in html,
+            )
+
+    # view and edit: one record at a time
+    for record in world.records:
+        response = client.get(f"/records/{record.pk}/")
+        want = expected[record.pk]
+        check("view", record, 200 if want >= SUMMARY else 404, response.status_code)
+        if response.status_code == 200:
+            check(
+                "view-content",
+                record,
+                want == FULL,
+                f"content-{record.category}".encode() in response.content,
+            )
+        may_edit = record.owning_agency_id == viewer.agency_id and want == FULL and role in EDITING
+        edit = client.get(f"/records/{record.pk}/edit/")
+        check("edit", record, 200 if may_edit else 404, edit.status_code)
+
+    # export: the chronology as CSV, for coordinators, IG officers and the case team
+    export = client.get(f"/young-people/{world.person.pk}/export/")
+    may_export = role in CASE_ROLES and (role in (Role.COORDINATOR, Role.IG_OFFICER) or team)
+    assert export.status_code == (200 if may_export else 404), export.status_code
+    if may_export:
+        rows = list(csv.reader(io.StringIO(export.content.decode())))
+        text = "\n".join(",".join(row) for row in rows)
+        for record in world.records:
+            want = expected[record.pk]
+            check(
+                "export",
+                record,
+                want == FULL,
+                f"matrix-{record.category}-{record.classification}" in text,
+            )
+
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_route_is_in_the_matrix_or_named_as_outside_it():
+    names: set[str] = set()
+
+    def walk(patterns: Sequence[object], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}:{pattern.name}" if namespace else str(pattern.name))
+
+    walk(get_resolver().url_patterns, "")
+    missing = names - set(ROUTES_IN_MATRIX) - set(ROUTES_OUTSIDE_MATRIX)
+    assert not missing, f"Routes missing from the authorisation matrix: {sorted(missing)}"
+    stale = (set(ROUTES_IN_MATRIX) | set(ROUTES_OUTSIDE_MATRIX)) - names
+    assert not stale, f"The matrix names routes that no longer exist: {sorted(stale)}"
+
+
+def test_the_matrix_covers_every_role_category_and_classification():
+    roles = {case[0] for case in CASES}
+    assert roles == set(Role)
+    assert set(OWNERS) == set(RecordCategory.values)
+    cells = len(CASES) * len(OWNERS) * len(Classification.values) * len(ROUTES_IN_MATRIX)
+    assert cells > 4000

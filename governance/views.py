@@ -1,0 +1,715 @@
+"""Information governance pages: the sharing agreement, break-glass review, notifications,
+retention review and subject access export.
+
+Who may use what:
+
+- The sharing agreement is read by everyone who reads case content, by administrators (who
+  configure it but never read case content) and by strategic leads. Only administrators change it.
+- Break-glass review, retention review and subject access are for IG officers, each acting for
+  their own agency.
+- An agency's notifications are read by its people who read case content.
+
+Anything else is refused with an audit row and a 404, as if the page did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance import actions, audit, policy
+from governance.defaults import default_sharing_rules
+from governance.forms import (
+    AGREEMENT_CATEGORIES,
+    AGREEMENT_KINDS,
+    AgreementForm,
+    BreakGlassReviewForm,
+    DisposeForm,
+)
+from governance.models import (
+    AuditAction,
+    AuditEvent,
+    AuditOutcome,
+    BreakGlassAccess,
+    BreakGlassReview,
+    ConsentDecision,
+    Level,
+    Notification,
+    RetentionRule,
+    SharingAgreement,
+    SharingDecision,
+    SharingRule,
+)
+from governance.retention import overdue_for_agency, schedule
+from partnership.models import Agency, AgencyKind, Role, User
+from people.models import RecordedIdentity, YoungPerson
+from records import actions as record_actions
+from records.models import AgencyRecord, RecordCategory
+from web.fresh import needs_fresh_code
+
+SUBJECT_ACCESS = "subject access request"
+RETENTION_REVIEW = "retention review"
+PAGE_SIZE = 25
+
+# Strategic leads do not read case content, but the agreement is the partnership's policy,
+# which they govern; administrators configure it.
+AGREEMENT_READING_ROLES = frozenset({Role.ADMINISTRATOR, Role.STRATEGIC_LEAD})
+INDEX_ROLES = frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR})
+
+
+# --- Who may do what ----------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _refuse(
+    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
+) -> Http404:
+    audit.record(
+        action,
+        request=request,
+        outcome=AuditOutcome.REFUSED,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return Http404()
+
+
+def _is_ig_officer(user: User) -> bool:
+    return user.is_active and user.role == Role.IG_OFFICER and user.agency_id is not None
+
+
+def _ig_officer(
+    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
+) -> User:
+    """The signed-in IG officer, or a refused audit row and 404 for anyone else."""
+    user = _user(request)
+    if not _is_ig_officer(user):
+        raise _refuse(request, action, object_type, object_id)
+    return user
+
+
+def _reads_agreement(user: User) -> bool:
+    return policy.reads_case_content(user) or (
+        user.is_active and user.role in AGREEMENT_READING_ROLES
+    )
+
+
+def _is_administrator(user: User) -> bool:
+    return user.is_active and user.role == Role.ADMINISTRATOR
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, or None for a GET: an empty POST is still a submission to validate."""
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Index --------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (user.is_active and user.role in INDEX_ROLES):
+        raise _refuse(request, AuditAction.VIEW, "governance_index")
+    counts: dict[str, int] = {}
+    if _is_ig_officer(user):
+        counts = {
+            "break_glass": _break_glass_queue(user).count(),
+            "retention": overdue_for_agency(user.agency_id or 0).count(),
+            "notifications": _notifications_for(user).filter(read_at__isnull=True).count(),
+        }
+    audit.record(AuditAction.VIEW, request=request, object_type="governance_index", details=counts)
+    return render(
+        request,
+        "governance/index.html",
+        {
+            "is_ig_officer": _is_ig_officer(user),
+            "is_administrator": _is_administrator(user),
+            "counts": counts,
+        },
+    )
+
+
+# --- The information sharing agreement ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementTable:
+    """Rows are record categories, columns the kind of agency looking, cells the level."""
+
+    kinds: tuple[AgencyKind, ...]
+    rows: list[tuple[RecordCategory, list[Level]]]
+
+
+def _table(rules: dict[tuple[str, str], int]) -> AgreementTable:
+    return AgreementTable(
+        kinds=AGREEMENT_KINDS,
+        rows=[
+            (
+                category,
+                [
+                    Level(rules.get((kind.value, category.value), Level.NONE))
+                    for kind in AGREEMENT_KINDS
+                ],
+            )
+            for category in AGREEMENT_CATEGORIES
+        ],
+    )
+
+
+def _rules_of(agreement: SharingAgreement | None) -> dict[tuple[str, str], int]:
+    """The rules of one saved version (or the defaults in code), as ``sharing_rules`` reads the
+    version in force."""
+    rules = default_sharing_rules()
+    if agreement is not None:
+        for kind, category, level in SharingRule.objects.filter(agreement=agreement).values_list(
+            "viewer_kind", "category", "level"
+        ):
+            rules[(kind, category)] = level
+    return rules
+
+
+def _rules_of_version(version: int) -> dict[tuple[str, str], int] | None:
+    if version == 0:
+        return default_sharing_rules()
+    agreement = SharingAgreement.objects.filter(version=version).first()
+    return _rules_of(agreement) if agreement is not None else None
+
+
+def _versions() -> QuerySet[SharingAgreement]:
+    return SharingAgreement.objects.select_related("created_by").order_by("-version")
+
+
+@require_GET
+def agreement(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not _reads_agreement(user):
+        raise _refuse(request, AuditAction.VIEW, "sharing_agreement")
+    current = policy.current_agreement()
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="sharing_agreement",
+        object_id=current.pk if current else "",
+        details={"version": current.version if current else 0},
+    )
+    return render(
+        request,
+        "governance/agreement.html",
+        {
+            "agreement": current,
+            "current": current,
+            "table": _table(policy.sharing_rules()),
+            "versions": _versions(),
+            "can_edit": _is_administrator(user),
+            "can_use_index": user.role in INDEX_ROLES,
+        },
+    )
+
+
+@require_GET
+def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    version = SharingAgreement.objects.select_related("created_by").filter(pk=pk).first()
+    if not _reads_agreement(user) or version is None:
+        raise _refuse(request, AuditAction.VIEW, "sharing_agreement", pk)
+    current = policy.current_agreement()
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="sharing_agreement",
+        object_id=version.pk,
+        details={"version": version.version},
+    )
+    return render(
+        request,
+        "governance/agreement.html",
+        {
+            "agreement": version,
+            "current": current,
+            "table": _table(_rules_of(version)),
+            "versions": _versions(),
+            "can_edit": _is_administrator(user),
+            "can_use_index": user.role in INDEX_ROLES,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not _is_administrator(user):
+        raise _refuse(request, AuditAction.CONFIGURE, "sharing_agreement")
+    current = policy.current_agreement()
+    current_version = current.version if current else 0
+    current_rules = policy.sharing_rules()
+    form = AgreementForm(_posted(request), rules=current_rules, based_on=current_version)
+    if request.method == "POST" and form.is_valid():
+        based_on = form.cleaned_data["based_on"]
+        base = _rules_of_version(based_on)
+        changes = form.changes(base) if base is not None else {}
+        if base is None:
+            form.add_error(None, "The version you started from no longer exists. Start again.")
+        elif not changes:
+            form.add_error(None, "Change at least one level before saving a new version")
+        elif based_on != current_version:
+            form = form.rebased(
+                current=current_rules, current_version=current_version, changes=changes
+            )
+        else:
+            try:
+                saved = actions.do_save_sharing_agreement(
+                    actor=user, rules=changes, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Version {saved.version} of the sharing agreement is now in force"
+                )
+                return redirect("governance:agreement")
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="sharing_agreement",
+        object_id=current.pk if current else "",
+        details={"version": current_version, "editing": True},
+    )
+    return render(
+        request,
+        "governance/agreement_edit.html",
+        {"form": form, "current": current, "kinds": AGREEMENT_KINDS},
+    )
+
+
+# --- Break-glass review ------------------------------------------------------------------
+
+
+def _break_glass_queue(user: User) -> QuerySet[BreakGlassAccess]:
+    """Break-glass uses awaiting review that are this IG officer's agency's business: used by
+    someone in the agency, or opening a young person the agency holds records about."""
+    holds_records = AgencyRecord.objects.filter(owning_agency_id=user.agency_id).values(
+        "young_person_id"
+    )
+    return (
+        BreakGlassAccess.objects.filter(review=BreakGlassReview.PENDING)
+        .filter(Q(user__agency_id=user.agency_id) | Q(young_person_id__in=holds_records))
+        .select_related("user", "user__agency", "young_person")
+        .order_by("granted_at", "pk")
+    )
+
+
+@require_GET
+def break_glass_queue(request: HttpRequest) -> HttpResponse:
+    user = _ig_officer(request, AuditAction.LIST, "break_glass")
+    page = Paginator(_break_glass_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="break_glass",
+        details={
+            "page": page.number,
+            "shown": len(page.object_list),
+            "pending": page.paginator.count,
+        },
+    )
+    return render(
+        request, "governance/break_glass_list.html", {"page": page, "now": timezone.now()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
+    action = AuditAction.UPDATE if request.method == "POST" else AuditAction.VIEW
+    user = _ig_officer(request, action, "break_glass", pk)
+    access = _break_glass_queue(user).filter(pk=pk).first()
+    if access is None:
+        raise _refuse(request, action, "break_glass", pk)
+    form = BreakGlassReviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_review_break_glass(
+                actor=user,
+                access=access,
+                justified=form.cleaned_data["justified"] == "yes",
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied:
+            raise _refuse(request, action, "break_glass", pk) from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Break-glass review recorded")
+            return redirect("governance:break-glass")
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="break_glass",
+        object_id=access.pk,
+        details={"young_person": access.young_person_id},
+    )
+    return render(
+        request,
+        "governance/break_glass_review.html",
+        {"access": access, "form": form, "now": timezone.now()},
+    )
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+
+def _notifications_for(user: User) -> QuerySet[Notification]:
+    if user.agency_id is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(agency_id=user.agency_id).filter(
+        Q(user__isnull=True) | Q(user=user)
+    )
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.reads_case_content(user) or user.agency_id is None:
+        raise _refuse(request, AuditAction.LIST, "notification")
+    rows = _notifications_for(user).order_by("-created_at", "-pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    reviewable: set[str] = set()
+    if _is_ig_officer(user):
+        ids = [n.object_id for n in page.object_list if n.object_type == "break_glass"]
+        reviewable = {
+            str(pk)
+            for pk in _break_glass_queue(user)
+            .filter(pk__in=[int(i) for i in ids if i.isdigit()])
+            .values_list("pk", flat=True)
+        }
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="notification",
+        details={"page": page.number, "shown": len(page.object_list)},
+    )
+    return render(
+        request, "governance/notifications.html", {"page": page, "reviewable": reviewable}
+    )
+
+
+# --- Retention review --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    category: str
+    review_at_age: int | None
+    review_after_years: int | None
+    note: str
+
+
+def _schedule_rows() -> list[ScheduleRow]:
+    notes = dict(RetentionRule.objects.values_list("category", "note"))
+    labels = dict(RecordCategory.choices)
+    return [
+        ScheduleRow(labels.get(category, category), at_age, after_years, notes.get(category, ""))
+        for category, (at_age, after_years) in sorted(schedule().items())
+    ]
+
+
+@require_GET
+def retention(request: HttpRequest) -> HttpResponse:
+    user = _ig_officer(request, AuditAction.LIST, "agency_record")
+    # The review is of dates and types, not of casework: the young person is not loaded.
+    overdue = (
+        overdue_for_agency(user.agency_id or 0)
+        .select_related(None)
+        .select_related("record_type")
+        .order_by("review_due", "pk")
+    )
+    page = Paginator(overdue, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="agency_record",
+        purpose=RETENTION_REVIEW,
+        details={
+            "page": page.number,
+            "shown": len(page.object_list),
+            "overdue": page.paginator.count,
+        },
+    )
+    return render(
+        request,
+        "governance/retention.html",
+        {"page": page, "schedule": _schedule_rows()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    action = AuditAction.DISPOSE if request.method == "POST" else AuditAction.VIEW
+    user = _ig_officer(request, action, "agency_record", pk)
+    record = (
+        AgencyRecord.objects.filter(
+            pk=pk, owning_agency_id=user.agency_id, disposed_at__isnull=True
+        )
+        .select_related("record_type")
+        .first()
+    )
+    if record is None:
+        raise _refuse(request, action, "agency_record", pk)
+    form = DisposeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_actions.do_dispose_record(
+                actor=user, record=record, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied:
+            raise _refuse(request, action, "agency_record", pk) from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Record content disposed of")
+            return redirect("governance:retention")
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="agency_record",
+        object_id=record.pk,
+        purpose=RETENTION_REVIEW,
+        details={"disposal": "confirmation"},
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "governance/dispose.html",
+        {
+            "record": record,
+            "form": form,
+            "not_yet_due": record.review_due is None or record.review_due > today,
+        },
+    )
+
+
+# --- Subject access ----------------------------------------------------------------------
+
+
+@require_GET
+def subject_access_start(request: HttpRequest) -> HttpResponse:
+    user = _ig_officer(request, AuditAction.SEARCH, "young_person")
+    query = request.GET.get("q", "").strip()[:100]
+    people = YoungPerson.objects.none()
+    if query:
+        people = policy.young_people_for(user)
+        for word in query.split()[:4]:
+            people = people.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
+        held = Q(records__owning_agency_id=user.agency_id, records__disposed_at__isnull=True)
+        people = people.annotate(held=Count("records", filter=held))
+    page = Paginator(people.order_by("family_name", "given_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record(
+        AuditAction.SEARCH if query else AuditAction.VIEW,
+        request=request,
+        object_type="young_person" if query else "subject_access",
+        purpose=SUBJECT_ACCESS,
+        details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
+    )
+    return render(request, "governance/subject_access_start.html", {"page": page, "query": query})
+
+
+@require_GET
+def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything the IG officer's agency holds about one young person, as JSON."""
+    user = _ig_officer(request, AuditAction.EXPORT, "young_person", pk)
+    try:
+        young_person = policy.young_person_or_404(user, pk)
+    except Http404:
+        raise _refuse(request, AuditAction.EXPORT, "young_person", pk) from None
+    fresh = needs_fresh_code(request)
+    if fresh is not None:
+        return fresh
+    agency = user.agency
+    assert agency is not None
+    export = _subject_access_export(user, agency, young_person)
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="young_person",
+        object_id=young_person.pk,
+        purpose=SUBJECT_ACCESS,
+        details={
+            "format": "json",
+            "agency_records": len(export["agency_records"]),
+            "access_log": len(export["access_log"]),
+            "other_agencies": len(export["other_agencies"]),
+        },
+    )
+    body = json.dumps(export, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{young_person.pk}-{agency.short_name}-{stamp}.json"'
+    )
+    return response
+
+
+# What the export holds. It belongs beside the gate in a governance reads module; it lives here
+# only because this change was limited to the views.
+
+
+def _fields(obj: Model, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every stored field of one row, foreign keys as ids."""
+    return {
+        field.attname: field.value_from_object(obj)
+        for field in obj._meta.concrete_fields
+        if field.attname not in exclude
+    }
+
+
+def _subject_access_export(user: User, agency: Agency, young_person: YoungPerson) -> dict[str, Any]:
+    """What this agency holds, and who has looked: never another agency's content.
+
+    - Identity: the canonical identity, and the identities this agency recorded.
+    - This agency's records in full, every classification, with links and earlier versions,
+      because the agency answers for all it holds; the IG officer redacts before release.
+    - Consent decisions recorded by this agency's people; sharing decisions made by this agency.
+    - The access log for the young person and this agency's records. Free-text purposes written
+      by other agencies (a break-glass reason, a sharing purpose) are theirs, so withheld.
+    - Which other agencies hold information, and whom to contact: nothing of what they hold.
+    """
+    records = list(
+        AgencyRecord.objects.filter(young_person=young_person, owning_agency=agency)
+        .select_related("record_type", "owning_service", "author")
+        .prefetch_related("links", "history__changed_by")
+        .order_by("occurred_at", "pk")
+    )
+    record_ids = [str(record.pk) for record in records]
+    events = AuditEvent.objects.filter(
+        Q(object_type="young_person", object_id=str(young_person.pk))
+        | Q(object_type="agency_record", object_id__in=record_ids)
+    ).order_by("seq")
+    other_ids = set(
+        AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)
+        .exclude(owning_agency=agency)
+        .values_list("owning_agency_id", flat=True)
+    ) | set(
+        RecordedIdentity.objects.filter(young_person=young_person)
+        .exclude(agency=agency)
+        .values_list("agency_id", flat=True)
+    )
+    return {
+        "export": {
+            "kind": SUBJECT_ACCESS,
+            "produced_at": timezone.now(),
+            "produced_by": {"username": user.get_username(), "role": user.role_label},
+            "agency": {"name": agency.name, "short_name": agency.short_name},
+            "synthetic": young_person.is_synthetic,
+            "notes": [
+                f"Everything {agency.name} holds in Tessera about this young person.",
+                "Other agencies' records are not included: each answers for its own, and is "
+                "listed under other_agencies with whom to contact.",
+                "Check for information about other people before release.",
+            ],
+        },
+        "young_person": {
+            "id": young_person.pk,
+            "given_name": young_person.given_name,
+            "family_name": young_person.family_name,
+            "date_of_birth": young_person.date_of_birth,
+            "gender": young_person.get_gender_display(),
+            "postcode": young_person.postcode,
+            "upn": young_person.upn,
+            "nhs_number": young_person.nhs_number,
+        },
+        "recorded_identities": [
+            _fields(identity, exclude=frozenset({"young_person_id"}))
+            for identity in RecordedIdentity.objects.filter(
+                young_person=young_person, agency=agency
+            ).order_by("recorded_at", "pk")
+        ],
+        "agency_records": [_record(record) for record in records],
+        "consent_decisions": [
+            {**_fields(decision), "recorded_by": decision.recorded_by.get_username()}
+            for decision in ConsentDecision.objects.filter(
+                young_person=young_person, recorded_by__agency=agency
+            )
+            .select_related("recorded_by")
+            .order_by("recorded_at", "pk")
+        ],
+        "sharing_decisions": [
+            {
+                **_fields(decision),
+                "to_agency": decision.to_agency.name if decision.to_agency else "the partnership",
+                "decided_by": decision.decided_by.get_username(),
+            }
+            for decision in SharingDecision.objects.filter(
+                young_person=young_person, from_agency=agency
+            )
+            .select_related("to_agency", "decided_by")
+            .order_by("decided_at", "pk")
+        ],
+        "access_log": [_log_entry(event, agency) for event in events],
+        "other_agencies": [
+            {"name": other.name, "contact": other.cse_contact}
+            for other in Agency.objects.filter(pk__in=other_ids).order_by("name")
+        ],
+    }
+
+
+def _record(record: AgencyRecord) -> dict[str, Any]:
+    return {
+        **_fields(record),
+        "record_type": record.record_type.name,
+        "category_label": record.get_category_display(),
+        "owning_service": record.owning_service.name if record.owning_service else "",
+        "author": record.author.get_username() if record.author else "",
+        "links": [_fields(link, exclude=frozenset({"record_id"})) for link in record.links.all()],
+        "history": [
+            {
+                "version": version.version,
+                "changed_at": version.changed_at,
+                "changed_by": version.changed_by.get_username() if version.changed_by else "",
+                "snapshot": version.snapshot,
+            }
+            for version in record.history.all()
+        ],
+    }
+
+
+def _log_entry(event: AuditEvent, agency: Agency) -> dict[str, Any]:
+    own = event.actor_agency == agency.short_name
+    return {
+        "when": event.occurred_at,
+        "who": {
+            "username": event.actor_username,
+            "agency": event.actor_agency,
+            "role": event.actor_role,
+        },
+        "action": event.get_action_display(),
+        "outcome": event.get_outcome_display(),
+        "purpose": event.purpose if own or not event.purpose else "",
+        "purpose_withheld": not own and bool(event.purpose),
+        "object": {"type": event.object_type, "id": event.object_id},
+    }

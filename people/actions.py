@@ -1,0 +1,289 @@
+"""Registering young people and the identities each agency recorded for them.
+
+Every write to :mod:`people.models` goes through here. Each action checks the actor's
+permission, validates identifiers (a value that fails its check is refused with a message naming
+the field, and the row in a bulk load, and nothing is written), runs in one transaction and writes
+an audit event. ``actor=None`` is the system itself (the demo loader, an operator's command).
+
+Who may register: a user who reads case content (practitioner, MASH screener, coordinator,
+analyst, IG officer) and is not a community partner, and only for their own agency, because an
+identity "as recorded" always belongs to the agency that recorded it.
+
+Audit details carry counts and agency names only, never a name, date of birth or identifier.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance import audit
+from governance.models import AuditAction
+from partnership.models import Agency, User
+from people.identifiers import (
+    IdentifierError,
+    normalise_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+)
+from people.models import Gender, RecordedIdentity, YoungPerson
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRow:
+    """One agency's identity for a young person, exactly as that agency recorded it."""
+
+    agency: Agency
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    gender: Gender | str = Gender.NOT_KNOWN
+    postcode: str = ""
+    upn: str = ""
+    nhs_number: str = ""
+    other_names: str = ""
+    source_reference: str = ""
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YoungPersonRow(IdentityRow):
+    """A young person to register in bulk: the registering agency's identity, which also becomes
+    the canonical record, plus identities other agencies recorded for the same young person."""
+
+    is_synthetic: bool = False
+    further_identities: tuple[IdentityRow, ...] = ()
+
+
+def _require_recorder(actor: User | None, agencies: Iterable[Agency]) -> None:
+    if actor is None:
+        return
+    if actor.is_community_partner or not actor.reads_case_content:
+        raise PermissionDenied("Your role cannot register young people.")
+    if any(agency.pk != actor.agency_id for agency in agencies):
+        raise PermissionDenied("You can only record what your own agency holds.")
+
+
+_IDENTIFIER_FIELDS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("postcode", normalise_postcode),
+    ("upn", normalise_upn),
+    ("nhs_number", normalise_nhs_number),
+)
+
+
+def _invalid(field: str, message: str, row: int | None) -> ValidationError:
+    prefix = f"Row {row}: " if row is not None else ""
+    return ValidationError({field: prefix + message}, code="invalid")
+
+
+def _clean_identity(
+    identity: IdentityRow, *, row: int | None, now: datetime, canonical: bool
+) -> dict[str, Any]:
+    """The model fields for ``identity``, validated and with identifiers in canonical form."""
+    values: dict[str, Any] = {
+        "agency": identity.agency,
+        "given_name": identity.given_name.strip(),
+        "family_name": identity.family_name.strip(),
+        "other_names": identity.other_names.strip(),
+        "date_of_birth": identity.date_of_birth,
+        "source_reference": identity.source_reference.strip(),
+        "recorded_at": identity.recorded_at or now,
+    }
+    for field, label in (("given_name", "Given name"), ("family_name", "Family name")):
+        if not values[field]:
+            raise _invalid(field, f"{label} must not be blank", row)
+    if canonical and identity.date_of_birth is None:
+        raise _invalid("date_of_birth", "Date of birth is needed to register a young person", row)
+    try:
+        values["gender"] = Gender(identity.gender).value
+    except ValueError:
+        raise _invalid(
+            "gender", f"Gender {identity.gender!r} is not one of the choices", row
+        ) from None
+    for field, normalise in _IDENTIFIER_FIELDS:
+        raw = str(getattr(identity, field)).strip()
+        try:
+            values[field] = normalise(raw) if raw else ""
+        except IdentifierError as error:
+            raise _invalid(field, str(error), row) from None
+    if timezone.is_naive(values["recorded_at"]):
+        raise _invalid("recorded_at", "The time recorded must include a time zone", row)
+    return values
+
+
+def _canonical_fields(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: values[name]
+        for name in (
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "postcode",
+            "upn",
+            "nhs_number",
+        )
+    }
+
+
+def do_register_young_person(
+    *,
+    actor: User | None,
+    agency: Agency,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    gender: Gender | str,
+    postcode: str = "",
+    upn: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+    source_reference: str = "",
+    recorded_at: datetime | None = None,
+    is_synthetic: bool = False,
+) -> YoungPerson:
+    """Create a young person and the registering agency's identity for them, as recorded.
+
+    The canonical record starts as what the registering agency recorded; the recorded identity
+    keeps it unchanged whatever the canonical record later becomes.
+    """
+    _require_recorder(actor, [agency])
+    identity = IdentityRow(
+        agency=agency,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        postcode=postcode,
+        upn=upn,
+        nhs_number=nhs_number,
+        other_names=other_names,
+        source_reference=source_reference,
+        recorded_at=recorded_at,
+    )
+    values = _clean_identity(identity, row=None, now=timezone.now(), canonical=True)
+    with transaction.atomic():
+        young_person = YoungPerson.objects.create(
+            **_canonical_fields(values), is_synthetic=is_synthetic
+        )
+        recorded = RecordedIdentity.objects.create(young_person=young_person, **values)
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="young_person",
+            object_id=young_person.pk,
+            details={
+                "agency": agency.short_name,
+                "recorded_identity": recorded.pk,
+                "synthetic": is_synthetic,
+            },
+        )
+    return young_person
+
+
+def do_record_identity(
+    *,
+    actor: User | None,
+    young_person: YoungPerson,
+    agency: Agency,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    gender: Gender | str = Gender.NOT_KNOWN,
+    postcode: str = "",
+    upn: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+    source_reference: str = "",
+    recorded_at: datetime | None = None,
+) -> RecordedIdentity:
+    """Add what another agency recorded about a known young person. The canonical record is not
+    changed: deciding what the partnership believes is a separate, reviewed step."""
+    _require_recorder(actor, [agency])
+    identity = IdentityRow(
+        agency=agency,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        postcode=postcode,
+        upn=upn,
+        nhs_number=nhs_number,
+        other_names=other_names,
+        source_reference=source_reference,
+        recorded_at=recorded_at,
+    )
+    values = _clean_identity(identity, row=None, now=timezone.now(), canonical=False)
+    with transaction.atomic():
+        recorded = RecordedIdentity.objects.create(young_person=young_person, **values)
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="recorded_identity",
+            object_id=recorded.pk,
+            details={"agency": agency.short_name, "young_person": young_person.pk},
+        )
+    return recorded
+
+
+def do_register_young_people_bulk(
+    *, actor: User | None, rows: Sequence[YoungPersonRow], batch_size: int = 2000
+) -> list[YoungPerson]:
+    """Register many young people at once (imports, the demo generator's larger towns).
+
+    Every row is validated before anything is written, so a bad row leaves the database as it
+    was. One audit event summarises the load with counts only.
+    """
+    if not rows:
+        return []
+    _require_recorder(
+        actor,
+        {row.agency for row in rows} | {i.agency for row in rows for i in row.further_identities},
+    )
+    now = timezone.now()
+    cleaned: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for number, row in enumerate(rows, start=1):
+        first = _clean_identity(row, row=number, now=now, canonical=True)
+        further = [
+            _clean_identity(identity, row=number, now=now, canonical=False)
+            for identity in row.further_identities
+        ]
+        cleaned.append((first, further))
+
+    by_agency: Counter[str] = Counter()
+    with transaction.atomic():
+        people = YoungPerson.objects.bulk_create(
+            [
+                YoungPerson(**_canonical_fields(first), is_synthetic=row.is_synthetic)
+                for row, (first, _) in zip(rows, cleaned, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        if any(person.pk is None for person in people):
+            raise RuntimeError("The database did not return the new young people's ids.")
+        identities: list[RecordedIdentity] = []
+        for person, (first, further) in zip(people, cleaned, strict=True):
+            for values in (first, *further):
+                identities.append(RecordedIdentity(young_person=person, **values))
+                by_agency[values["agency"].short_name] += 1
+        RecordedIdentity.objects.bulk_create(identities, batch_size=batch_size)
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="young_person",
+            details={
+                "bulk": True,
+                "young_people": len(people),
+                "recorded_identities": len(identities),
+                "recorded_identities_by_agency": dict(sorted(by_agency.items())),
+                "synthetic": sum(1 for row in rows if row.is_synthetic),
+            },
+        )
+    return people

@@ -1,0 +1,39 @@
+"""The service navigation: which sections each role has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from partnership.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool  # exactly this page
+    active: bool  # this section
+
+
+def items_for(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        return []
+    sections: list[tuple[str, str, str]] = [("Home", reverse("web:home"), "")]
+    if user.reads_case_content:
+        sections += [
+            ("Young people", reverse("people:list"), "/young-people/"),
+            ("Records", reverse("records:list"), "/records/"),
+        ]
+    if user.role in (Role.IG_OFFICER, Role.ADMINISTRATOR):
+        sections.append(("Information governance", reverse("governance:index"), "/governance/"))
+    elif user.role != Role.COMMUNITY_PARTNER:
+        sections.append(("Sharing agreement", reverse("governance:agreement"), "/governance/"))
+    path = request.path
+    return [
+        NavItem(label, url, path == url, path == url or bool(prefix and path.startswith(prefix)))
+        for label, url, prefix in sections
+    ]
