@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -353,7 +352,3 @@ def do_save_sharing_agreement(
             details={"version": agreement.version, "changed": changed},
         )
     return agreement
-
-
-def break_glass_hours() -> int:
-    return int(getattr(settings, "TESSERA_BREAK_GLASS_HOURS", BREAK_GLASS_HOURS))

@@ -37,6 +37,8 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters.")
     AUDIT_CHAIN_KEY = env.string("TESSERA_AUDIT_KEY")
+    if len(AUDIT_CHAIN_KEY) < 32:
+        raise ImproperlyConfigured("TESSERA_AUDIT_KEY must be at least 32 characters.")
     ALLOWED_HOSTS = env.strings("DJANGO_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS in production.")
@@ -124,8 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("Production runs on PostgreSQL.")
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to postgres://…")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env.optional_string("REDIS_URL")
@@ -181,8 +183,10 @@ AXES_LOCKOUT_CALLABLE = "web.views.locked_out"
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 
-OTP_TOTP_ISSUER = "Tessera (Eastbrook)" if TESSERA_DEMO_MODE else "Tessera"
-OTP_TOTP_TOLERANCE = 1
+TESSERA_PARTNERSHIP_NAME = env.string(
+    "TESSERA_PARTNERSHIP_NAME", "Eastbrook (synthetic)" if TESSERA_DEMO_MODE else "the partnership"
+)
+OTP_TOTP_ISSUER = f"Tessera ({TESSERA_PARTNERSHIP_NAME})"
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,4 +9,8 @@ from web.navigation import items_for
 
 
 def tessera(request: HttpRequest) -> dict[str, Any]:
-    return {"demo_mode": settings.TESSERA_DEMO_MODE, "nav_items": items_for(request)}
+    return {
+        "demo_mode": settings.TESSERA_DEMO_MODE,
+        "partnership_name": settings.TESSERA_PARTNERSHIP_NAME,
+        "nav_items": items_for(request),
+    }

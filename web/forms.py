@@ -7,6 +7,11 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class SignInForm(AuthenticationForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
     error_messages = {
         # One message whatever went wrong, so the page never reveals whether an account exists.
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditOutcome
 from web.access import (
     PASSWORD_ONLY,
     PUBLIC,
@@ -110,6 +110,14 @@ class CommunityPartnerFenceMiddleware:
             return None
         if access_of(view) in (PUBLIC, PASSWORD_ONLY) or is_partner_allowed(view):
             return None
+        audit.record(
+            AuditAction.VIEW,
+            actor=user,
+            outcome=AuditOutcome.REFUSED,
+            object_type="page",
+            object_id=request.path[:64],
+            details={"reason": "community partners submit only"},
+        )
         raise Http404
 
 

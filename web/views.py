@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
+from governance.signals import attempted_username
 from partnership.models import User
 from web import home as home_pages
 from web.access import is_two_factor_verified, partner_allowed, password_only, public
@@ -224,7 +225,7 @@ def locked_out(
         AuditAction.LOCKED_OUT,
         actor=None,
         outcome=AuditOutcome.REFUSED,
-        details={"username_attempted": (credentials or {}).get("username", "")[:150]},
+        details=attempted_username(str((credentials or {}).get("username", ""))[:150]),
     )
     return render(request, "web/locked_out.html", status=429)
 

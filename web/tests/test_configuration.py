@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "TESSERA_ENV": "production",
     "DJANGO_SECRET_KEY": "x" * 20 + "production-test-key-with-plenty-of-entropy-7f3a9",
-    "TESSERA_AUDIT_KEY": "audit-key-for-the-deploy-check",
+    "TESSERA_AUDIT_KEY": "audit-key-for-the-deploy-check-0123456789",
     "DJANGO_ALLOWED_HOSTS": "tessera.example.org",
     "DATABASE_URL": "postgres://tessera@127.0.0.1:5432/tessera",
 }
@@ -57,3 +57,15 @@ def test_a_bad_boolean_is_refused_with_its_name():
 
     with pytest.raises(ImproperlyConfigured, match="TESSERA_DEMO_MODE"):
         Env({"TESSERA_DEMO_MODE": "perhaps"}).boolean("TESSERA_DEMO_MODE", False)
+
+
+def test_production_refuses_sqlite():
+    result = _manage("check", DATABASE_URL="sqlite:////tmp/tessera-prod.sqlite3")
+    assert result.returncode != 0
+    assert "Production runs on PostgreSQL" in result.stderr
+
+
+def test_production_refuses_a_short_audit_key():
+    result = _manage("check", TESSERA_AUDIT_KEY="short")
+    assert result.returncode != 0
+    assert "TESSERA_AUDIT_KEY" in result.stderr

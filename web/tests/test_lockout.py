@@ -78,3 +78,20 @@ def test_a_lockout_is_audited(make_user):
     user = make_user()
     _fail(Client(), user.username, 6, address="10.0.0.10")
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).exists()
+
+
+def test_an_unknown_username_is_not_kept_verbatim_in_the_audit_log(db):
+    secret_looking = "Summer2026!-typed-in-the-wrong-box"
+    Client().post(
+        "/sign-in/", {"username": secret_looking, "password": "x"}, REMOTE_ADDR="10.0.1.1"
+    )
+    event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+    assert secret_looking not in str(event.details)
+    assert len(event.details["unknown_username_fingerprint"]) == 16
+
+
+def test_a_known_username_is_kept_for_the_ig_officer(make_user):
+    user = make_user()
+    Client().post("/sign-in/", {"username": user.username, "password": "x"}, REMOTE_ADDR="10.0.1.2")
+    event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+    assert event.details["username_attempted"] == user.username

@@ -84,3 +84,10 @@ def test_a_practitioner_can_open_a_young_person_and_it_is_audited(
 def test_an_unknown_young_person_is_404_like_a_refused_one(signed_in, make_user):
     client = signed_in(make_user())
     assert client.get("/young-people/999999/").status_code == 404
+
+
+def test_a_community_partners_refused_page_is_audited(signed_in, make_user):
+    partner = make_user(Role.COMMUNITY_PARTNER, "hotel")
+    signed_in(partner).get("/records/")
+    event = AuditEvent.objects.get(actor_id=partner.pk, outcome=AuditOutcome.REFUSED)
+    assert event.object_id == "/records/"

@@ -9,6 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from governance.audit import verify_chain
 
+# Exit codes: 0 intact, 2 tampering found; 1 is left to Django for errors such as an
+# unreachable database, so monitoring can tell the two apart.
+TAMPERED = 2
+
 
 class Command(BaseCommand):
     help = "Verify the audit log: detects any edit, deletion, reordering or insertion."
@@ -33,5 +37,6 @@ class Command(BaseCommand):
             where = f"entry {problem.seq}" if problem.seq is not None else "chain head"
             self.stderr.write(f"{where}: {problem.kind}: {problem.message}")
         raise CommandError(
-            f"Audit log TAMPERED: {len(result.problems)} problem(s) in {result.checked} entries."
+            f"Audit log TAMPERED: {len(result.problems)} problem(s) in {result.checked} entries.",
+            returncode=TAMPERED,
         )
