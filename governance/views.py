@@ -56,6 +56,7 @@ from partnership.models import Agency, AgencyKind, Role, User
 from people.models import RecordedIdentity, YoungPerson
 from records import actions as record_actions
 from records.models import AgencyRecord, RecordCategory
+from web.forms import add_action_errors
 from web.fresh import needs_fresh_code
 
 SUBJECT_ACCESS = "subject access request"
@@ -117,14 +118,6 @@ def _is_administrator(user: User) -> bool:
 def _posted(request: HttpRequest) -> Any:
     """The posted data, or None for a GET: an empty POST is still a submission to validate."""
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Index --------------------------------------------------------------------------------
@@ -286,7 +279,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
                     actor=user, rules=changes, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(
                     request, f"Version {saved.version} of the sharing agreement is now in force"
@@ -361,7 +354,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise _refuse(request, action, "break_glass", pk) from None
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Break-glass review recorded")
             return redirect("governance:break-glass")
@@ -488,7 +481,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise _refuse(request, action, "agency_record", pk) from None
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Record content disposed of")
             return redirect("governance:retention")

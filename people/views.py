@@ -21,6 +21,7 @@ from people.forms import BreakGlassForm, ConsentForm, SharingDecisionForm
 from people.models import YoungPerson
 from records import queries
 from records.forms import FilterForm
+from web.forms import add_action_errors
 from web.fresh import needs_fresh_code
 
 
@@ -155,12 +156,15 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
             )
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Consent recorded.")
             return redirect("people:detail", pk=pk)
-    return render(request, "people/consent_form.html", {"form": form, "young_person": young_person})
+    return render(
+        request,
+        "people/decision_form.html",
+        {"form": form, "young_person": young_person, "heading": "Record consent to sharing"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,12 +190,15 @@ def sharing_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 next_steps_discussed=data["next_steps_discussed"] == "yes",
             )
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Sharing decision recorded.")
             return redirect("people:detail", pk=pk)
-    return render(request, "people/sharing_form.html", {"form": form, "young_person": young_person})
+    return render(
+        request,
+        "people/decision_form.html",
+        {"form": form, "young_person": young_person, "heading": "Record a sharing decision"},
+    )
 
 
 def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:

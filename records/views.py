@@ -15,6 +15,7 @@ from partnership.models import User
 from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, RecordForm
 from records.models import AgencyRecord
+from web.forms import add_action_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -136,19 +137,11 @@ def record_new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                 links=form.links(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"{record.record_type.name} recorded.")
             return redirect("records:detail", pk=record.pk)
     return render(request, "records/record_form.html", {"form": form, "young_person": young_person})
-
-
-def _add_errors(form: RecordForm | EditRecordForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,7 +171,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise _refuse(request, AuditAction.UPDATE, "agency_record", pk) from None
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Changes saved.")
             return redirect("records:detail", pk=record.pk)
