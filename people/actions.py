@@ -287,3 +287,41 @@ def do_register_young_people_bulk(
             },
         )
     return people
+
+
+ABOUT_FIELDS = ("gender", "ethnicity", "disability", "lgbt_self_described", "care_status", "voice")
+
+
+def do_update_about(
+    *, actor: User, young_person: YoungPerson, changes: dict[str, Any]
+) -> YoungPerson:
+    """Record what the partnership knows about a young person: the under-identified groups
+    (gender, ethnicity, disability, LGBT as self-described), care status and their own words.
+
+    Only those with need to know, in a role that records, may change it. The audit event names
+    the fields changed, never their values.
+    """
+    from governance import policy
+
+    unknown = set(changes) - set(ABOUT_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    viewer = policy.viewer_for(actor, young_person)
+    if not (policy.can_record_for(actor) and viewer.need_to_know):
+        raise PermissionDenied("Only the young person's case team or a coordinator can do this.")
+    with transaction.atomic():
+        current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
+        changed = [name for name, value in changes.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, changes[name])
+        current.save(update_fields=changed)
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="young_person",
+            object_id=current.pk,
+            details={"fields": sorted(changed)},
+        )
+    return current

@@ -6,6 +6,7 @@ from django import forms
 
 from governance.models import ConsentStatus, LawfulBasis
 from partnership.models import Agency
+from people.models import CareStatus, Ethnicity, Gender
 
 
 class BreakGlassForm(forms.Form):
@@ -88,4 +89,48 @@ class SharingDecisionForm(forms.Form):
         label="Was what happens next discussed with the young person?",
         choices=YES_NO,
         widget=forms.RadioSelect,
+    )
+
+
+class RegisterForm(forms.Form):
+    """A young person not yet known to Tessera, as your agency records them."""
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    other_names = forms.CharField(
+        label="Other names or nicknames (optional)", max_length=300, required=False
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of birth", "invalid": "Enter a real date"},
+    )
+    gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    upn = forms.CharField(label="Unique Pupil Number (optional)", max_length=20, required=False)
+    nhs_number = forms.CharField(label="NHS number (optional)", max_length=20, required=False)
+    source_reference = forms.CharField(
+        label="Your agency's reference (optional)", max_length=100, required=False
+    )
+
+
+class AboutForm(forms.Form):
+    gender = forms.ChoiceField(label="Gender", choices=Gender.choices)
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=Ethnicity.choices,
+        help_text="As the young person describes themself.",
+    )
+    disability = forms.CharField(label="Disability or additional needs (optional)", required=False)
+    lgbt_self_described = forms.CharField(
+        label="LGBT (optional)",
+        required=False,
+        help_text="Only if the young person chose to tell you, in their own words.",
+    )
+    care_status = forms.ChoiceField(label="Care status", choices=CareStatus.choices)
+    voice = forms.CharField(
+        label="The young person's voice (optional)",
+        required=False,
+        help_text="What they have said about their situation, in their own words.",
+        widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -17,7 +17,8 @@ from governance import actions as governance_actions
 from governance import audit, policy
 from governance.models import AuditAction, AuditOutcome
 from partnership.models import User
-from people.forms import BreakGlassForm, ConsentForm, SharingDecisionForm
+from people.actions import ABOUT_FIELDS, do_register_young_person, do_update_about
+from people.forms import AboutForm, BreakGlassForm, ConsentForm, RegisterForm, SharingDecisionForm
 from people.models import YoungPerson
 from records import queries
 from records.forms import FilterForm
@@ -68,7 +69,11 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
         object_type="young_person",
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
-    return render(request, "people/young_person_list.html", {"page": page, "query": query})
+    return render(
+        request,
+        "people/young_person_list.html",
+        {"page": page, "query": query, "can_register": policy.can_record_for(request.user)},
+    )
 
 
 def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,7 +105,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "show_demographics": viewer.need_to_know,
             "can_record": policy.can_record_for(user),
-            "can_break_glass": bool(chronology.flags)
+            "can_break_glass": chronology.break_glass_would_help
             and not viewer.break_glass
             and policy.can_record_for(user),
             "can_export": policy.can_export_chronology(viewer),
@@ -263,3 +268,60 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
 def _safe_cell(value: str) -> str:
     """Stop a spreadsheet from treating a description as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Add a young person not yet known to Tessera, as the user's agency records them."""
+    user = _user(request)
+    if not policy.can_record_for(user):
+        audit.record(
+            AuditAction.CREATE,
+            request=request,
+            outcome=AuditOutcome.REFUSED,
+            object_type="young_person",
+        )
+        raise Http404
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and user.agency is not None:
+        data = form.cleaned_data
+        try:
+            young_person = do_register_young_person(actor=user, agency=user.agency, **data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"{young_person.full_name} added.")
+            return redirect("people:detail", pk=young_person.pk)
+    return render(request, "people/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def about(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record who the young person is: the groups the research says are under-identified."""
+    young_person = _young_person(request, pk, AuditAction.UPDATE)
+    user = _user(request)
+    viewer = policy.viewer_for(user, young_person)
+    if not (policy.can_record_for(user) and viewer.need_to_know):
+        audit.record(
+            AuditAction.UPDATE,
+            request=request,
+            outcome=AuditOutcome.REFUSED,
+            object_type="young_person",
+            object_id=pk,
+        )
+        raise Http404
+    initial = {name: getattr(young_person, name) for name in ABOUT_FIELDS}
+    form = AboutForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_about(actor=user, young_person=young_person, changes=form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("people:detail", pk=pk)
+    return render(
+        request,
+        "people/decision_form.html",
+        {"form": form, "young_person": young_person, "heading": "About this young person"},
+    )

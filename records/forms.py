@@ -214,3 +214,13 @@ class EditRecordForm(forms.Form):
             "nature": data["nature"],
             "classification": data["classification"],
         }
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=LinkKind.choices)
+    value = forms.CharField(
+        label="Value",
+        max_length=200,
+        help_text="A UK phone number, a vehicle registration, a postcode or place, or a handle.",
+    )
+    label = forms.CharField(label="Note (optional)", max_length=200, required=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ class ExistenceFlag:
 
     agency: Agency
     count: int
+    own_agency: bool = False
 
     @property
     def contact(self) -> str:
@@ -81,6 +82,7 @@ class Chronology:
     filters: Filters
     entries: list[Entry] = field(default_factory=list)
     flags: list[ExistenceFlag] = field(default_factory=list)
+    break_glass_would_help: bool = False
 
     @property
     def full_count(self) -> int:
@@ -102,6 +104,8 @@ def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> C
     ).select_related("record_type", "owning_agency", "owning_service")
     hidden: dict[int, int] = defaultdict(int)
     agencies: dict[int, Agency] = {}
+    # Break-glass is offered only when it would show something the viewer cannot see now.
+    with_break_glass = replace(viewer, break_glass=True)
     for record in records.order_by("-occurred_at", "-pk"):
         level = policy.level_of(viewer, record)
         if level >= Level.SUMMARY:
@@ -109,8 +113,10 @@ def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> C
         elif level == Level.EXISTENCE:
             hidden[record.owning_agency_id] += 1
             agencies[record.owning_agency_id] = record.owning_agency
+            if policy.level_of(with_break_glass, record) > level:
+                chronology.break_glass_would_help = True
     chronology.flags = [
-        ExistenceFlag(agencies[agency_id], count)
+        ExistenceFlag(agencies[agency_id], count, own_agency=agency_id == user.agency_id)
         for agency_id, count in sorted(hidden.items(), key=lambda item: agencies[item[0]].name)
     ]
     return chronology

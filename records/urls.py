@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.record_detail, name="detail"),
     path("<int:pk>/edit/", views.record_edit, name="edit"),
     path("<int:pk>/seen-by/", views.record_seen_by, name="seen-by"),
+    path("<int:pk>/links/", views.record_add_link, name="add-link"),
     path("new/for/<int:young_person_pk>/", views.record_new, name="new"),
 ]

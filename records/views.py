@@ -13,7 +13,7 @@ from governance import audit, policy
 from governance.models import AuditAction, AuditOutcome, Level
 from partnership.models import User
 from records import actions, queries
-from records.forms import EditRecordForm, FilterForm, RecordForm
+from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
 from web.forms import add_action_errors
 
@@ -105,6 +105,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "level": level,
             "full": level == Level.FULL,
             "can_edit": policy.can_edit(viewer, record),
+            "link_form": LinkForm(),
             "links": record.links.all() if level == Level.FULL else [],
             "history": record.history.select_related("changed_by") if level == Level.FULL else [],
             "owner_view": record.owning_agency_id == viewer.user.agency_id,
@@ -193,3 +194,30 @@ def record_seen_by(request: HttpRequest, pk: int) -> HttpResponse:
         AuditAction.VIEW, request=request, object_type="record_access_log", object_id=record.pk
     )
     return render(request, "records/record_seen_by.html", {"record": record, "events": events})
+
+
+@require_http_methods(["POST"])
+def record_add_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a phone, vehicle, place or online identity to a record the user may edit."""
+    record, viewer, _ = _record_at_level(request, pk, Level.FULL, AuditAction.UPDATE)
+    if not policy.can_edit(viewer, record):
+        raise _refuse(request, AuditAction.UPDATE, "agency_record", pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_add_link(
+                actor=_user(request),
+                record=record,
+                link=actions.LinkInput(
+                    form.cleaned_data["kind"],
+                    form.cleaned_data["value"],
+                    form.cleaned_data["label"],
+                ),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Link added.")
+    else:
+        messages.error(request, "Choose what kind of link it is and enter its value.")
+    return redirect("records:detail", pk=pk)

@@ -92,6 +92,9 @@ ROUTES_OUTSIDE_MATRIX = {
     "people:sharing-decision": "records/tests/test_consent_and_sharing.py",
     "records:new": "records/tests/test_recording_and_editing.py",
     "records:seen-by": "records/tests/test_recording_and_editing.py",
+    "records:add-link": "records/tests/test_recording_and_editing.py",
+    "people:new": "people/tests/test_people_views.py",
+    "people:about": "people/tests/test_people_views.py",
     **{
         f"governance:{name}": "governance/tests/test_governance_views.py"
         for name in (

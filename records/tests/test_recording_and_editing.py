@@ -218,3 +218,29 @@ def test_the_partnership_list_shows_only_what_the_user_may_see(make_user, dsl, p
     assert f"/records/{mine.pk}/" in html
     assert f"/records/{theirs.pk}/" not in html
     assert AuditEvent.objects.filter(actor_id=dsl.pk, action=AuditAction.LIST).exists()
+
+
+def test_the_owner_links_a_vehicle_to_a_record(signed_in, dsl, person):
+    saved = record(dsl, person)
+    client = signed_in(dsl)
+    response = client.post(f"/records/{saved.pk}/links/", {"kind": "vehicle", "value": "ab12 cde"})
+    assert response.status_code == 302
+    assert [(link.kind, link.value) for link in saved.links.all()] == [("vehicle", "AB12CDE")]
+
+
+def test_a_bad_registration_is_refused_with_the_rule(signed_in, dsl, person):
+    saved = record(dsl, person)
+    client = signed_in(dsl)
+    response = client.post(
+        f"/records/{saved.pk}/links/", {"kind": "vehicle", "value": "NOT A PLATE 99"}, follow=True
+    )
+    assert b"vehicle registration" in response.content.lower()
+    assert not saved.links.exists()
+
+
+def test_another_agency_cannot_add_links(signed_in, dsl, person, make_user):
+    saved = record(dsl, person)
+    client = signed_in(make_user(Role.COORDINATOR, "csc"))
+    response = client.post(f"/records/{saved.pk}/links/", {"kind": "vehicle", "value": "AB12CDE"})
+    assert response.status_code == 404
+    assert not saved.links.exists()
