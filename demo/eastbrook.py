@@ -13,12 +13,21 @@ Determinism
     the first day of the school year), never from the real clock. Only database ids and the
     ``created_at`` and audit time stamps differ between runs.
 
+Steps
+    :meth:`Generator.run` builds the whole town in one transaction: :meth:`~Generator.agencies`,
+    :meth:`~Generator.users`, :meth:`~Generator.young_people`, then :meth:`~Generator.records`
+    (a year of agency records for every young person, with hidden clusters of shared phones,
+    vehicles and places) and :meth:`~Generator.case_teams` (demo practitioners in case teams,
+    lead professionals, consent decisions). :mod:`demo.records` describes the last two.
+
 Sizes
     ``tiny`` (40 young people, for tests), ``small`` (300), ``medium`` (5,000) and ``large``
     (50,000). Agencies, services and users are the same for every size. Up to
     :data:`ONE_BY_ONE_LIMIT` young people are registered one at a time through
     :func:`people.actions.do_register_young_person` (one audit event each, as in real use);
     larger towns use :func:`people.actions.do_register_young_people_bulk` (one summary event).
+    Their records likewise go one by one through :func:`records.actions.do_record`, or in bulk
+    with one summary audit event per agency.
 
 Agencies and services
     =========================================  ============  ===================================
@@ -128,6 +137,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -147,6 +157,9 @@ from people.actions import (
 )
 from people.identifiers import make_upn, nhs_check_digit, normalise_nhs_number, normalise_upn
 from people.models import Gender, YoungPerson
+
+if TYPE_CHECKING:
+    from demo.records import Allocation, RecordPlan
 
 REFERENCE_DATE = date(2026, 9, 1)
 """The generator's "today": ages and dates are worked out from it, never from the clock."""
@@ -605,13 +618,19 @@ class DemoSummary:
     young_people: int
     recorded_identities: int
     seconds: float
+    records: dict[str, int] = field(default_factory=dict)
+    """Records created, by agency short name."""
+    records_seconds: float = 0.0
+    relationships: int = 0
+    consent_decisions: int = 0
 
 
 class Generator:
-    """Builds Eastbrook step by step: :meth:`agencies`, :meth:`users`, :meth:`young_people`.
+    """Builds Eastbrook step by step: :meth:`agencies`, :meth:`users`, :meth:`young_people`,
+    :meth:`records`, :meth:`case_teams`.
 
-    Later steps (records, episodes, networks) add methods that read the earlier steps' results
-    from the attributes below and draw from their own :meth:`stream`.
+    Later steps (episodes, networks) add methods that read the earlier steps' results from the
+    attributes below and draw from their own :meth:`stream`.
     """
 
     def __init__(
@@ -634,6 +653,10 @@ class Generator:
         self.user_by_username: dict[str, User] = {}
         self.plans: list[PersonPlan] = []
         self.registered: list[YoungPerson] = []
+        self.record_plan: RecordPlan | None = None
+        self.record_counts: dict[str, int] = {}
+        self.records_seconds = 0.0
+        self.allocation: Allocation | None = None
 
     def stream(self, step: str) -> random.Random:
         """A random stream for one step, fixed by the seed and the step's name alone."""
@@ -645,6 +668,8 @@ class Generator:
             self.agencies()
             self.users()
             self.young_people()
+            self.records()
+            self.case_teams()
         return DemoSummary(
             seed=self.seed,
             size=self.size,
@@ -654,6 +679,10 @@ class Generator:
             young_people=len(self.registered),
             recorded_identities=sum(len(plan.identities) for plan in self.plans),
             seconds=time.perf_counter() - started,
+            records=dict(self.record_counts),
+            records_seconds=self.records_seconds,
+            relationships=self.allocation.relationships if self.allocation else 0,
+            consent_decisions=len(self.allocation.consent) if self.allocation else 0,
         )
 
     # -- the partnership ---------------------------------------------------------------------
@@ -731,6 +760,43 @@ class Generator:
             f"{sum(len(plan.identities) for plan in self.plans)} recorded identities"
         )
         return self.registered
+
+    # -- a year of records -------------------------------------------------------------------
+
+    def plan_records(self) -> RecordPlan:
+        """Decide a year of records for everyone. Needs no database, like the people plan."""
+        from demo.records import RecordPlanner
+
+        return RecordPlanner(self.stream, self.plans or self.plan_young_people()).plan()
+
+    def records(self) -> dict[str, int]:
+        """Write the planned records: one by one through ``do_record``, or in bulk."""
+        from demo.records import write_bulk, write_one_by_one
+
+        started = time.perf_counter()
+        self.record_plan = self.plan_records()
+        write = write_bulk if self.bulk else write_one_by_one
+        counts = write(self, self.record_plan.records)
+        self.record_counts = dict(sorted(counts.items()))
+        self.records_seconds = time.perf_counter() - started
+        self._progress(
+            f"{sum(counts.values()):,} agency records in {self.records_seconds:.1f} s "
+            f"({'in bulk' if self.bulk else 'one by one'})"
+        )
+        return self.record_counts
+
+    def case_teams(self) -> Allocation:
+        """Put the demo practitioners in case teams and record some consent decisions."""
+        from demo.records import allocate
+
+        if self.record_plan is None:
+            raise RuntimeError("Plan the records before the case teams.")
+        self.allocation = allocate(self, self.record_plan)
+        self._progress(
+            f"{self.allocation.relationships} case team and lead professional allocations, "
+            f"{len(self.allocation.consent)} consent decisions"
+        )
+        return self.allocation
 
     def _row(self, plan: PersonPlan) -> YoungPersonRow:
         first, *further = plan.identities

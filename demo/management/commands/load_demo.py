@@ -13,8 +13,8 @@ from people.models import YoungPerson
 
 class Command(BaseCommand):
     help = (
-        "Create the fictional Eastbrook partnership (agencies, users, young people), all marked "
-        "synthetic. The same seed always gives the same town."
+        "Create the fictional Eastbrook partnership (agencies, users, young people and a year of "
+        "agency records), all marked synthetic. The same seed always gives the same town."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,8 +63,20 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded Eastbrook: {summary.agencies} agencies, {summary.services} services, "
                 f"{summary.users} users, {summary.young_people:,} young people "
-                f"({summary.recorded_identities:,} recorded identities) "
+                f"({summary.recorded_identities:,} recorded identities), "
+                f"{sum(summary.records.values()):,} agency records "
                 f"in {summary.seconds:.1f} s. All of it is synthetic."
             )
+        )
+        width = max((len(name) for name in summary.records), default=0)
+        self.stdout.write(
+            f"Agency records by agency ({summary.records_seconds:.1f} s, "
+            f"{'in bulk' if generator.bulk else 'one by one'}):"
+        )
+        for name, count in sorted(summary.records.items(), key=lambda item: -item[1]):
+            self.stdout.write(f"  {name:<{width}}  {count:>8,}")
+        self.stdout.write(
+            f"{summary.relationships} case team and lead professional allocations, "
+            f"{summary.consent_decisions} consent decisions."
         )
         self.stdout.write("See the demo accounts with: manage.py demo_accounts")
