@@ -44,7 +44,7 @@ web/static/build/.built: node_modules/.package-lock.json scripts/build-assets.mj
 assets: web/static/build/.built
 
 migrate: deps
-	@mkdir -p var
+	@mkdir -p var/staticfiles
 	TESSERA_ENV=demo $(PY) manage.py migrate --no-input -v0
 
 demo-data: migrate
