@@ -67,15 +67,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     page = Paginator(queries.filtered_records(user, filters), 50).get_page(request.GET.get("page"))
-    viewer_cache: dict[int, policy.Viewer] = {}
-    rows = []
-    for record in page.object_list:
-        viewer = viewer_cache.get(record.young_person_id)
-        if viewer is None:
-            viewer = viewer_cache[record.young_person_id] = policy.viewer_for(
-                user, record.young_person
-            )
-        rows.append(queries.Entry(record, policy.level_of(viewer, record)))
+    records = list(page.object_list)
+    viewers = policy.viewers_for(user, {record.young_person_id for record in records})
+    rows = [
+        queries.Entry(record, policy.level_of(viewers[record.young_person_id], record))
+        for record in records
+    ]
     audit.record(
         AuditAction.SEARCH if filters.active else AuditAction.LIST,
         request=request,

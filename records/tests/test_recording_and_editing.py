@@ -244,3 +244,17 @@ def test_another_agency_cannot_add_links(signed_in, dsl, person, make_user):
     response = client.post(f"/records/{saved.pk}/links/", {"kind": "vehicle", "value": "AB12CDE"})
     assert response.status_code == 404
     assert not saved.links.exists()
+
+
+def test_the_partnership_list_takes_a_fixed_number_of_queries(
+    make_user, dsl, django_assert_max_num_queries
+):
+    client = Client()
+    sign_in_fully(client, dsl)
+    record(dsl, young_person("One", "Person"))
+    with django_assert_max_num_queries(40) as few:
+        client.get("/records/")
+    for n in range(12):
+        record(dsl, young_person(f"Extra{n}", "Person"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/records/")
