@@ -25,6 +25,7 @@ from web.access import (
 
 SIGNED_IN_AT = "tessera_signed_in_at"
 LAST_SEEN = "tessera_last_seen"
+LAST_SEEN_RESOLUTION = 30  # seconds
 
 Middleware = Callable[[HttpRequest], HttpResponse]
 
@@ -56,7 +57,10 @@ class SessionLimitsMiddleware:
                     request, "You were signed out to keep information safe. Sign in again."
                 )
                 return HttpResponseRedirect(reverse("web:sign-in"))
-            request.session[LAST_SEEN] = now
+            if last_seen is None or now - float(last_seen) >= LAST_SEEN_RESOLUTION:
+                # Saving the session on every request costs a write; to the nearest 30 seconds
+                # is precise enough for a 15-minute idle limit.
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 
