@@ -6,6 +6,8 @@ kept, so the agreement in force at any past moment can be shown.
 
 from __future__ import annotations
 
+from functools import cache
+
 from partnership.models import AgencyKind
 
 # Levels: F full, S summary (type, date, owning agency, contact), E existence only, - nothing.
@@ -40,6 +42,11 @@ _LETTER = {"F": 3, "S": 2, "E": 1, "-": 0}
 
 def default_sharing_rules() -> dict[tuple[str, str], int]:
     """(viewer agency kind, record category) -> level. Community partners see nothing."""
+    return dict(_parsed_default_rules())
+
+
+@cache
+def _parsed_default_rules() -> dict[tuple[str, str], int]:
     rules: dict[tuple[str, str], int] = {}
     lines = [line.split() for line in _AGREEMENT.strip().splitlines()[1:]]
     for category, *letters in lines:

@@ -252,7 +252,10 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     other = ~Q(owning_agency_id=user.agency_id) & Q(category__in=categories)
     if at_least >= Level.SUMMARY:
         other &= ~Q(classification=Classification.RESTRICTED)
-        other &= Q(young_person__consent_blocks_sharing=False)
+        # A subquery over the (partial-indexed) few blocked young people, not a join to all.
+        other &= ~Q(
+            young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
+        )
         now = timezone.now()
         in_team = Q(
             young_person_id__in=active_relationships(user, now).values("young_person_id")

@@ -85,6 +85,15 @@ class YoungPerson(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        indexes = [
+            # The access gate asks "whose consent blocks sharing?" on every list: a few rows.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(consent_blocks_sharing=True),
+                name="yp_consent_blocks_idx",
+            ),
+            models.Index(fields=["family_name", "given_name"], name="yp_name_idx"),
+        ]
         verbose_name = "young person"
         verbose_name_plural = "young people"
 

@@ -25,6 +25,8 @@ from records.forms import FilterForm
 from web.forms import add_action_errors
 from web.fresh import needs_fresh_code
 
+CHRONOLOGY_PAGE = 100
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user
@@ -102,6 +104,10 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "young_person": young_person,
             "chronology": chronology,
+            # The newest entries first, a hundred at a time; flags still cover every record.
+            "entries": Paginator(chronology.entries, CHRONOLOGY_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "form": form,
             "show_demographics": viewer.need_to_know,
             "can_record": policy.can_record_for(user),

@@ -122,9 +122,12 @@ class AgencyRecord(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         indexes = [
-            models.Index(fields=["young_person", "-occurred_at"], name="record_chronology_idx"),
-            models.Index(fields=["owning_agency", "-occurred_at"], name="record_agency_idx"),
-            models.Index(fields=["record_type", "-occurred_at"], name="record_type_idx"),
+            models.Index(
+                fields=["young_person", "-occurred_at", "-id"], name="record_chronology_idx"
+            ),
+            models.Index(fields=["owning_agency", "-occurred_at", "-id"], name="record_agency_idx"),
+            models.Index(fields=["record_type", "-occurred_at", "-id"], name="record_type_idx"),
+            models.Index(fields=["-occurred_at", "-id"], name="record_recent_idx"),
             models.Index(fields=["review_due"], name="record_review_idx"),
         ]
 

@@ -63,7 +63,9 @@ class Filters:
         if self.agency_id:
             records = records.filter(owning_agency_id=self.agency_id)
         if self.type_code:
-            records = records.filter(record_type__code=self.type_code)
+            # By id, so that the ordered index on (record type, occurred) can be used.
+            type_id = RecordType.objects.filter(code=self.type_code).values_list("pk", flat=True)
+            records = records.filter(record_type_id__in=list(type_id))
         if self.since:
             records = records.filter(occurred_at__gte=_start_of(self.since))
         if self.until:
@@ -99,9 +101,13 @@ def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> C
     chronology = Chronology(young_person=young_person, viewer=viewer, filters=filters)
     if not viewer.reads:
         return chronology
-    records = filters.apply(
-        AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)
-    ).select_related("record_type", "owning_agency", "owning_service")
+    records = (
+        filters.apply(
+            AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)
+        )
+        .select_related("record_type", "owning_agency", "owning_service")
+        .defer("details", "facts", "location")  # the chronology shows one line per entry
+    )
     hidden: dict[int, int] = defaultdict(int)
     agencies: dict[int, Agency] = {}
     # Break-glass is offered only when it would show something the viewer cannot see now.

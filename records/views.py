@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,6 +15,7 @@ from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
 from web.forms import add_action_errors
+from web.paginator import CappedPaginator
 
 
 def _user(request: HttpRequest) -> User:
@@ -66,7 +66,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
     )
     filters = form.filters()
-    page = Paginator(queries.filtered_records(user, filters), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(queries.filtered_records(user, filters), 50).get_page(
+        request.GET.get("page")
+    )
     records = list(page.object_list)
     viewers = policy.viewers_for(user, {record.young_person_id for record in records})
     rows = [

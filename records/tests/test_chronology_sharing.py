@@ -250,3 +250,16 @@ def test_the_chronology_takes_a_fixed_number_of_queries(
         record(dsl, person)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/young-people/{person.pk}/")
+
+
+def test_a_long_chronology_shows_the_newest_hundred_first(make_user, person, coordinator):
+    dsl = make_user(Role.PRACTITIONER, "school")
+    made = [record(dsl, person, title=f"Entry {n}", days_ago=n + 1) for n in range(105)]
+    client = Client()
+    sign_in_fully(client, coordinator)
+    first = levels_seen(client, person)
+    assert len(first) == 100
+    assert str(made[0].pk) in first  # newest
+    assert str(made[-1].pk) not in first  # oldest is on the next page
+    html = client.get(f"/young-people/{person.pk}/?page=2").content.decode()
+    assert f"/records/{made[-1].pk}/" in html
