@@ -57,6 +57,7 @@ demo: deps assets demo-data
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r . -x ./.venv,./node_modules,./var --severity-level high
 
 typecheck: dev-deps
 	$(BIN)/mypy .
