@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "governance",
     "people",
     "records",
+    "casework",
     "web",
     "demo",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("young-people/", include("people.urls")),
     path("records/", include("records.urls")),
     path("governance/", include("governance.urls")),
+    path("referrals/", include("casework.urls")),
 ]
 
 handler404 = "web.errors.not_found"

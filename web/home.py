@@ -279,6 +279,45 @@ def _administrator(user: User, panel: Panel) -> Panel:
     return panel
 
 
+def _partner(user: User, panel: Panel) -> Panel:
+    from casework.queries import receipts_of
+
+    if panel.title == "Your receipts":
+        receipts = receipts_of(user)[:20]
+        return replace(
+            panel,
+            items=tuple(
+                Link(
+                    f"{r.receipt}, sent {r.received_at:%d %b %Y}",
+                    reverse("casework:receipt", args=[r.receipt]),
+                )
+                for r in receipts
+            ),
+            links=(Link("Tell us about a concern", reverse("casework:partner-concern")),),
+        )
+    return panel
+
+
+def _screener(user: User, panel: Panel) -> Panel:
+    from casework.queries import screening_queue
+
+    if panel.title == "Awaiting screening":
+        waiting = list(screening_queue(user)[:10])
+        return replace(
+            panel,
+            items=tuple(
+                Link(
+                    f"{r.receipt} from {r.referring_agency.short_name}: "
+                    + ("overdue" if r.is_overdue else f"{r.hours_left} hours left"),
+                    reverse("casework:screen", args=[r.pk]),
+                )
+                for r in waiting
+            ),
+            links=(Link("All referrals to screen", reverse("casework:mash-queue")),),
+        )
+    return _coordinator(user, panel)
+
+
 def _strategic(user: User, panel: Panel) -> Panel:
     if panel.title == "Problem profile":
         return replace(
@@ -289,7 +328,8 @@ def _strategic(user: User, panel: Panel) -> Panel:
 
 _FILLERS = {
     Role.PRACTITIONER: _practitioner,
-    Role.MASH_SCREENER: _coordinator,
+    Role.MASH_SCREENER: _screener,
+    Role.COMMUNITY_PARTNER: _partner,
     Role.COORDINATOR: _coordinator,
     Role.ANALYST: _practitioner,
     Role.IG_OFFICER: _ig_officer,

@@ -28,6 +28,12 @@ def items_for(request: HttpRequest) -> list[NavItem]:
             ("Young people", reverse("people:list"), "/young-people/"),
             ("Records", reverse("records:list"), "/records/"),
         ]
+    if user.role in (Role.MASH_SCREENER, Role.COORDINATOR):
+        sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))
+    if user.role == Role.COMMUNITY_PARTNER:
+        sections.append(
+            ("Tell us about a concern", reverse("casework:partner-concern"), "/referrals/")
+        )
     if user.role in (Role.IG_OFFICER, Role.ADMINISTRATOR):
         sections.append(("Information governance", reverse("governance:index"), "/governance/"))
     elif user.role != Role.COMMUNITY_PARTNER:

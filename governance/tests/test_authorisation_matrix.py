@@ -94,6 +94,10 @@ ROUTES_OUTSIDE_MATRIX = {
     "records:seen-by": "records/tests/test_recording_and_editing.py",
     "records:add-link": "records/tests/test_recording_and_editing.py",
     "people:new": "people/tests/test_people_views.py",
+    **{
+        f"casework:{name}": "casework/tests/test_referrals.py"
+        for name in ("refer", "partner-concern", "receipt", "mash-queue", "screen")
+    },
     "people:about": "people/tests/test_people_views.py",
     **{
         f"governance:{name}": "governance/tests/test_governance_views.py"

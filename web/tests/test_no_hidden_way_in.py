@@ -14,7 +14,11 @@ from web.access import PASSWORD_ONLY, PUBLIC, access_of, is_partner_allowed
 
 PUBLIC_ALLOWLIST = {"web:sign-in", "web:sign-out", "web:health"}
 PASSWORD_ONLY_ALLOWLIST = {"web:second-factor", "web:second-factor-set-up"}
-PARTNER_ALLOWLIST = {"web:home"} | PUBLIC_ALLOWLIST | PASSWORD_ONLY_ALLOWLIST
+PARTNER_ALLOWLIST = (
+    {"web:home", "casework:partner-concern", "casework:receipt"}
+    | PUBLIC_ALLOWLIST
+    | PASSWORD_ONLY_ALLOWLIST
+)
 
 
 def all_routes() -> Iterator[tuple[str, str, Any]]:

@@ -1,0 +1,238 @@
+"""Every write in casework: referring, a community partner's concern, and MASH screening."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.models import (
+    Rating,
+    Referral,
+    ReferralPathway,
+    ReferralSource,
+    ReferralStatus,
+    Screening,
+    ScreeningDecision,
+)
+from governance import audit, policy
+from governance.actions import do_add_relationship, do_record_sharing_decision
+from governance.models import AuditAction, ConsentStatus, RelationshipKind
+from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
+from people import identifiers
+from people.models import YoungPerson
+
+_RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, read out on the phone
+
+
+def _new_receipt() -> str:
+    while True:
+        receipt = "TS-" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(6))
+        if not Referral.objects.filter(receipt=receipt).exists():
+            return receipt
+
+
+def _agency_of(actor: User) -> Agency:
+    if actor.agency is None:
+        raise PermissionDenied("Only members of a partnership agency can do this.")
+    return actor.agency
+
+
+def receiving_agency(source: ReferralSource) -> Agency:
+    """The pathway held as data, or else the children's social care agency that hosts the MASH."""
+    pathway = ReferralPathway.objects.filter(source=source).select_related("receiving_agency")
+    if (chosen := pathway.first()) is not None:
+        return chosen.receiving_agency
+    host = (
+        Agency.objects.filter(
+            kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True, services__kind=ServiceKind.MASH
+        ).first()
+        or Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True).first()
+    )
+    if host is None:
+        raise ValidationError("No agency receives referrals yet: an administrator must set one up.")
+    return host
+
+
+def do_refer(
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    concern: str,
+    consent_status: ConsentStatus | str,
+    next_steps_discussed: bool,
+    lawful_basis: str = "",
+    reason_without_consent: str = "",
+) -> Referral:
+    """A practitioner refers a young person to the MASH. The referral is itself a share, so it
+    is recorded as a sharing decision with its basis."""
+    if not policy.can_record_for(actor):
+        raise PermissionDenied("Your role cannot make referrals.")
+    if not concern.strip():
+        raise ValidationError({"concern": "Say what you are worried about."})
+    receiver = receiving_agency(ReferralSource.PRACTITIONER)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            young_person=young_person,
+            source=ReferralSource.PRACTITIONER,
+            referring_agency=_agency_of(actor),
+            referrer=actor,
+            receiving_agency=receiver,
+            receipt=_new_receipt(),
+            received_at=timezone.now(),
+            concern=concern.strip(),
+            consent_status=str(consent_status),
+            lawful_basis=lawful_basis,
+            reason_without_consent=reason_without_consent.strip(),
+        )
+        do_record_sharing_decision(
+            actor=actor,
+            young_person=young_person,
+            shared=True,
+            to_agency=receiver,
+            what=f"Referral {referral.receipt}",
+            purpose="Referral to the MASH for a multi-agency response",
+            consent_status=consent_status,
+            lawful_basis=lawful_basis,
+            reason_without_consent=reason_without_consent,
+            next_steps_discussed=next_steps_discussed,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="referral",
+            object_id=referral.pk,
+            recipient=receiver.short_name,
+            details={"young_person": young_person.pk, "receipt": referral.receipt},
+        )
+    return referral
+
+
+def _identifiers(field: str, raw: str, normalise: object) -> str:
+    values = []
+    for number, part in enumerate(raw.replace(";", ",").split(","), start=1):
+        if not part.strip():
+            continue
+        try:
+            values.append(normalise(part))  # type: ignore[operator]
+        except identifiers.IdentifierError as error:
+            raise ValidationError({field: f"Entry {number}: {error}"}) from error
+    return ", ".join(values)
+
+
+def do_submit_partner_concern(
+    *,
+    actor: User,
+    concern: str,
+    subject_description: str = "",
+    where: str = "",
+    when_seen: str = "",
+    vehicles: str = "",
+    phones: str = "",
+) -> Referral:
+    """A hotel, taxi firm or other community partner tells the partnership what they saw.
+
+    They get a receipt and nothing else: what they sent is not shown back to them.
+    """
+    if actor.role != Role.COMMUNITY_PARTNER or not actor.is_active:
+        raise PermissionDenied("This form is for community partners.")
+    if not concern.strip():
+        raise ValidationError({"concern": "Tell us what you saw or heard."})
+    vehicles = _identifiers("vehicles", vehicles, identifiers.normalise_vrm)
+    phones = _identifiers("phones", phones, identifiers.normalise_uk_phone)
+    receiver = receiving_agency(ReferralSource.COMMUNITY_PARTNER)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            source=ReferralSource.COMMUNITY_PARTNER,
+            referring_agency=_agency_of(actor),
+            referrer=actor,
+            receiving_agency=receiver,
+            receipt=_new_receipt(),
+            received_at=timezone.now(),
+            concern=concern.strip(),
+            subject_description=subject_description.strip(),
+            where=where.strip(),
+            when_seen=when_seen.strip(),
+            vehicles=vehicles,
+            phones=phones,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="referral",
+            object_id=referral.pk,
+            recipient=receiver.short_name,
+            details={"receipt": referral.receipt, "source": "community_partner"},
+        )
+    return referral
+
+
+def can_screen(user: User, referral: Referral) -> bool:
+    return (
+        user.role == Role.MASH_SCREENER
+        and user.is_active
+        and user.agency_id == referral.receiving_agency_id
+    )
+
+
+def do_screen(
+    *,
+    actor: User,
+    referral: Referral,
+    rating: Rating | str,
+    rationale: str,
+    decision: ScreeningDecision | str,
+    decision_reason: str = "",
+) -> Screening:
+    """The MASH decision on a referral: a rating with its rationale, and the next step."""
+    if not can_screen(actor, referral):
+        raise PermissionDenied("Only a MASH screener of the receiving agency can screen this.")
+    errors: dict[str, str] = {}
+    if not rationale.strip():
+        errors["rationale"] = "Give the rationale for the rating."
+    if decision == ScreeningDecision.NO_FURTHER_ACTION and not decision_reason.strip():
+        errors["decision_reason"] = "Say why no further action is needed."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status != ReferralStatus.AWAITING_SCREENING:
+            raise ValidationError("This referral has already been screened.")
+        screening = Screening.objects.create(
+            referral=current,
+            screener=actor,
+            screened_at=now,
+            rating=Rating(rating),
+            rationale=rationale.strip(),
+            decision=ScreeningDecision(decision),
+            decision_reason=decision_reason.strip(),
+            within_clock=now <= current.received_at + timedelta(hours=24),
+        )
+        current.status = ReferralStatus.SCREENED
+        current.save(update_fields=["status"])
+        if current.young_person is not None:
+            do_add_relationship(
+                actor=None,
+                young_person=current.young_person,
+                user=actor,
+                kind=RelationshipKind.SCREENER,
+                reason=f"Screened referral {current.receipt}",
+                ends_at=now + timedelta(days=30),
+            )
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="screening",
+            object_id=screening.pk,
+            details={
+                "referral": current.pk,
+                "rating": screening.rating,
+                "decision": screening.decision,
+                "within_clock": screening.within_clock,
+            },
+        )
+    return screening

@@ -1,0 +1,149 @@
+"""Referring, a community partner's concern and receipt, the MASH queue and screening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from casework import actions, queries
+from casework.forms import PartnerConcernForm, ReferralForm, ScreeningForm
+from casework.models import Referral, ReferralStatus
+from governance import audit, policy
+from governance.models import AuditAction, AuditOutcome
+from partnership.models import Role, User
+from records.queries import Filters, chronology_for
+from web.access import partner_allowed
+from web.forms import add_action_errors
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _refused(
+    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
+) -> Http404:
+    audit.record(
+        action,
+        request=request,
+        outcome=AuditOutcome.REFUSED,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return Http404()
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
+    user = _user(request)
+    young_person = policy.young_person_or_404(user, young_person_pk)
+    if not policy.can_record_for(user):
+        raise _refused(request, AuditAction.CREATE, "referral")
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = actions.do_refer(
+                actor=user,
+                young_person=young_person,
+                concern=data["concern"],
+                consent_status=data["consent_status"],
+                lawful_basis=data["lawful_basis"],
+                reason_without_consent=data["reason_without_consent"],
+                next_steps_discussed=data["next_steps_discussed"] == "yes",
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Referral {referral.receipt} sent to {referral.receiving_agency.name}. "
+                "It will be screened within 24 hours.",
+            )
+            return redirect("people:detail", pk=young_person.pk)
+    return render(request, "casework/refer.html", {"form": form, "young_person": young_person})
+
+
+@partner_allowed
+@require_http_methods(["GET", "POST"])
+def partner_concern(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role != Role.COMMUNITY_PARTNER:
+        raise _refused(request, AuditAction.CREATE, "referral")
+    form = PartnerConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.do_submit_partner_concern(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("casework:receipt", receipt=referral.receipt)
+    return render(request, "casework/partner_concern.html", {"form": form})
+
+
+@partner_allowed
+def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The receipt, and nothing of what was sent: to the person who sent it only."""
+    user = _user(request)
+    mine = queries.receipts_of(user).filter(receipt=receipt).first()
+    if mine is None:
+        raise _refused(request, AuditAction.VIEW, "receipt", receipt[:20])
+    return render(request, "casework/receipt.html", {"referral": mine})
+
+
+def mash_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in (Role.MASH_SCREENER, Role.COORDINATOR):
+        raise _refused(request, AuditAction.LIST, "referral")
+    waiting = list(queries.screening_queue(user)[:200])
+    audit.record(
+        AuditAction.LIST, request=request, object_type="referral", details={"shown": len(waiting)}
+    )
+    return render(
+        request,
+        "casework/mash_queue.html",
+        {"waiting": waiting, "overdue": sum(1 for r in waiting if r.is_overdue)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = (
+        Referral.objects.select_related("young_person", "referring_agency", "receiving_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None or not actions.can_screen(user, referral):
+        raise _refused(request, AuditAction.VIEW, "referral", pk)
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_screen(actor=user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        except PermissionDenied:
+            raise _refused(request, AuditAction.CREATE, "screening", pk) from None
+        else:
+            messages.success(request, f"Referral {referral.receipt} screened.")
+            return redirect("casework:mash-queue")
+    audit.record(AuditAction.VIEW, request=request, object_type="referral", object_id=pk)
+    # What each agency already holds, through the gate, to inform the screening.
+    chronology = (
+        chronology_for(user, referral.young_person, Filters()) if referral.young_person else None
+    )
+    return render(
+        request,
+        "casework/screen.html",
+        {
+            "referral": referral,
+            "form": form,
+            "chronology": chronology,
+            "already_screened": referral.status != ReferralStatus.AWAITING_SCREENING,
+        },
+    )
