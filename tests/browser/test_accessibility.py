@@ -152,3 +152,86 @@ def test_the_page_not_found(page: Page, assert_accessible: AxeCheck) -> None:
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert_accessible(page)
+
+
+def test_the_referral_pages(
+    page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
+) -> None:
+    casey = synthetic_young_people()[0]
+    sign_in.fully(page, make_user(Role.PRACTITIONER))
+    page.goto(f"/referrals/refer/{casey.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refer to the MASH")
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What are you worried about?").fill("Collected from school by an adult.")
+    page.get_by_label("Consented", exact=True).check()
+    page.get_by_label("Lawful basis for sharing").select_option("consent")
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("screened within 24 hours")
+    assert_accessible(page)
+
+
+def test_the_mash_queue_and_screening(
+    page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
+) -> None:
+    from casework.actions import do_refer
+
+    casey = synthetic_young_people()[0]
+    referral = do_refer(
+        actor=make_user(Role.PRACTITIONER),
+        young_person=casey,
+        concern="Older boyfriend with a car.",
+        consent_status="consented",
+        lawful_basis="consent",
+        next_steps_discussed=True,
+    )
+    sign_in.fully(page, make_user(Role.MASH_SCREENER))
+    page.get_by_role("link", name="Referrals", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referrals to screen")
+    assert_accessible(page)
+    page.get_by_role("link", name=referral.receipt).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Screen this referral")
+    assert_accessible(page)
+
+
+def test_a_community_partners_concern_and_receipt(
+    page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
+) -> None:
+    make_user(Role.MASH_SCREENER)  # so that there is a MASH to receive it
+    sign_in.fully(page, make_user(Role.COMMUNITY_PARTNER))
+    page.get_by_role("link", name="Tell us about a concern").first.click()
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What did you see or hear?").fill("A girl of about 14 with a man in his 40s.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Concern received")
+    assert_accessible(page)
+    page.goto("/young-people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_the_recording_pages(
+    page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
+) -> None:
+    from records.catalogue import ensure_catalogue
+
+    ensure_catalogue()  # the live-server tests empty the database, migration data included
+    casey = synthetic_young_people()[0]
+    sign_in.fully(page, make_user(Role.PRACTITIONER))
+    page.goto(f"/records/new/for/{casey.pk}/")
+    page.get_by_role("button", name="Save record").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What are you recording?").select_option(label="Concern")
+    page.get_by_label("Short description").fill("Seen with older males at the retail park")
+    page.get_by_label("Date it happened").fill("2026-09-01")
+    page.get_by_label("Fact", exact=True).check()
+    page.get_by_role("button", name="Save record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Concern")
+    assert_accessible(page)
+    page.get_by_role("link", name="Records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Records across the partnership")
+    assert_accessible(page)
