@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -66,6 +66,8 @@ def do_refer(
     next_steps_discussed: bool,
     lawful_basis: str = "",
     reason_without_consent: str = "",
+    received_at: datetime | None = None,
+    is_synthetic: bool = False,
 ) -> Referral:
     """A practitioner refers a young person to the MASH. The referral is itself a share, so it
     is recorded as a sharing decision with its basis."""
@@ -82,9 +84,10 @@ def do_refer(
             referrer=actor,
             receiving_agency=receiver,
             receipt=_new_receipt(),
-            received_at=timezone.now(),
+            received_at=received_at or timezone.now(),
             concern=concern.strip(),
             consent_status=str(consent_status),
+            is_synthetic=is_synthetic,
             lawful_basis=lawful_basis,
             reason_without_consent=reason_without_consent.strip(),
         )
@@ -132,6 +135,8 @@ def do_submit_partner_concern(
     when_seen: str = "",
     vehicles: str = "",
     phones: str = "",
+    received_at: datetime | None = None,
+    is_synthetic: bool = False,
 ) -> Referral:
     """A hotel, taxi firm or other community partner tells the partnership what they saw.
 
@@ -151,13 +156,14 @@ def do_submit_partner_concern(
             referrer=actor,
             receiving_agency=receiver,
             receipt=_new_receipt(),
-            received_at=timezone.now(),
+            received_at=received_at or timezone.now(),
             concern=concern.strip(),
             subject_description=subject_description.strip(),
             where=where.strip(),
             when_seen=when_seen.strip(),
             vehicles=vehicles,
             phones=phones,
+            is_synthetic=is_synthetic,
         )
         audit.record(
             AuditAction.CREATE,

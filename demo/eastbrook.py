@@ -670,6 +670,7 @@ class Generator:
             self.young_people()
             self.records()
             self.case_teams()
+            self.referrals()
         return DemoSummary(
             seed=self.seed,
             size=self.size,
@@ -784,6 +785,15 @@ class Generator:
             f"({'in bulk' if self.bulk else 'one by one'})"
         )
         return self.record_counts
+
+    def referrals(self) -> int:
+        """Open referrals for the MASH queue: from schools, the police and community partners;
+        one past the 24-hour clock, and two already screened."""
+        from demo.referrals import make_referrals
+
+        made = make_referrals(self)
+        self._progress(f"{made} referrals")
+        return made
 
     def case_teams(self) -> Allocation:
         """Put the demo practitioners in case teams and record some consent decisions."""
