@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,30 +12,13 @@ from casework import actions, queries
 from casework.forms import PartnerConcernForm, ReferralForm, ScreeningForm
 from casework.models import Referral, ReferralStatus
 from governance import audit, policy
-from governance.models import AuditAction, AuditOutcome
-from partnership.models import Role, User
+from governance.audit import refusal as _refused
+from governance.models import AuditAction
+from partnership.models import Role
 from records.queries import Filters, chronology_for
 from web.access import partner_allowed
+from web.access import signed_in_user as _user
 from web.forms import add_action_errors
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _refused(
-    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
-) -> Http404:
-    audit.record(
-        action,
-        request=request,
-        outcome=AuditOutcome.REFUSED,
-        object_type=object_type,
-        object_id=str(object_id),
-    )
-    return Http404()
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from governance.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
@@ -246,3 +246,17 @@ def verify_chain(*, max_problems: int = 100) -> Verification:
                 f"the chain head names entry {head.seq} but the log ends at entry {last_seq}",
             )
     return result
+
+
+def refusal(
+    request: HttpRequest, action: AuditAction | str, object_type: str, object_id: object = ""
+) -> Http404:
+    """Audit a refused attempt and give the 404 to raise: refused objects look absent."""
+    record(
+        action,
+        request=request,
+        outcome=AuditOutcome.REFUSED,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return Http404()

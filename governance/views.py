@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import actions, audit, policy
+from governance.audit import refusal as _refuse
 from governance.defaults import default_sharing_rules
 from governance.forms import (
     AGREEMENT_CATEGORIES,
@@ -40,7 +41,6 @@ from governance.forms import (
 from governance.models import (
     AuditAction,
     AuditEvent,
-    AuditOutcome,
     BreakGlassAccess,
     BreakGlassReview,
     ConsentDecision,
@@ -56,6 +56,7 @@ from partnership.models import Agency, AgencyKind, Role, User
 from people.models import RecordedIdentity, YoungPerson
 from records import actions as record_actions
 from records.models import AgencyRecord, RecordCategory
+from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.fresh import needs_fresh_code
 
@@ -70,25 +71,6 @@ INDEX_ROLES = frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR})
 
 
 # --- Who may do what ----------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _refuse(
-    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
-) -> Http404:
-    audit.record(
-        action,
-        request=request,
-        outcome=AuditOutcome.REFUSED,
-        object_type=object_type,
-        object_id=str(object_id),
-    )
-    return Http404()
 
 
 def _is_ig_officer(user: User) -> bool:

@@ -16,22 +16,16 @@ from django.views.decorators.http import require_http_methods
 from governance import actions as governance_actions
 from governance import audit, policy
 from governance.models import AuditAction, AuditOutcome
-from partnership.models import User
 from people.actions import ABOUT_FIELDS, do_register_young_person, do_update_about
 from people.forms import AboutForm, BreakGlassForm, ConsentForm, RegisterForm, SharingDecisionForm
 from people.models import YoungPerson
 from records import queries
 from records.forms import FilterForm
+from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.fresh import needs_fresh_code
 
 CHRONOLOGY_PAGE = 100
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPerson:

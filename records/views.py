@@ -4,37 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
-from governance.models import AuditAction, AuditOutcome, Level
-from partnership.models import User
+from governance.audit import refusal as _refuse
+from governance.models import AuditAction, Level
 from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
+from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.paginator import CappedPaginator
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _refuse(
-    request: HttpRequest, action: AuditAction, object_type: str, object_id: object
-) -> Http404:
-    audit.record(
-        action,
-        request=request,
-        outcome=AuditOutcome.REFUSED,
-        object_type=object_type,
-        object_id=str(object_id),
-    )
-    return Http404()
 
 
 def _record_at_level(
