@@ -141,12 +141,14 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo import names
-from governance import audit
-from governance.models import AuditAction
-from partnership.actions import do_add_service, do_create_agency, do_create_user
+from partnership.actions import (
+    do_add_service,
+    do_create_agency,
+    do_create_user,
+    do_enrol_demo_device,
+)
 from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
 from people.actions import (
     IdentityRow,
@@ -724,21 +726,7 @@ class Generator:
                 is_synthetic=True,
                 validate=False,  # one published password for every demo account, by design
             )
-            # No action exists for enrolling a second factor on someone's behalf: this is the
-            # demo's own shortcut, logged like the real enrolment.
-            TOTPDevice.objects.create(
-                user=user,
-                name="Demo authenticator",
-                key=totp_key(self.seed, spec.username),
-                confirmed=True,
-            )
-            audit.record(
-                AuditAction.SECOND_FACTOR_ENROLLED,
-                actor=None,
-                object_type="user",
-                object_id=user.pk,
-                details={"source": "demo generator"},
-            )
+            do_enrol_demo_device(user=user, key=totp_key(self.seed, spec.username))
             self.user_by_username[spec.username] = user
         self._progress(f"{len(self.user_by_username)} users")
         return self.user_by_username

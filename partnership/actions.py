@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
 from governance.models import AuditAction
@@ -151,3 +153,46 @@ def _end_sessions_of(user: User) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def pending_device(user: User) -> TOTPDevice:
+    """The user's authenticator device awaiting its first code, made if there is none yet."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def do_confirm_device(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Confirm a new authenticator with the first code it shows. False if the code is wrong."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied("This device cannot be confirmed.")
+    with transaction.atomic():
+        if not device.verify_token(code):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(AuditAction.SECOND_FACTOR_ENROLLED, actor=user)
+    return True
+
+
+def do_enrol_demo_device(*, user: User, key: str) -> TOTPDevice:
+    """The synthetic demo's shortcut: a confirmed authenticator with a known key.
+
+    Refused outside demo mode, so it can never give a real account a second factor that
+    someone else holds.
+    """
+    if not settings.TESSERA_DEMO_MODE and not user.is_synthetic:
+        raise PermissionDenied("Only synthetic demo accounts are enrolled this way.")
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(
+            user=user, name="Demo authenticator", key=key, confirmed=True
+        )
+        audit.record(
+            AuditAction.SECOND_FACTOR_ENROLLED,
+            actor=None,
+            object_type="user",
+            object_id=user.pk,
+            details={"source": "demo generator"},
+        )
+    return device

@@ -21,9 +21,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
 from governance.signals import attempted_username
+from partnership.actions import do_confirm_device, pending_device
 from partnership.models import User
 from web import home as home_pages
-from web.access import is_two_factor_verified, partner_allowed, password_only, public
+from web.access import (
+    is_two_factor_verified,
+    partner_allowed,
+    password_only,
+    public,
+    signed_in_user,
+)
 from web.forms import CodeForm, SignInForm
 from web.fresh import mark_fresh
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
@@ -130,18 +137,13 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @password_only
 @require_http_methods(["GET", "POST"])
 def second_factor_set_up(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     if _confirmed_device(user) is not None:
         return redirect("web:second-factor")
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            audit.record(AuditAction.SECOND_FACTOR_ENROLLED, actor=user)
+        if do_confirm_device(user=user, device=device, code=form.cleaned_data["code"]):
             return _complete_sign_in(request, device)
         ended = _code_failed(request, user)
         if ended:
