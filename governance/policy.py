@@ -62,14 +62,16 @@ def current_agreement() -> SharingAgreement | None:
 
 def sharing_rules() -> dict[tuple[str, str], int]:
     """The rules in force: the newest saved agreement, or the defaults in code."""
-    agreement = current_agreement()
-    if agreement is None:
-        return default_sharing_rules()
+    return rules_of(current_agreement())
+
+
+def rules_of(agreement: SharingAgreement | None) -> dict[tuple[str, str], int]:
+    """The rules of one saved version, over the defaults in code (which ``None`` gives alone)."""
     rules = default_sharing_rules()
-    for viewer_kind, category, level in SharingRule.objects.filter(agreement=agreement).values_list(
-        "viewer_kind", "category", "level"
-    ):
-        rules[(viewer_kind, category)] = level
+    if agreement is not None:
+        saved = SharingRule.objects.filter(agreement=agreement)
+        for viewer_kind, category, level in saved.values_list("viewer_kind", "category", "level"):
+            rules[(viewer_kind, category)] = level
     return rules
 
 
@@ -269,6 +271,15 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team
     return records.filter(own | other)
+
+
+def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds about a young person, every classification
+    included: the agency answers a subject access request for all it holds (the officer
+    redacts before release). Nothing of another agency's, and nothing for any other role."""
+    if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
+        return AgencyRecord.objects.none()
+    return AgencyRecord.objects.filter(young_person=young_person, owning_agency_id=user.agency_id)
 
 
 def _own_agency_filter(user: User, at_least: Level) -> Q:
