@@ -5,38 +5,23 @@ from __future__ import annotations
 from django import forms
 
 from casework.models import Rating, ScreeningDecision
-from governance.models import ConsentStatus, LawfulBasis
-from people.forms import YES_NO
+from governance.forms import ConsentAndBasisForm
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ConsentAndBasisForm):
+    field_order = [
+        "concern",
+        "consent_status",
+        "lawful_basis",
+        "reason_without_consent",
+        "next_steps_discussed",
+    ]
+
     concern = forms.CharField(
         label="What are you worried about?",
         help_text="What you saw, heard or were told, and when. Keep fact apart from opinion.",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Say what you are worried about"},
-    )
-    consent_status = forms.ChoiceField(
-        label="The young person's consent to this referral",
-        choices=ConsentStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the young person's consent"},
-    )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing",
-        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices],
-        required=False,
-    )
-    reason_without_consent = forms.CharField(
-        label="If you refer without consent, or consent was not sought, why?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    next_steps_discussed = forms.ChoiceField(
-        label="Was what happens next discussed with the young person?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether what happens next was discussed"},
     )
 
 

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from casework.models import Referral, ReferralStatus
-from partnership.models import Role, User
+from casework.models import Referral
+from governance import policy
+from partnership.models import User
 
 
 def screening_queue(user: User) -> QuerySet[Referral]:
-    """Referrals awaiting screening, oldest first: a MASH screener's agency's, or every one for a
-    coordinator (who watches the 24-hour clock across the partnership)."""
-    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING).select_related(
-        "young_person", "referring_agency", "receiving_agency"
+    """The referrals the gate lets this user see awaiting screening, oldest first."""
+    return (
+        policy.referrals_to_screen(user)
+        .select_related("young_person", "referring_agency", "receiving_agency")
+        .order_by("received_at")
     )
-    if user.role == Role.COORDINATOR and user.is_active:
-        return waiting.order_by("received_at")
-    if user.role == Role.MASH_SCREENER and user.is_active:
-        return waiting.filter(receiving_agency_id=user.agency_id).order_by("received_at")
-    return Referral.objects.none()
 
 
 def receipts_of(user: User) -> QuerySet[Referral]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from governance.models import Level
+from governance.models import ConsentStatus, LawfulBasis, Level
 from partnership.models import AgencyKind
 from records.models import RecordCategory
 
@@ -19,6 +19,34 @@ AGREEMENT_KINDS: tuple[AgencyKind, ...] = tuple(
 AGREEMENT_CATEGORIES: tuple[RecordCategory, ...] = tuple(RecordCategory)
 
 Cell = tuple[str, str]  # (viewer agency kind, record category)
+
+
+class ConsentAndBasisForm(forms.Form):
+    """The questions every share answers: consent, lawful basis, why without consent, and
+    whether what happens next was discussed with the young person."""
+
+    consent_status = forms.ChoiceField(
+        label="The young person's consent",
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the young person's consent"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices],
+        required=False,
+    )
+    reason_without_consent = forms.CharField(
+        label="If you share without consent, or consent was not sought, why?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_steps_discussed = forms.ChoiceField(
+        label="Was what happens next discussed with the young person?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether what happens next was discussed"},
+    )
 
 
 def rule_field_name(kind: str, category: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from governance.models import ConsentStatus, LawfulBasis
+from governance.forms import YES_NO, ConsentAndBasisForm
+from governance.models import ConsentStatus
 from partnership.models import Agency
 from people.models import CareStatus, Ethnicity, Gender
 
@@ -21,9 +22,6 @@ class BreakGlassForm(forms.Form):
             "min_length": "Give your reason in at least 10 characters",
         },
     )
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class ConsentForm(forms.Form):
@@ -49,7 +47,19 @@ class ConsentForm(forms.Form):
     )
 
 
-class SharingDecisionForm(forms.Form):
+class SharingDecisionForm(ConsentAndBasisForm):
+    field_order = [
+        "shared",
+        "to_agency",
+        "what",
+        "purpose",
+        "lawful_basis",
+        "consent_status",
+        "reason_without_consent",
+        "reason_not_shared",
+        "next_steps_discussed",
+    ]
+
     shared = forms.ChoiceField(
         label="Did you share information?",
         choices=[("yes", "Yes, I shared"), ("no", "No, I decided not to share")],
@@ -67,28 +77,10 @@ class SharingDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     purpose = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}))
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis (if you shared)",
-        choices=[("", "Choose a lawful basis"), *LawfulBasis.choices],
-        required=False,
-    )
-    consent_status = forms.ChoiceField(
-        label="The young person's consent", choices=ConsentStatus.choices, widget=forms.RadioSelect
-    )
-    reason_without_consent = forms.CharField(
-        label="If you shared without consent, or consent was not sought, why?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
     reason_not_shared = forms.CharField(
         label="If you decided not to share, why?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    next_steps_discussed = forms.ChoiceField(
-        label="Was what happens next discussed with the young person?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
     )
 
 
