@@ -72,6 +72,12 @@ INSTALLED_APPS = [
     "people",
     "records",
     "casework",
+    "assessment",
+    "mase",
+    "notifications",
+    "imports",
+    "matching",
+    "pprl",
     "web",
     "demo",
 ]

@@ -8,6 +8,13 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("governance/", include("governance.urls")),
     path("referrals/", include("casework.urls")),
+    path("cases/", include("casework.case_urls")),
+    path("assessments/", include("assessment.urls")),
+    path("mase/", include("mase.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("imports/", include("imports.urls")),
+    path("matching/", include("matching.urls")),
+    path("privacy-preserving/", include("pprl.urls")),
 ]
 
 handler404 = "web.errors.not_found"

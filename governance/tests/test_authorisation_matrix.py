@@ -10,6 +10,7 @@ product brief and ``governance.defaults``; it does not call the gate).
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import re
 from collections.abc import Sequence
@@ -78,7 +79,7 @@ ROUTES_IN_MATRIX = {
     "people:export": "export",
 }
 # Routes that show no agency record content, each with the test that covers it instead.
-ROUTES_OUTSIDE_MATRIX = {
+_CORE_ROUTES_OUTSIDE_MATRIX = {
     "web:home": "web/tests/test_roles.py",
     "web:sign-in": "web/tests/test_sign_in.py (public)",
     "web:second-factor": "web/tests/test_sign_in.py (password only)",
@@ -94,10 +95,6 @@ ROUTES_OUTSIDE_MATRIX = {
     "records:seen-by": "records/tests/test_recording_and_editing.py",
     "records:add-link": "records/tests/test_recording_and_editing.py",
     "people:new": "people/tests/test_people_views.py",
-    **{
-        f"casework:{name}": "casework/tests/test_referrals.py"
-        for name in ("refer", "partner-concern", "receipt", "mash-queue", "screen")
-    },
     "people:about": "people/tests/test_people_views.py",
     **{
         f"governance:{name}": "governance/tests/test_governance_views.py"
@@ -116,6 +113,22 @@ ROUTES_OUTSIDE_MATRIX = {
         )
     },
 }
+
+# Apps added later keep their own list in <app>/tests/routes.py, next to the tests it names.
+_APPS_WITH_ROUTE_LISTS = (
+    "casework",
+    "assessment",
+    "mase",
+    "notifications",
+    "imports",
+    "matching",
+    "pprl",
+)
+ROUTES_OUTSIDE_MATRIX = dict(_CORE_ROUTES_OUTSIDE_MATRIX)
+for _app in _APPS_WITH_ROUTE_LISTS:
+    ROUTES_OUTSIDE_MATRIX.update(
+        importlib.import_module(f"{_app}.tests.routes").ROUTES_OUTSIDE_MATRIX
+    )
 
 
 def expected_level(
