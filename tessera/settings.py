@@ -115,6 +115,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.tessera",
+                "notifications.context_processors.unread",
             ],
         },
     }
@@ -147,6 +148,26 @@ CACHES: dict[str, Any] = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email carries notifications only (see docs/notifications.md), sent by a task after the
+# transaction commits. The demo prints emails to the console; tests use Django's in-memory outbox.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if TESSERA_DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Tessera <tessera@localhost>")
+# The address people use to reach Tessera, for links in emails.
+TESSERA_BASE_URL = env.string(
+    "TESSERA_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
 
 AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [
