@@ -1,0 +1,178 @@
+"""Reading assessments, through the access gate.
+
+An assessment is treated like an agency record held by the assessor's agency:
+
+- roles that do not read case content (administrators, strategic leads, community partners)
+  see none;
+- the assessor's own agency sees its assessments;
+- another agency sees one only with a need to know (case team, break-glass, or the coordinator
+  or MASH screener role) or as an information governance officer, and not while the young
+  person's declined consent blocks sharing.
+
+``may_see`` decides one assessment; ``assessments_visible_to`` says the same as one query, and the
+tests hold the two together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from assessment.models import Assessment, Level, ToolVersion
+from assessment.scoring import Thresholds
+from governance import policy
+from partnership.models import Role, User
+from people.models import YoungPerson
+
+ASSESSING_ROLES = frozenset({Role.PRACTITIONER, Role.MASH_SCREENER, Role.COORDINATOR})
+TOOL_EDITING_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+def may_see(viewer: policy.Viewer, assessment: Assessment) -> bool:
+    user = viewer.user
+    if not viewer.reads:
+        return False
+    if user.agency_id is not None and assessment.assessor_agency_id == user.agency_id:
+        return True
+    if viewer.consent_blocks:
+        return False
+    return viewer.need_to_know or user.role == Role.IG_OFFICER
+
+
+def can_assess(viewer: policy.Viewer) -> bool:
+    """Practitioners and MASH screeners in the young person's case team, and the coordinator."""
+    user = viewer.user
+    if not viewer.reads or user.role not in ASSESSING_ROLES:
+        return False
+    return user.role == Role.COORDINATOR or viewer.in_case_team
+
+
+def can_edit_tool(user: Any) -> bool:
+    return isinstance(user, User) and user.is_active and user.role in TOOL_EDITING_ROLES
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    """Every assessment ``may_see`` allows this user, as one query."""
+    if not policy.reads_case_content(user):
+        return Assessment.objects.none()
+    own = Q(assessor_agency_id=user.agency_id) if user.agency_id is not None else Q(pk__in=[])
+    other = ~Q(
+        young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
+    )
+    if user.role not in policy.NEED_TO_KNOW_ROLES and user.role != Role.IG_OFFICER:
+        now = timezone.now()
+        other &= Q(
+            young_person_id__in=policy.active_relationships(user, now).values("young_person_id")
+        ) | Q(young_person_id__in=policy.active_break_glass(user, now).values("young_person_id"))
+    return Assessment.objects.filter(own | other)
+
+
+def _latest(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The newest assessment of each young person in ``assessments`` (by date, then entry)."""
+    newest = (
+        Assessment.objects.filter(young_person=OuterRef("young_person"))
+        .order_by("-assessed_on", "-pk")
+        .values("pk")[:1]
+    )
+    return assessments.filter(pk=Subquery(newest))
+
+
+def latest_levels(young_person_ids: Iterable[int]) -> dict[int, Assessment]:
+    """The newest assessment of each of these young people, keyed by young person id.
+
+    Not gated: the caller decides what its viewer may see (``may_see``).
+    """
+    ids = set(young_person_ids)
+    if not ids:
+        return {}
+    rows = _latest(Assessment.objects.filter(young_person_id__in=ids)).select_related(
+        "young_person", "assessor_agency", "tool_version"
+    )
+    return {row.young_person_id: row for row in rows}
+
+
+def _current(user: Any) -> QuerySet[Assessment]:
+    """Each young person's newest assessment, kept only when this user may see it."""
+    visible = assessments_visible_to(user)
+    return _latest(Assessment.objects.all()).filter(pk__in=visible.values("pk"))
+
+
+def high_risk_young_people(viewer: Any) -> list[tuple[YoungPerson, Assessment]]:
+    """Young people whose newest assessment chose HIGH, as far as ``viewer`` may see them.
+
+    The newest assessment decides: an older HIGH superseded by a newer LOW is not listed, and a
+    young person whose newest assessment the viewer may not see is not listed either.
+    """
+    rows = (
+        _current(viewer)
+        .filter(chosen_level=Level.HIGH)
+        .select_related("young_person", "assessor_agency", "tool_version")
+        .order_by("next_due", "young_person__family_name", "young_person__given_name")
+    )
+    return [(row.young_person, row) for row in rows]
+
+
+def _eighteenth_birthday_cutoff(today: date) -> date:
+    """Born on or before this date means 18 or over today (29 February counts as 28th)."""
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:
+        return today.replace(year=today.year - 18, day=28)
+
+
+def reassessments_due(viewer: Any, within_days: int = 14) -> list[Assessment]:
+    """Newest assessments whose reassessment is overdue or due within ``within_days``, soonest
+    first, for young people still under 18 and as far as ``viewer`` may see them.
+
+    A practitioner or screener sees those of young people in their case team; the coordinator
+    sees the partnership's; other roles see none.
+    """
+    if not policy.reads_case_content(viewer) or viewer.role not in ASSESSING_ROLES:
+        return []
+    today = timezone.localdate()
+    rows = _current(viewer).filter(
+        next_due__lte=today + timedelta(days=within_days),
+        young_person__date_of_birth__gt=_eighteenth_birthday_cutoff(today),
+    )
+    if viewer.role != Role.COORDINATOR:
+        rows = rows.filter(
+            young_person_id__in=policy.active_relationships(viewer).values("young_person_id")
+        )
+    return list(
+        rows.select_related("young_person", "assessor_agency").order_by("next_due", "pk")[:500]
+    )
+
+
+def reassessments_due_count(viewer: Any, within_days: int = 14) -> int:
+    """How many reassessments are overdue or due soon for this user (for home pages)."""
+    return len(reassessments_due(viewer, within_days))
+
+
+def history_of(young_person: YoungPerson) -> QuerySet[Assessment]:
+    """Every assessment of one young person, oldest first (the trend). Gate with ``may_see``."""
+    return (
+        Assessment.objects.filter(young_person=young_person)
+        .select_related("assessor", "assessor_agency", "tool_version")
+        .order_by("assessed_on", "pk")
+    )
+
+
+def current_tool() -> ToolVersion:
+    """The tool in force: the newest version (version 1 is loaded by a migration)."""
+    version = ToolVersion.objects.order_by("-number").first()
+    if version is None:
+        raise ToolVersion.DoesNotExist("No screening tool version: run the migrations.")
+    return version
+
+
+def thresholds_of(version: ToolVersion) -> Thresholds:
+    return Thresholds(
+        low_from=version.low_from,
+        medium_from=version.medium_from,
+        high_from=version.high_from,
+        young_age=version.young_age,
+    )
