@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from casework.models import Referral
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from casework.models import Action, ActionStatus, Case, CaseMember, CaseStatus, Referral
 from governance import policy
-from partnership.models import User
+from partnership.models import Role, User
 
 
 def screening_queue(user: User) -> QuerySet[Referral]:
@@ -24,4 +28,78 @@ def receipts_of(user: User) -> QuerySet[Referral]:
         Referral.objects.filter(referrer=user)
         .only("receipt", "received_at")
         .order_by("-received_at")
+    )
+
+
+# --- Cases and actions -------------------------------------------------------------------
+
+CASE_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
+
+
+def cases_for(viewer: User) -> QuerySet[Case]:
+    """The cases this user may see: every case for the coordinator and MASH screeners; for
+    anyone else who reads case content, the cases they lead or are in the team of now."""
+    if not policy.reads_case_content(viewer):
+        return Case.objects.none()
+    cases = Case.objects.select_related("young_person", "lead", "lead_agency")
+    if viewer.role in CASE_WIDE_ROLES:
+        return cases
+    current = CaseMember.objects.filter(user=viewer, removed_at__isnull=True).values("case_id")
+    return cases.filter(Q(lead=viewer) | Q(pk__in=current))
+
+
+def case_or_404(viewer: User, pk: int) -> Case:
+    """One case the user may see; otherwise Http404 (the view audits the refusal)."""
+    try:
+        return cases_for(viewer).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def cases_due_review(viewer: User, within_days: int = 14) -> QuerySet[Case]:
+    """Open cases this user may see whose review is due within ``within_days`` (or overdue)."""
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    return (
+        cases_for(viewer)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(next_review_due__lte=horizon)
+        .order_by("next_review_due", "pk")
+    )
+
+
+def actions_for_user(user: User) -> QuerySet[Action]:
+    """Open actions this user owns, or that their agency owns with nobody named yet."""
+    if not policy.reads_case_content(user) or user.agency_id is None:
+        return Action.objects.none()
+    return (
+        Action.objects.filter(status=ActionStatus.OPEN)
+        .filter(Q(owner=user) | Q(owner__isnull=True, owner_agency_id=user.agency_id))
+        .select_related("owner_agency", "owner", "case")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_actions() -> QuerySet[Action]:
+    """Every open action past its due date, across the partnership (for the scheduled job and
+    the coordinator; not gated by viewer, so never render it without checking who asks)."""
+    return (
+        Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate())
+        .select_related("owner_agency", "owner", "case")
+        .order_by("due_on", "pk")
+    )
+
+
+def actions_visible_to(user: User) -> QuerySet[Action]:
+    """Actions a user may open: the coordinator and MASH screeners all of them; others those
+    they own, their agency owns, they set, or that belong to a case they may see."""
+    if not policy.reads_case_content(user):
+        return Action.objects.none()
+    actions = Action.objects.select_related("owner_agency", "owner", "case", "created_by")
+    if user.role in CASE_WIDE_ROLES:
+        return actions
+    return actions.filter(
+        Q(owner=user)
+        | Q(owner_agency_id=user.agency_id)
+        | Q(created_by=user)
+        | Q(case__in=cases_for(user).values("pk"))
     )
