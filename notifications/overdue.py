@@ -1,0 +1,203 @@
+"""Chasing what is late, without waiting for anyone to open a page.
+
+Run by the scheduled task ``notifications.tasks.check_overdue`` (see docs/notifications.md).
+Both checks are idempotent: running them again, or twice at once, tells nobody twice.
+
+- An open action past its due date is told once per due date to its owner (or, with nobody
+  named, to the owning agency), the owning agency's coordinators and the lead professional of
+  its case. ``Action.overdue_notified_on`` records the day; moving the due date later and
+  missing it again is told again.
+- A referral still awaiting screening 24 hours after receipt is told once to the receiving
+  agency's coordinators and MASH screeners (or the agency itself if it has neither). The
+  notification itself marks it as told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import SCREENING_HOURS, Action, ActionStatus, Referral, ReferralStatus
+from governance import audit
+from governance.models import AuditAction, Notification
+from notifications import kinds
+from notifications.api import notify
+from partnership.models import Agency, Role, User
+
+
+@dataclass(frozen=True)
+class OverdueRun:
+    actions: int
+    referrals: int
+    notifications: int
+
+
+def check_overdue(*, today: date | None = None, now: datetime | None = None) -> OverdueRun:
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    actions = notified = 0
+    for action_id in _actions_to_tell(today):
+        made = _tell_action_overdue(action_id, today)
+        if made:
+            actions += 1
+            notified += made
+    referrals = 0
+    for referral_id in _referrals_to_tell(now):
+        made = _tell_referral_overdue(referral_id, now)
+        if made:
+            referrals += 1
+            notified += made
+    return OverdueRun(actions=actions, referrals=referrals, notifications=notified)
+
+
+# --- Actions ------------------------------------------------------------------------------
+
+# Not yet told since the current due date passed: never told, or told on or before the due
+# date as it now stands (the date was moved later after a reminder).
+NOT_TOLD_SINCE_DUE = Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lte=F("due_on"))
+
+
+def _actions_to_tell(today: date) -> list[int]:
+    """The same actions as ``casework.queries.overdue_actions``, as of ``today``."""
+    return list(
+        Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
+        .filter(NOT_TOLD_SINCE_DUE)
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _active(users: list[User | None]) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user is not None and user.is_active and user.agency_id is not None:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def _tell_action_overdue(action_id: int, today: date) -> int:
+    with transaction.atomic():
+        # Claim the action for today: whoever updates the row first tells; anyone else stops.
+        claimed = (
+            Action.objects.filter(pk=action_id, status=ActionStatus.OPEN, due_on__lt=today)
+            .filter(NOT_TOLD_SINCE_DUE)
+            .update(overdue_notified_on=today)
+        )
+        if not claimed:
+            return 0
+        action = Action.objects.select_related("owner", "owner_agency", "case__lead").get(
+            pk=action_id
+        )
+        coordinators = list(
+            User.objects.filter(
+                agency_id=action.owner_agency_id, role=Role.COORDINATOR, is_active=True
+            ).order_by("pk")
+        )
+        lead = action.case.lead if action.case is not None else None
+        message = (
+            f"An action was due on {action.due_on:%-d %B %Y} and is still open: {action.title}"
+        )
+        url = reverse("cases:action", args=[action.pk])
+
+        def tell(users: list[User], agency: Agency | None = None) -> list[Notification]:
+            return notify(
+                kind=kinds.ACTION_OVERDUE,
+                message=message,
+                users=users,
+                agency=agency,
+                url=url,
+                object_type="action",
+                object_id=action.pk,
+            )
+
+        # With nobody named, the owning agency as a whole is told, as well as the people below.
+        made = tell([], action.owner_agency) if action.owner is None else []
+        made += tell(_active([action.owner, *coordinators, lead]))
+        audit.record(
+            AuditAction.UPDATE,
+            actor=None,
+            object_type="action",
+            object_id=action.pk,
+            details={
+                "change": "overdue_notified",
+                "due_on": action.due_on.isoformat(),
+                "notifications": len(made),
+            },
+        )
+    return len(made)
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+def _told_about_referral(referral_id: int) -> bool:
+    return Notification.objects.filter(
+        kind=kinds.REFERRAL_OVERDUE, object_type="referral", object_id=str(referral_id)
+    ).exists()
+
+
+def _referrals_to_tell(now: datetime) -> list[int]:
+    waiting = list(
+        Referral.objects.filter(
+            status=ReferralStatus.AWAITING_SCREENING,
+            received_at__lt=now - timedelta(hours=SCREENING_HOURS),
+        )
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    told = set(
+        Notification.objects.filter(
+            kind=kinds.REFERRAL_OVERDUE,
+            object_type="referral",
+            object_id__in=[str(pk) for pk in waiting],
+        ).values_list("object_id", flat=True)
+    )
+    return [pk for pk in waiting if str(pk) not in told]
+
+
+def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
+    with transaction.atomic():
+        # Lock the referral so that two runs at once cannot both tell (PostgreSQL); SQLite
+        # lets one writer in at a time anyway.
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("receiving_agency")
+            .filter(pk=referral_id, status=ReferralStatus.AWAITING_SCREENING)
+            .first()
+        )
+        if referral is None or referral.due_by >= now or _told_about_referral(referral_id):
+            return 0
+        screeners = list(
+            User.objects.filter(
+                agency_id=referral.receiving_agency_id,
+                role__in=(Role.COORDINATOR, Role.MASH_SCREENER),
+                is_active=True,
+            ).order_by("pk")
+        )
+        message = (
+            f"Referral {referral.receipt}, received "
+            f"{timezone.localtime(referral.received_at):%-d %B %Y at %H:%M}, has not been "
+            f"screened within {SCREENING_HOURS} hours."
+        )
+        made = notify(
+            kind=kinds.REFERRAL_OVERDUE,
+            message=message,
+            users=screeners,
+            agency=referral.receiving_agency,
+            url=reverse("casework:screen", args=[referral.pk]),
+            object_type="referral",
+            object_id=referral.pk,
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=None,
+            object_type="referral",
+            object_id=referral.pk,
+            details={"change": "overdue_notified", "notifications": len(made)},
+        )
+    return len(made)
