@@ -198,13 +198,16 @@ class Verification:
         return not self.problems
 
 
-def _rows() -> Iterator[dict[str, Any]]:
+def _rows(using: str) -> Iterator[dict[str, Any]]:
     fields = ("pk", "prev_hash", "hash", *CHAINED_FIELDS)
-    yield from AuditEvent.objects.order_by("seq").values(*fields).iterator(chunk_size=5000)
+    rows = AuditEvent.objects.using(using).order_by("seq").values(*fields)
+    yield from rows.iterator(chunk_size=5000)
 
 
-def verify_chain(*, max_problems: int = 100) -> Verification:
-    """Walk the whole chain and report every break found (up to ``max_problems``)."""
+def verify_chain(*, max_problems: int = 100, using: str = "default") -> Verification:
+    """Walk the whole chain and report every break found (up to ``max_problems``).
+
+    ``using`` names the database connection, so a restored copy can be checked too."""
     result = Verification()
     expected_prev = GENESIS
     expected_seq = 1
@@ -213,7 +216,7 @@ def verify_chain(*, max_problems: int = 100) -> Verification:
         if len(result.problems) < max_problems:
             result.problems.append(Problem(seq, kind, message))
 
-    for row in _rows():
+    for row in _rows(using):
         if len(result.problems) >= max_problems:
             break  # enough to act on; the caller asked for no more
         result.checked += 1
@@ -231,7 +234,7 @@ def verify_chain(*, max_problems: int = 100) -> Verification:
         expected_prev = row["hash"]
         expected_seq = seq + 1
 
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
     last_seq = expected_seq - 1
     if head is None:
         if result.checked:
