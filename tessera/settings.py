@@ -216,6 +216,10 @@ TESSERA_PARTNERSHIP_NAME = env.string(
 )
 OTP_TOTP_ISSUER = f"Tessera ({TESSERA_PARTNERSHIP_NAME})"
 
+# Record linkage (matching/engine.py): Splink on in-process DuckDB, or on Spark for national-scale
+# batches (needs pyspark and Java; see docs/matching.md).
+TESSERA_LINKAGE_BACKEND = env.choice("TESSERA_LINKAGE_BACKEND", ("duckdb", "spark"), "duckdb")
+
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

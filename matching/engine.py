@@ -1,0 +1,509 @@
+"""The record-linkage engine: Splink 5 with Tessera's comparisons, pure Python (no Django models).
+
+``link(left, right)`` compares two sets of identity records (for example the young people already
+known against a police missing-episode feed) and returns scored candidate pairs, each with the
+evidence behind its score: which fields agreed, at which level, and by how much (the log2 Bayes
+factor, "match weight", of that level). ``train_model`` estimates the model's parameters without
+labelled data (u by random sampling, m by expectation maximisation on blocked pairs) and returns
+it as a JSON-able dict that can be saved per feed and reused.
+
+Records are mappings with the keys ``id`` (str), ``given_name``, ``family_name``, ``other_names``,
+``date_of_birth`` (date or None), ``gender``, ``postcode``, ``school`` and ``address``; a missing
+value is None. Standardisation is in ``matching.standardise``; the comparisons and blocking rules
+are below. The backend is DuckDB (in-process) by default or Spark (``matching.spark``), chosen by
+the ``backend`` argument or the ``TESSERA_LINKAGE_BACKEND`` setting.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+from splink import Linker, SettingsCreator, block_on
+from splink import comparison_level_library as cll
+from splink import comparison_library as cl
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.database_api import DatabaseAPI
+
+from matching import standardise
+
+MODEL_FORMAT = "tessera-linkage"
+MODEL_VERSION = 1
+BACKENDS = ("duckdb", "spark")
+# Table names in the backend ("left" and "right" are SQL keywords).
+_LEFT = "records_left"
+_RIGHT = "records_right"
+
+# Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
+U_MAX_PAIRS = 2_000_000
+U_SEED = 5
+EM_MAX_PAIRS = 2_000_000
+# Share of true matches the deterministic rules are assumed to find, used only for the prior.
+DETERMINISTIC_RECALL = 0.8
+
+# Fewer records than this on either side: keep the starting m and u values (random pairs of a
+# few records are not "almost all non-matches", and EM needs many blocked pairs).
+MIN_RECORDS_FOR_EM = 300
+
+logger = logging.getLogger(__name__)
+logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """How one field compared: ``label`` in plain words, ``weight`` = log2 Bayes factor."""
+
+    field: str
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scored pair: ``left_id`` from the left records, ``right_id`` from the right."""
+
+    left_id: str
+    right_id: str
+    match_weight: float
+    probability: float
+    evidence: tuple[FieldEvidence, ...]
+
+
+# -- The model ----------------------------------------------------------------------------------
+
+
+def _equal(column: str) -> str:
+    return f'"{column}_l" = "{column}_r"'
+
+
+def _level(sql: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(sql, label_for_charts=label)
+
+
+def _null(column: str) -> ComparisonLevelCreator:
+    return cll.NullLevel(column).configure(label_for_charts="missing on one side")
+
+
+def _else() -> ComparisonLevelCreator:
+    return cll.ElseLevel().configure(label_for_charts="different")
+
+
+def comparisons() -> list[ComparisonCreator]:
+    """The comparisons, most specific level first in each. Labels are shown to reviewers."""
+    given = _comparison(
+        "given_name",
+        "Given name",
+        _null("given_first"),
+        (_level(_equal("given_first"), "same"), 0.8, 0.01),
+        (cll.ArrayIntersectLevel("given_groups", 1), "nickname", 0.06, 0.002),
+        (
+            _level(
+                '"given_first_l" = "family_r" OR "family_l" = "given_first_r"',
+                "swapped with family name",
+            ),
+            0.01,
+            0.0005,
+        ),
+        (cll.JaroWinklerLevel("given_first", 0.9), "small spelling difference", 0.04, 0.005),
+        (cll.ArrayIntersectLevel("forenames", 1), "middle name used", 0.01, 0.002),
+        (cll.JaroWinklerLevel("given_first", 0.75), "similar", 0.03, 0.05),
+        (
+            _level('substr("given_first_l", 1, 1) = substr("given_first_r", 1, 1)', "same initial"),
+            0.01,
+            0.05,
+        ),
+        (_else(), 0.04, 0.88),
+    )
+    family = _comparison(
+        "family_name",
+        "Family name",
+        _null("family"),
+        (_level(_equal("family"), "same"), 0.85, 0.005),
+        (
+            _level(
+                '"family_l" = "given_first_r" OR "given_first_l" = "family_r"',
+                "swapped with given name",
+            ),
+            0.01,
+            0.0005,
+        ),
+        (
+            cll.ArrayIntersectLevel("family_tokens", 1),
+            "one part of a double-barrelled name",
+            0.04,
+            0.001,
+        ),
+        (cll.JaroWinklerLevel("family", 0.92), "small spelling difference", 0.04, 0.003),
+        (cll.JaroWinklerLevel("family", 0.8), "similar", 0.02, 0.03),
+        (_else(), 0.04, 0.96),
+    )
+    born = _comparison(
+        "date_of_birth",
+        "Date of birth",
+        _null("dob"),
+        (_level(_equal("dob"), "same"), 0.85, 0.0003),
+        (
+            _level(
+                '"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"',
+                "day and month swapped",
+            ),
+            0.02,
+            0.0003,
+        ),
+        (cll.DamerauLevenshteinLevel("dob", 1), "one digit different", 0.06, 0.003),
+        (cll.DamerauLevenshteinLevel("dob", 2), "two digits different", 0.03, 0.02),
+        (_level(_equal("dob_y"), "same year only"), 0.02, 0.08),
+        (_else(), 0.02, 0.9),
+    )
+    code = _comparison(
+        "postcode",
+        "Postcode",
+        _null("postcode"),
+        (_level(_equal("postcode"), "same"), 0.7, 0.001),
+        (_level(_equal("pc_sector"), "same sector"), 0.05, 0.005),
+        (_level(_equal("pc_district"), "same district"), 0.05, 0.02),
+        (cll.DamerauLevenshteinLevel("postcode", 1), "one character different", 0.02, 0.01),
+        (_level(_equal("pc_area"), "same area"), 0.05, 0.2),
+        (_else(), 0.13, 0.76),
+    )
+    sex = _comparison(
+        "gender",
+        "Gender",
+        _null("gender"),
+        (_level(_equal("gender"), "same"), 0.97, 0.5),
+        (_else(), 0.03, 0.5),
+    )
+    school = _comparison(
+        "school",
+        "School",
+        _null("school"),
+        (_level(_equal("school"), "same"), 0.85, 0.1),
+        (cll.JaroWinklerLevel("school", 0.9), "similar", 0.02, 0.02),
+        (_else(), 0.13, 0.88),
+    )
+    home = _comparison(
+        "address",
+        "Address",
+        _null("address"),
+        (_level(_equal("address"), "same"), 0.6, 0.0005),
+        (cll.JaroWinklerLevel("address", 0.9), "small spelling difference", 0.15, 0.001),
+        (cll.JaroWinklerLevel("address", 0.75), "similar", 0.1, 0.02),
+        (_else(), 0.15, 0.98),
+    )
+    return [given, family, born, code, sex, school, home]
+
+
+def _comparison(
+    name: str, description: str, null: Any, *levels: tuple[Any, ...]
+) -> ComparisonCreator:
+    """A comparison from its null level and (level, [label,] starting m, starting u) tuples.
+
+    The starting m and u are EM's starting point and the values kept when the data are too
+    few to estimate them (a first, small feed)."""
+    built = [null]
+    for spec in levels:
+        level = spec[0]
+        if len(spec) == 4:
+            level.configure(label_for_charts=spec[1])
+        level.configure(m_probability=spec[-2], u_probability=spec[-1])
+        built.append(level)
+    return cl.CustomComparison(
+        output_column_name=name, comparison_description=description, comparison_levels=built
+    )
+
+
+def blocking_rules() -> list[BlockingRuleCreator | str]:
+    """Which pairs are compared at all. A pair is scored if any one rule lets it through, so
+    each rule survives a different kind of error (a typo in the date, a nickname, a move...)."""
+    return [
+        block_on("dob"),
+        block_on("given_first", "family"),
+        block_on("family", "dob_y"),
+        # given and family names swapped
+        '"l"."given_first" = "r"."family" AND "l"."family" = "r"."given_first"',
+        # day and month of birth swapped
+        '"l"."dob_y" = "r"."dob_y" AND "l"."dob_m" = "r"."dob_d" AND "l"."dob_d" = "r"."dob_m"',
+        block_on("given_canon", "family_sx"),
+        block_on("postcode", "given_sx"),
+        block_on("postcode", "family_sx"),
+        block_on("given_canon", "dob_y", "dob_m"),
+    ]
+
+
+def _training_rules() -> list[BlockingRuleCreator]:
+    return [block_on("dob"), block_on("given_first", "family")]
+
+
+def _deterministic_rules() -> list[BlockingRuleCreator]:
+    return [block_on("given_first", "family", "dob")]
+
+
+def _settings(link_type: str) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        comparisons=comparisons(),  # type: ignore[arg-type]
+        blocking_rules_to_generate_predictions=blocking_rules(),  # type: ignore[arg-type]
+        retain_matching_columns=True,  # Splink keeps gamma_ (the level) only with these
+        retain_intermediate_calculation_columns=True,
+        max_iterations=20,
+    )
+
+
+# -- Backends -----------------------------------------------------------------------------------
+
+
+def backend_name(backend: str | None = None) -> str:
+    """The backend to use: the argument, else ``settings.TESSERA_LINKAGE_BACKEND``, else duckdb."""
+    if backend is None:
+        try:
+            from django.conf import settings
+
+            backend = (
+                getattr(settings, "TESSERA_LINKAGE_BACKEND", None) if settings.configured else None
+            )
+        except ImportError:  # pragma: no cover - the engine also runs without Django
+            backend = None
+    backend = backend or "duckdb"
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"Unknown linkage backend {backend!r}; choose one of {', '.join(BACKENDS)}."
+        )
+    return backend
+
+
+_SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("given", pa.string()),
+        ("given_first", pa.string()),
+        ("given_groups", pa.list_(pa.string())),
+        ("given_canon", pa.string()),
+        ("given_sx", pa.string()),
+        ("forenames", pa.list_(pa.string())),
+        ("family", pa.string()),
+        ("family_tokens", pa.list_(pa.string())),
+        ("family_sx", pa.string()),
+        ("dob", pa.string()),
+        ("dob_y", pa.int32()),
+        ("dob_m", pa.int32()),
+        ("dob_d", pa.int32()),
+        ("gender", pa.string()),
+        ("postcode", pa.string()),
+        ("pc_sector", pa.string()),
+        ("pc_district", pa.string()),
+        ("pc_area", pa.string()),
+        ("school", pa.string()),
+        ("address", pa.string()),
+    ]
+)
+
+
+def standardised_table(records: Iterable[Mapping[str, object]]) -> pa.Table:
+    """The records standardised into an Arrow table with the model's columns."""
+    rows = [standardise.row(record) for record in records]
+    return pa.Table.from_pylist(rows, schema=_SCHEMA)
+
+
+def _database(backend: str) -> DatabaseAPI[Any]:
+    if backend == "spark":
+        from matching import spark
+
+        return spark.database_api()
+    from splink import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def _register(db_api: DatabaseAPI[Any], backend: str, table: pa.Table, name: str) -> Any:
+    if backend == "spark":
+        from matching import spark
+
+        return db_api.register(spark.dataframe(table), dataset_display_name=name)
+    return db_api.register(table, dataset_display_name=name)
+
+
+def _dialect(backend: str) -> str:
+    return "spark" if backend == "spark" else "duckdb"
+
+
+# -- Training -----------------------------------------------------------------------------------
+
+
+def train_model(
+    left: Sequence[Mapping[str, object]],
+    right: Sequence[Mapping[str, object]] | None = None,
+    *,
+    backend: str | None = None,
+) -> dict[str, Any]:
+    """Estimate the model on these records without labels and return it as a JSON-able dict.
+
+    With ``right`` the model is trained for linking left to right; without it, on pairs within
+    ``left`` (deduplication). The prior (the chance two random records match) comes from
+    deterministic rules; u from random pairs; m by expectation maximisation on pairs that share
+    a date of birth and on pairs that share given and family name.
+    """
+    name = backend_name(backend)
+    db_api = _database(name)
+    tables = [_register(db_api, name, standardised_table(left), _LEFT)]
+    sizes = [len(left)]
+    if right is not None:
+        tables.append(_register(db_api, name, standardised_table(right), _RIGHT))
+        sizes.append(len(right))
+    link_type = "link_only" if right is not None else "dedupe_only"
+    linker = _train(db_api, tables, link_type, sizes)
+    return _export(linker)
+
+
+def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
+    linker = Linker(tables, _settings(link_type), log_level=None)
+    if link_type == "link_only":
+        possible = sizes[0] * sizes[1]
+        fallback_prior = 1 / max(sizes[0], sizes[1], 2)
+    else:
+        possible = sizes[0] * (sizes[0] - 1) // 2
+        fallback_prior = 1 / max(sizes[0], 2)
+    if possible == 0:
+        raise ValueError("There are no pairs of records to learn from.")
+    prior = None
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            _deterministic_rules(),  # type: ignore[arg-type]
+            recall=DETERMINISTIC_RECALL,
+        )
+        prior = linker._settings_obj._probability_two_random_records_match
+    except ValueError:
+        prior = None
+    if not prior or not 0 < prior < 1:
+        prior = fallback_prior
+    linker._settings_obj._probability_two_random_records_match = prior
+    if min(sizes) >= MIN_RECORDS_FOR_EM:
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
+        for rule in _training_rules():
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+    else:
+        logger.info(
+            "Linkage: %s records are too few to estimate m and u; keeping starting values.",
+            min(sizes),
+        )
+    return linker
+
+
+def _export(linker: Linker) -> dict[str, Any]:
+    settings = linker.misc.save_model_to_json()
+    return {
+        "format": MODEL_FORMAT,
+        "version": MODEL_VERSION,
+        "probability_two_random_records_match": settings["probability_two_random_records_match"],
+        "comparisons": [
+            {
+                "output_column_name": comparison["output_column_name"],
+                "levels": [
+                    {
+                        "label": level.get("label_for_charts"),
+                        "m_probability": level.get("m_probability"),
+                        "u_probability": level.get("u_probability"),
+                    }
+                    for level in comparison["comparison_levels"]
+                ],
+            }
+            for comparison in settings["comparisons"]
+        ],
+    }
+
+
+def _settings_from_model(model: Mapping[str, Any], dialect: str) -> dict[str, Any]:
+    """Today's comparisons in the backend's SQL dialect with the model's trained parameters."""
+    if model.get("format") != MODEL_FORMAT or model.get("version") != MODEL_VERSION:
+        raise ValueError("This linkage model was saved by a different engine version; retrain it.")
+    settings = _settings("link_only").create_settings_dict(dialect)
+    built = settings["comparisons"]
+    saved = model["comparisons"]
+    if [c["output_column_name"] for c in built] != [c["output_column_name"] for c in saved]:
+        raise ValueError("The linkage model's comparisons differ from the engine's; retrain it.")
+    for comparison, trained in zip(built, saved, strict=True):
+        levels = comparison["comparison_levels"]
+        if len(levels) != len(trained["levels"]):
+            raise ValueError("The linkage model's levels differ from the engine's; retrain it.")
+        for level, values in zip(levels, trained["levels"], strict=True):
+            if level.get("is_null_level"):
+                continue
+            for key in ("m_probability", "u_probability"):
+                if values.get(key) is not None:
+                    level[key] = values[key]
+    settings["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return settings
+
+
+# -- Linking ------------------------------------------------------------------------------------
+
+
+def link(
+    left: Sequence[Mapping[str, object]],
+    right: Sequence[Mapping[str, object]],
+    *,
+    model: Mapping[str, Any] | None = None,
+    backend: str | None = None,
+    min_probability: float = 0.01,
+) -> list[Candidate]:
+    """Score every blocked pair of (left, right) records; return those at ``min_probability``
+    or above, best first. Without a ``model`` one is trained on these records first."""
+    name = backend_name(backend)
+    db_api = _database(name)
+    left_table = _register(db_api, name, standardised_table(left), _LEFT)
+    right_table = _register(db_api, name, standardised_table(right), _RIGHT)
+    if model is None:
+        linker = _train(db_api, [left_table, right_table], "link_only", [len(left), len(right)])
+        model = _export(linker)
+    settings = _settings_from_model(model, _dialect(name))
+    linker = Linker([left_table, right_table], copy.deepcopy(settings), log_level=None)
+    predictions = linker.inference.predict(
+        threshold_match_probability=min_probability, warning_mode="never"
+    )
+    rows = predictions.as_record_list()
+    labels = _labels(settings)
+    candidates = [_candidate(row, labels) for row in rows]
+    candidates.sort(key=lambda c: (-c.match_weight, c.left_id, c.right_id))
+    return candidates
+
+
+def _labels(settings: Mapping[str, Any]) -> dict[str, dict[int, str]]:
+    found: dict[str, dict[int, str]] = {}
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        by_gamma: dict[int, str] = {}
+        count = len([level for level in levels if not level.get("is_null_level")])
+        for level in levels:
+            if level.get("is_null_level"):
+                by_gamma[-1] = str(level.get("label_for_charts") or "missing")
+            else:
+                count -= 1
+                by_gamma[count] = str(level.get("label_for_charts"))
+        found[comparison["output_column_name"]] = by_gamma
+    return found
+
+
+def _candidate(row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]]) -> Candidate:
+    if row.get("source_dataset_l") == _RIGHT:
+        left_id, right_id = str(row["unique_id_r"]), str(row["unique_id_l"])
+    else:
+        left_id, right_id = str(row["unique_id_l"]), str(row["unique_id_r"])
+    evidence = []
+    for field, by_gamma in labels.items():
+        gamma = int(row[f"gamma_{field}"])
+        weight = float(row[f"mw_{field}"])
+        evidence.append(FieldEvidence(field, by_gamma.get(gamma, str(gamma)), round(weight, 3)))
+    return Candidate(
+        left_id=left_id,
+        right_id=right_id,
+        match_weight=float(row["match_weight"]),
+        probability=float(row["match_probability"]),
+        evidence=tuple(evidence),
+    )

@@ -1,0 +1,261 @@
+"""Standardising identity fields before record linkage.
+
+Agencies write the same young person differently: "O'Brien-Smith", "OBRIEN SMITH"; "Alfie" and
+"Alfred"; "eb1 2aa" and "EB12AA"; 03/04/2010 typed as 04/03/2010. Everything here is pure Python
+(no database, no Django) so the same standardised row feeds Splink on DuckDB or on Spark.
+
+``row(record)`` turns one input record (the mapping described in ``matching.engine``) into the
+flat row the linkage model compares.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from matching import nicknames
+
+_NOT_LETTER = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[-‐‑‒–—_/.,]+")
+_DROPPED = re.compile(r"['’`´]")  # O'Brien -> obrien, not "o brien"
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+_POSTCODE_JUNK = re.compile(r"[^A-Z0-9]")
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "master", "dr", "mx"})
+_ADDRESS_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "cl": "close",
+    "dr": "drive",
+    "ct": "court",
+    "cres": "crescent",
+    "cr": "crescent",
+    "gdns": "gardens",
+    "gr": "grove",
+    "pl": "place",
+    "sq": "square",
+    "tce": "terrace",
+    "ter": "terrace",
+    "hse": "house",
+    "apt": "flat",
+    "apartment": "flat",
+}
+_SCHOOL_NOISE = frozenset({"the", "school", "sch"})
+_GENDERS = {
+    "m": "m",
+    "male": "m",
+    "boy": "m",
+    "f": "f",
+    "female": "f",
+    "girl": "f",
+    "x": "x",
+    "other": "x",
+    "non-binary": "x",
+    "nonbinary": "x",
+}
+
+
+def _fold(value: object) -> str:
+    """Lower case, accents removed, apostrophes dropped, other punctuation as spaces."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _DROPPED.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _NOT_LETTER.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def name_tokens(value: object) -> tuple[str, ...]:
+    """The parts of a name: "Smith-Jones" and "smith jones" both give ("smith", "jones")."""
+    if value is None:
+        return ()
+    return tuple(token for token in _fold(value).split(" ") if token and token not in _TITLES)
+
+
+def name(value: object) -> str | None:
+    """A name in one comparable form (parts joined by single spaces), or None when empty."""
+    tokens = name_tokens(value)
+    return " ".join(tokens) if tokens else None
+
+
+def soundex(value: str | None) -> str | None:
+    """American Soundex of the letters of a standardised name (for blocking only)."""
+    if not value:
+        return None
+    letters = [ch for ch in value if "a" <= ch <= "z"]
+    if not letters:
+        return None
+    codes = {
+        **dict.fromkeys("bfpv", "1"),
+        **dict.fromkeys("cgjkqsxz", "2"),
+        **dict.fromkeys("dt", "3"),
+        "l": "4",
+        **dict.fromkeys("mn", "5"),
+        "r": "6",
+    }
+    first = letters[0]
+    result = [first.upper()]
+    previous = codes.get(first, "")
+    for ch in letters[1:]:
+        code = codes.get(ch, "")
+        if code and code != previous:
+            result.append(code)
+        if ch not in "hw":
+            previous = code
+        if len(result) == 4:
+            break
+    return "".join(result).ljust(4, "0")
+
+
+@dataclass(frozen=True)
+class Postcode:
+    """A postcode and its levels. Non-UK values keep ``full`` only (levels are None)."""
+
+    full: str
+    sector: str | None = None
+    district: str | None = None
+    area: str | None = None
+
+    @property
+    def outward(self) -> str | None:
+        return self.district
+
+    @property
+    def inward(self) -> str | None:
+        return self.full.split(" ")[1] if self.district is not None else None
+
+
+def postcode(value: object) -> Postcode | None:
+    """``"eb1 2aa"`` -> full "EB1 2AA", sector "EB1 2", district "EB1", area "EB"."""
+    if value is None:
+        return None
+    compact = _POSTCODE_JUNK.sub("", str(value).upper())
+    if not compact:
+        return None
+    found = _UK_POSTCODE.match(compact)
+    if found is None:
+        return Postcode(full=compact)
+    outward, inward = found.groups()
+    area = re.match(r"[A-Z]+", outward)
+    return Postcode(
+        full=f"{outward} {inward}",
+        sector=f"{outward} {inward[0]}",
+        district=outward,
+        area=area.group(0) if area else None,
+    )
+
+
+def date_of_birth(value: object) -> date | None:
+    """A date from a date, a datetime, ISO ``YYYY-MM-DD``, ``YYYYMMDD`` or UK ``DD/MM/YYYY``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def swapped_day_month(value: date) -> date | None:
+    """The date with day and month exchanged, or None when that is not a date."""
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return None
+
+
+def gender(value: object) -> str | None:
+    if value is None:
+        return None
+    return _GENDERS.get(str(value).strip().lower())
+
+
+def address(value: object) -> str | None:
+    """Lower case, punctuation removed, common abbreviations spelt out ("Rd" -> "road")."""
+    if value is None:
+        return None
+    words = [_ADDRESS_WORDS.get(word, word) for word in _fold(value).split(" ") if word]
+    return " ".join(words) if words else None
+
+
+def school(value: object) -> str | None:
+    """A school name without "the" and "school", so "The Eastbrook School" = "Eastbrook"."""
+    if value is None:
+        return None
+    words = [word for word in _fold(value).replace("&", " and ").split(" ") if word]
+    kept = [word for word in words if word not in _SCHOOL_NOISE]
+    return " ".join(kept or words) or None
+
+
+# The columns of a standardised row, in order (Splink needs the same columns on both sides).
+COLUMNS = (
+    "unique_id",
+    "given",
+    "given_first",
+    "given_groups",
+    "given_canon",
+    "given_sx",
+    "forenames",
+    "family",
+    "family_tokens",
+    "family_sx",
+    "dob",
+    "dob_y",
+    "dob_m",
+    "dob_d",
+    "gender",
+    "postcode",
+    "pc_sector",
+    "pc_district",
+    "pc_area",
+    "school",
+    "address",
+)
+
+
+def row(record: Mapping[str, object]) -> dict[str, object]:
+    """One input record as the flat row the linkage model compares."""
+    given_tokens = name_tokens(record.get("given_name"))
+    other_tokens = name_tokens(record.get("other_names"))
+    family_tokens = name_tokens(record.get("family_name"))
+    first = given_tokens[0] if given_tokens else None
+    born = date_of_birth(record.get("date_of_birth"))
+    code = postcode(record.get("postcode"))
+    family = " ".join(family_tokens) if family_tokens else None
+    return {
+        "unique_id": str(record["id"]),
+        "given": " ".join(given_tokens) if given_tokens else None,
+        "given_first": first,
+        "given_groups": sorted(nicknames.groups(first)) if first else None,
+        "given_canon": nicknames.canonical(first) if first else None,
+        "given_sx": soundex(first),
+        "forenames": list(dict.fromkeys(given_tokens + other_tokens)) or None,
+        "family": family,
+        "family_tokens": list(family_tokens) or None,
+        "family_sx": soundex(family.replace(" ", "") if family else None),
+        "dob": born.isoformat() if born else None,
+        "dob_y": born.year if born else None,
+        "dob_m": born.month if born else None,
+        "dob_d": born.day if born else None,
+        "gender": gender(record.get("gender")),
+        "postcode": code.full if code else None,
+        "pc_sector": code.sector if code else None,
+        "pc_district": code.district if code else None,
+        "pc_area": code.area if code else None,
+        "school": school(record.get("school")),
+        "address": address(record.get("address")),
+    }
