@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -58,8 +58,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, every: int, once: bool, **options: Any) -> None:
         if every < 1:
-            self.stderr.write("--every must be at least 1 minute.")
-            raise SystemExit(2)
+            raise CommandError("--every must be at least 1 minute.")
         while True:
             queued = queue_periodic_jobs()
             message = f"Queued: {', '.join(queued) or 'nothing (already waiting)'}"
