@@ -17,14 +17,21 @@ from casework.models import (
     ActionStatus,
     Case,
     CaseMember,
+    CaseReview,
     CaseStatus,
+    DecisionNotToAct,
+    OutcomeCode,
     Rating,
     Referral,
+    ReferralKind,
     ReferralPathway,
     ReferralSource,
     ReferralStatus,
     Screening,
     ScreeningDecision,
+    StrategyDecision,
+    StrategyDiscussion,
+    TransitionPlan,
 )
 from governance import audit, policy
 from governance.actions import (
@@ -53,11 +60,14 @@ def _agency_of(actor: User) -> Agency:
     return actor.agency
 
 
-def receiving_agency(source: ReferralSource) -> Agency:
-    """The pathway held as data, or else the children's social care agency that hosts the MASH."""
-    pathway = ReferralPathway.objects.filter(source=source).select_related("receiving_agency")
-    if (chosen := pathway.first()) is not None:
-        return chosen.receiving_agency
+def receiving_agency(source: ReferralSource, kind: ReferralKind | str = "") -> Agency:
+    """The pathway held as data (for this source and kind, else for the source), or else the
+    children's social care agency that hosts the MASH."""
+    pathways = ReferralPathway.objects.filter(
+        source=source, kind__in={str(kind), ""}, receiving_agency__is_active=True
+    ).select_related("receiving_agency")
+    for pathway in sorted(pathways, key=lambda p: p.kind == ""):
+        return pathway.receiving_agency
     host = (
         Agency.objects.filter(
             kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True, services__kind=ServiceKind.MASH
@@ -78,6 +88,7 @@ def do_refer(
     next_steps_discussed: bool,
     lawful_basis: str = "",
     reason_without_consent: str = "",
+    kind: ReferralKind | str = "",
     received_at: datetime | None = None,
     is_synthetic: bool = False,
 ) -> Referral:
@@ -87,11 +98,14 @@ def do_refer(
         raise PermissionDenied("Your role cannot make referrals.")
     if not concern.strip():
         raise ValidationError({"concern": "Say what you are worried about."})
-    receiver = receiving_agency(ReferralSource.PRACTITIONER)
+    if kind and kind not in ReferralKind.values:
+        raise ValidationError({"kind": "Choose what the referral is mainly about."})
+    receiver = receiving_agency(ReferralSource.PRACTITIONER, kind)
     with transaction.atomic():
         referral = Referral.objects.create(
             young_person=young_person,
             source=ReferralSource.PRACTITIONER,
+            kind=kind,
             referring_agency=_agency_of(actor),
             referrer=actor,
             receiving_agency=receiver,
@@ -259,6 +273,7 @@ def do_screen(
 # --- Cases: who may do what ----------------------------------------------------------------
 
 CASE_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
+MIN_REASON = 10
 # Told in emails, which leave the system: never the young person's name.
 ABOUT_SOMEONE = "a young person on your case list"
 
@@ -663,3 +678,566 @@ def do_cancel_action(*, actor: User, action: Action, reason: str) -> Action:
         note=reason.strip(),
         change="cancelled",
     )
+
+
+# --- Strategy discussions -----------------------------------------------------------------
+
+STRATEGY_DECISIONS_FROM_SCREENING = frozenset(
+    {ScreeningDecision.STRATEGY_DISCUSSION, ScreeningDecision.CSE_CASE}
+)
+
+
+def needs_strategy_discussion(referral: Referral) -> bool:
+    screening = getattr(referral, "screening", None)
+    return (
+        referral.young_person_id is not None
+        and screening is not None
+        and screening.decision in STRATEGY_DECISIONS_FROM_SCREENING
+    )
+
+
+def do_record_strategy_discussion(
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    held_on: date,
+    chair: User,
+    agencies_present: list[Agency],
+    summary: str,
+    decision: StrategyDecision | str,
+    decision_reason: str = "",
+    attendees: str = "",
+    referral: Referral | None = None,
+    case: Case | None = None,
+    lead: User | None = None,
+    review_every_days: int = DEFAULT_REVIEW_DAYS,
+    single_agency: Agency | None = None,
+    single_agency_action: str = "",
+    single_agency_due_on: date | None = None,
+    is_synthetic: bool = False,
+) -> StrategyDiscussion:
+    """Record a strategy discussion and carry out its decision.
+
+    - open a case: opens one with the chosen lead (or moves a case awaiting the discussion
+      to open);
+    - single-agency support: gives that agency an action, so the referral has an outcome;
+    - no case: records the reason as the decision not to act on the referral (and closes a
+      case that was awaiting the discussion).
+    """
+    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+        raise PermissionDenied("Only the coordinator or a MASH screener can record this.")
+    decision = StrategyDecision(decision)
+    errors: dict[str, str] = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = "The date the discussion was held cannot be in the future."
+    if not summary.strip():
+        errors["summary"] = "Summarise what the agencies shared and discussed."
+    if len(agencies_present) < 2:
+        errors["agencies_present"] = "A strategy discussion needs at least two agencies."
+    if not chair.reads_case_content:
+        errors["chair"] = "Choose who chaired the discussion."
+    if referral is not None and referral.young_person_id != young_person.pk:
+        errors["referral"] = "The referral is about someone else."
+    if case is not None and (
+        case.young_person_id != young_person.pk or case.status != CaseStatus.STRATEGY_DISCUSSION
+    ):
+        errors["case"] = "This case is not awaiting a strategy discussion."
+    if decision == StrategyDecision.OPEN_CASE and case is None and lead is None:
+        errors["lead"] = "Choose the lead professional for the new case."
+    if decision == StrategyDecision.NO_CASE and not decision_reason.strip():
+        errors["decision_reason"] = "Say why no case is needed."
+    if decision == StrategyDecision.SINGLE_AGENCY:
+        if single_agency is None:
+            errors["single_agency"] = "Choose the agency that will support the young person."
+        if not single_agency_action.strip():
+            errors["single_agency_action"] = "Say what that agency will do."
+        if single_agency_due_on is None or single_agency_due_on < timezone.localdate():
+            errors["single_agency_due_on"] = "Give a due date, today or later."
+    if referral is not None and DecisionNotToAct.objects.filter(referral=referral).exists():
+        errors["referral"] = "A decision not to act has already been recorded for this referral."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        discussion = StrategyDiscussion.objects.create(
+            young_person=young_person,
+            referral=referral,
+            case=case,
+            held_on=held_on,
+            chair=chair,
+            attendees=attendees.strip(),
+            summary=summary.strip(),
+            decision=decision,
+            decision_reason=decision_reason.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+            is_synthetic=is_synthetic,
+        )
+        discussion.agencies_present.set(agencies_present)
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="strategy_discussion",
+            object_id=discussion.pk,
+            details={
+                "young_person": young_person.pk,
+                "referral": getattr(referral, "pk", None),
+                "decision": decision.value,
+            },
+        )
+        if decision == StrategyDecision.OPEN_CASE:
+            if case is None:
+                assert lead is not None
+                case = do_open_case(
+                    actor=actor,
+                    young_person=young_person,
+                    lead=lead,
+                    referral=referral,
+                    review_every_days=review_every_days,
+                    is_synthetic=is_synthetic,
+                )
+            else:
+                case.status = CaseStatus.OPEN
+                case.save(update_fields=["status"])
+                audit.record(
+                    AuditAction.UPDATE,
+                    actor=actor,
+                    object_type="case",
+                    object_id=case.pk,
+                    details={"change": "opened_after_strategy_discussion"},
+                )
+            discussion.case = case
+            discussion.save(update_fields=["case"])
+        elif decision == StrategyDecision.SINGLE_AGENCY:
+            assert single_agency is not None
+            assert single_agency_due_on is not None
+            do_assign_action(
+                actor=actor,
+                title=single_agency_action,
+                owner_agency=single_agency,
+                due_on=single_agency_due_on,
+                young_person=young_person,
+                referral=referral,
+                source=ActionSource.REFERRAL,
+                detail="Single-agency support agreed at the strategy discussion.",
+                is_synthetic=is_synthetic,
+            )
+        if decision != StrategyDecision.OPEN_CASE:
+            if referral is not None and decision == StrategyDecision.NO_CASE:
+                do_decide_not_to_act(
+                    actor=actor,
+                    referral=referral,
+                    reason=f"Strategy discussion: {decision_reason.strip()}",
+                    is_synthetic=is_synthetic,
+                )
+            if case is not None:
+                _close(
+                    actor=actor,
+                    case=case,
+                    outcome_code=OutcomeCode.NO_CASE_NEEDED
+                    if decision == StrategyDecision.NO_CASE
+                    else OutcomeCode.RISK_MANAGED,
+                    note=decision_reason.strip() or single_agency_action.strip(),
+                )
+    return discussion
+
+
+# --- The case: lead, reviews, views, closure, transition --------------------------------------
+
+
+def do_change_lead(*, actor: User, case: Case, lead: User, reason: str) -> Case:
+    """Hand the lead to another professional (they join the team if not in it)."""
+    if not manages_case(actor, case):
+        raise PermissionDenied("Only the coordinator or the lead professional can do this.")
+    if not case.is_open:
+        raise ValidationError("This case is closed.")
+    if lead.agency is None or not lead.reads_case_content:
+        raise ValidationError({"lead": "The lead professional must work in a partner agency."})
+    if lead.pk == case.lead_id:
+        raise ValidationError({"lead": "This person is already the lead professional."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the lead is changing."})
+    with transaction.atomic():
+        if not _is_member(lead, case):
+            _add_member(
+                actor=actor,
+                case=case,
+                user=lead,
+                role="Lead professional",
+                kind=RelationshipKind.LEAD_PROFESSIONAL,
+            )
+        previous = case.lead_id
+        case.lead = lead
+        case.lead_agency = lead.agency
+        case.save(update_fields=["lead", "lead_agency"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="case",
+            object_id=case.pk,
+            purpose=reason.strip(),
+            recipient=lead.get_username(),
+            details={"change": "lead_changed", "from": previous, "to": lead.pk},
+        )
+        _tell_case_team(
+            case,
+            actor=actor,
+            kind="case_changed",
+            message=f"The lead professional changed for {ABOUT_SOMEONE}.",
+        )
+    return case
+
+
+def do_record_review(
+    *,
+    actor: User,
+    case: Case,
+    held_on: date,
+    summary: str,
+    risk_rating: Rating | str,
+    next_review_due: date,
+    risk_notes: str = "",
+) -> CaseReview:
+    """Record a case review; the case's next review date moves to the one agreed."""
+    if not manages_case(actor, case) and not works_on_case(actor, case):
+        raise PermissionDenied("Only the case team can record a review.")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if not case.is_open or case.status != CaseStatus.OPEN:
+        errors["__all__"] = "Only an open case can be reviewed."
+    if held_on > today:
+        errors["held_on"] = "The review date cannot be in the future."
+    elif held_on < timezone.localdate(case.opened_at):
+        errors["held_on"] = "The review cannot be before the case was opened."
+    if not summary.strip():
+        errors["summary"] = "Summarise what has changed since the last review."
+    if next_review_due <= today:
+        errors["next_review_due"] = "The next review must be after today."
+    elif next_review_due > held_on + timedelta(days=182):
+        errors["next_review_due"] = "Review again within six months."
+    if risk_rating not in Rating.values:
+        errors["risk_rating"] = "Choose the level of risk now."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review = CaseReview.objects.create(
+            case=case,
+            held_on=held_on,
+            summary=summary.strip(),
+            risk_rating=Rating(risk_rating),
+            risk_notes=risk_notes.strip(),
+            next_review_due=next_review_due,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        case.next_review_due = next_review_due
+        case.save(update_fields=["next_review_due"])
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="case_review",
+            object_id=review.pk,
+            details={"case": case.pk, "risk_rating": review.risk_rating},
+        )
+        _tell_case_team(
+            case,
+            actor=actor,
+            kind="case_changed",
+            message=f"The case of {ABOUT_SOMEONE} was reviewed.",
+        )
+    return review
+
+
+def do_record_views(*, actor: User, case: Case, views: str) -> Case:
+    """Keep the young person's own views on the case, in their words where possible."""
+    if not works_on_case(actor, case):
+        raise PermissionDenied("Only the case team can record the young person's views.")
+    if not views.strip():
+        raise ValidationError(
+            {"views": "Write what the young person said, or why it is not known."}
+        )
+    with transaction.atomic():
+        case.young_persons_views = views.strip()
+        case.save(update_fields=["young_persons_views"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="case",
+            object_id=case.pk,
+            details={"change": "young_persons_views"},
+        )
+    return case
+
+
+def _close(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: str) -> Case:
+    now = timezone.now()
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
+    case.outcome_code = OutcomeCode(outcome_code)
+    case.closure_note = note
+    case.save(update_fields=["status", "closed_at", "outcome_code", "closure_note"])
+    for member in case.members.filter(removed_at__isnull=True).select_related("relationship"):
+        if member.relationship is not None and member.relationship.ends_at is None:
+            do_end_relationship(
+                actor=None, relationship=member.relationship, reason=f"Case {case.reference} closed"
+            )
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type="case",
+        object_id=case.pk,
+        purpose=note,
+        details={"change": "closed", "outcome": case.outcome_code},
+    )
+    _tell_case_team(
+        case, actor=actor, kind="case_changed", message=f"The case of {ABOUT_SOMEONE} was closed."
+    )
+    return case
+
+
+def do_close_case(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: str) -> Case:
+    """Close the case with its outcome. Open actions must be completed or cancelled first; the
+    team's need to know ends (the case stays on record, and can be reopened)."""
+    if not manages_case(actor, case):
+        raise PermissionDenied("Only the coordinator or the lead professional can close a case.")
+    errors: dict[str, str] = {}
+    if not case.is_open:
+        errors["__all__"] = "This case is already closed."
+    elif (open_actions := case.actions.filter(status=ActionStatus.OPEN).count()) > 0:
+        errors["__all__"] = (
+            f"{open_actions} action{'s are' if open_actions > 1 else ' is'} still open: "
+            "complete or cancel them before closing the case."
+        )
+    if outcome_code not in OutcomeCode.values:
+        errors["outcome_code"] = "Choose the outcome."
+    if not note.strip():
+        errors["note"] = "Write a closing summary: what changed for the young person."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if not current.is_open:
+            raise ValidationError("This case is already closed.")
+        _close(actor=actor, case=case, outcome_code=outcome_code, note=note.strip())
+    return case
+
+
+def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
+    """Reopen a closed case (new concerns soon after closure): the team regains need to know,
+    and a review is due within two weeks."""
+    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+        raise PermissionDenied("Only the coordinator or a MASH screener can reopen a case.")
+    if case.is_open:
+        raise ValidationError("This case is open.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case is being reopened."})
+    if (
+        Case.objects.filter(young_person=case.young_person)
+        .exclude(status=CaseStatus.CLOSED)
+        .exists()
+    ):
+        raise ValidationError("This young person already has another open case.")
+    with transaction.atomic():
+        case.status = CaseStatus.OPEN
+        case.closed_at = None
+        case.next_review_due = timezone.localdate() + timedelta(days=14)
+        case.save(update_fields=["status", "closed_at", "next_review_due"])
+        for member in case.members.filter(removed_at__isnull=True).select_related("user"):
+            if not member.user.reads_case_content:
+                continue
+            member.relationship = do_add_relationship(
+                actor=None,
+                young_person=case.young_person,
+                user=member.user,
+                kind=RelationshipKind.LEAD_PROFESSIONAL
+                if member.user_id == case.lead_id
+                else RelationshipKind.CASE_TEAM,
+                reason=f"Case team of case {case.reference}",
+            )
+            member.save(update_fields=["relationship"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="case",
+            object_id=case.pk,
+            purpose=reason.strip(),
+            details={"change": "reopened", "previous_outcome": case.outcome_code},
+        )
+        _tell_case_team(
+            case,
+            actor=actor,
+            kind="case_changed",
+            message=f"The case of {ABOUT_SOMEONE} was reopened.",
+        )
+    return case
+
+
+def do_save_transition_plan(
+    *,
+    actor: User,
+    case: Case,
+    handover_on: date,
+    adult_services_agency: Agency | None,
+    adult_services_contact: str,
+    vawg_agency: Agency | None = None,
+    vawg_contact: str = "",
+    notes: str = "",
+) -> TransitionPlan:
+    """Name who takes over at 18: adult services and, where it fits, the VAWG partner."""
+    if not manages_case(actor, case):
+        raise PermissionDenied("Only the coordinator or the lead professional can plan this.")
+    errors: dict[str, str] = {}
+    if not case.is_open:
+        errors["__all__"] = "This case is closed."
+    if adult_services_agency is None:
+        errors["adult_services_agency"] = "Choose the adult services agency taking over."
+    if not adult_services_contact.strip():
+        errors["adult_services_contact"] = "Name the contact in adult services."
+    if vawg_agency is not None and not vawg_contact.strip():
+        errors["vawg_contact"] = "Name the contact at the VAWG partner."
+    if vawg_contact.strip() and vawg_agency is None:
+        errors["vawg_agency"] = "Choose the VAWG partner agency for this contact."
+    if handover_on < timezone.localdate():
+        errors["handover_on"] = "The handover date must be today or later."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan, created = TransitionPlan.objects.update_or_create(
+            case=case,
+            defaults={
+                "handover_on": handover_on,
+                "adult_services_agency": adult_services_agency,
+                "adult_services_contact": adult_services_contact.strip(),
+                "vawg_agency": vawg_agency,
+                "vawg_contact": vawg_contact.strip(),
+                "notes": notes.strip(),
+                "updated_by": actor,
+                "updated_at": timezone.now(),
+            },
+        )
+        audit.record(
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            actor=actor,
+            object_type="transition_plan",
+            object_id=plan.pk,
+            details={
+                "case": case.pk,
+                "adult_services": getattr(adult_services_agency, "pk", None),
+                "vawg": getattr(vawg_agency, "pk", None),
+            },
+        )
+        _tell_case_team(
+            case,
+            actor=actor,
+            kind="case_changed",
+            message=f"The transition plan at 18 changed for {ABOUT_SOMEONE}.",
+        )
+    return plan
+
+
+# --- Action follows sharing -------------------------------------------------------------------
+
+
+def can_answer_referral(user: User, referral: Referral) -> bool:
+    """The coordinator, and MASH screeners of the receiving agency, see referrals to an outcome."""
+    if not user.reads_case_content:
+        return False
+    return user.role == Role.COORDINATOR or can_screen(user, referral)
+
+
+def do_decide_not_to_act(
+    *, actor: User, referral: Referral, reason: str, is_synthetic: bool = False
+) -> DecisionNotToAct:
+    """Record that an accepted referral needs no action by anyone, and why."""
+    if not can_answer_referral(actor, referral):
+        raise PermissionDenied("Only the coordinator or the MASH can record this decision.")
+    errors: dict[str, str] = {}
+    if referral.status != ReferralStatus.SCREENED:
+        errors["__all__"] = "This referral has not been screened yet."
+    if len(reason.strip()) < MIN_REASON:
+        errors["reason"] = "Explain why no action is needed, in a sentence or more."
+    if DecisionNotToAct.objects.filter(referral=referral).exists():
+        errors["__all__"] = "A decision not to act has already been recorded for this referral."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        decision = DecisionNotToAct.objects.create(
+            referral=referral,
+            reason=reason.strip(),
+            decided_by=actor,
+            decided_at=timezone.now(),
+            is_synthetic=is_synthetic,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="decision_not_to_act",
+            object_id=decision.pk,
+            purpose=reason.strip(),
+            details={"referral": referral.pk},
+        )
+    return decision
+
+
+# --- Referral pathways (administrators) --------------------------------------------------------
+
+
+def _require_administrator(actor: User) -> None:
+    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+        raise PermissionDenied("Only a system administrator can change referral pathways.")
+
+
+def do_set_pathway(
+    *,
+    actor: User,
+    source: ReferralSource | str,
+    receiving_agency: Agency,
+    kind: ReferralKind | str = "",
+    note: str = "",
+) -> ReferralPathway:
+    """Say which agency receives referrals from a source (and of a kind)."""
+    _require_administrator(actor)
+    errors: dict[str, str] = {}
+    if source not in ReferralSource.values:
+        errors["source"] = "Choose where the referrals come from."
+    if kind and kind not in ReferralKind.values:
+        errors["kind"] = "Choose the kind of referral, or leave it blank for every kind."
+    if not receiving_agency.is_active:
+        errors["receiving_agency"] = "This agency is no longer active."
+    elif receiving_agency.kind == AgencyKind.COMMUNITY_PARTNER:
+        errors["receiving_agency"] = "A community partner cannot receive referrals."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        pathway, created = ReferralPathway.objects.update_or_create(
+            source=source,
+            kind=kind,
+            defaults={
+                "receiving_agency": receiving_agency,
+                "note": note.strip(),
+                "updated_at": timezone.now(),
+                "updated_by": actor,
+            },
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="referral_pathway",
+            object_id=pathway.pk,
+            recipient=receiving_agency.short_name,
+            details={"source": str(source), "kind": str(kind), "created": created},
+        )
+    return pathway
+
+
+def do_remove_pathway(*, actor: User, pathway: ReferralPathway) -> None:
+    """Remove a pathway: those referrals fall back to the wider pathway or the MASH host."""
+    _require_administrator(actor)
+    with transaction.atomic():
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type="referral_pathway",
+            object_id=pathway.pk,
+            details={"source": pathway.source, "kind": pathway.kind, "change": "removed"},
+        )
+        pathway.delete()

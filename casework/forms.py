@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from casework.models import Rating, ScreeningDecision
+from casework.models import Rating, ReferralKind, ScreeningDecision
 from governance.forms import ConsentAndBasisForm
 
 
 class ReferralForm(ConsentAndBasisForm):
     field_order = [
+        "kind",
         "concern",
         "consent_status",
         "lawful_basis",
@@ -17,6 +18,13 @@ class ReferralForm(ConsentAndBasisForm):
         "next_steps_discussed",
     ]
 
+    kind = forms.ChoiceField(
+        label="What is the referral mainly about? (optional)",
+        help_text="This can decide which team receives it. Choose the closest; the MASH will "
+        "look at everything you say.",
+        choices=[("", "Not sure"), *list(ReferralKind.choices)],
+        required=False,
+    )
     concern = forms.CharField(
         label="What are you worried about?",
         help_text="What you saw, heard or were told, and when. Keep fact apart from opinion.",

@@ -20,20 +20,52 @@ class ReferralSource(models.TextChoices):
     COMMUNITY_PARTNER = "community_partner", "Community partner"
 
 
+class ReferralKind(models.TextChoices):
+    """What the referral is mainly about: pathways may send each kind to a different agency."""
+
+    SEXUAL_EXPLOITATION = "sexual_exploitation", "Child sexual exploitation"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation", "Child criminal exploitation (county lines)"
+    MISSING = "missing", "Going missing"
+    ONLINE = "online", "Online grooming or abuse"
+    TRAFFICKING = "trafficking", "Trafficking or modern slavery"
+    OTHER = "other", "Something else or not sure"
+
+
 class ReferralStatus(models.TextChoices):
     AWAITING_SCREENING = "awaiting_screening", "Awaiting screening"
     SCREENED = "screened", "Screened"
 
 
 class ReferralPathway(models.Model):
-    """Which agency receives referrals (held as data; the MASH host by default)."""
+    """Which agency receives referrals (held as data; the MASH host by default).
 
-    source = models.CharField(max_length=30, choices=ReferralSource.choices, unique=True)
+    A pathway for a source with no kind covers every kind from that source; a pathway for a
+    source and kind takes precedence over it.
+    """
+
+    source = models.CharField(max_length=30, choices=ReferralSource.choices)
+    kind = models.CharField(
+        max_length=30,
+        choices=ReferralKind.choices,
+        blank=True,
+        help_text="Leave blank for every kind of referral from this source.",
+    )
     receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind"], name="referral_pathway_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} referrals go to {self.receiving_agency}"
+        what = self.get_kind_display() if self.kind else "All"
+        return f"{what} {self.get_source_display().lower()} referrals go to {self.receiving_agency}"
 
 
 class Referral(models.Model):
@@ -41,6 +73,7 @@ class Referral(models.Model):
         YoungPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     source = models.CharField(max_length=30, choices=ReferralSource.choices)
+    kind = models.CharField(max_length=30, choices=ReferralKind.choices, blank=True)
     referring_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -147,6 +180,7 @@ class CaseStatus(models.TextChoices):
 
 
 class OutcomeCode(models.TextChoices):
+    NO_CASE_NEEDED = "no_case_needed", "No case needed after the strategy discussion"
     RISK_REDUCED = "risk_reduced", "Risk reduced: no longer at risk of exploitation"
     RISK_MANAGED = "risk_managed", "Risk managed by a single agency"
     MOVED_OUT_OF_AREA = "moved_out_of_area", "Moved out of area (case transferred)"
@@ -314,3 +348,114 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+
+
+# --- Strategy discussions, reviews, transition, and action following sharing -----------------
+
+
+class StrategyDecision(models.TextChoices):
+    OPEN_CASE = "open_case", "Open a multi-agency case"
+    SINGLE_AGENCY = "single_agency", "Single-agency support"
+    NO_CASE = "no_case", "No case needed"
+
+
+class StrategyDiscussion(models.Model):
+    """Agencies meet (or call) to decide whether a multi-agency case is needed."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.PROTECT, related_name="strategy_discussions"
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategy_discussions",
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategy_discussions",
+    )
+    held_on = models.DateField()
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agencies_present = models.ManyToManyField(Agency, related_name="+")
+    attendees = models.TextField(blank=True, help_text="Names and roles of who took part.")
+    summary = models.TextField()
+    decision = models.CharField(max_length=20, choices=StrategyDecision.choices)
+    decision_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Strategy discussion {self.pk}"
+
+
+class CaseReview(models.Model):
+    """A review of the case by its team: what changed, the risk now, and when to meet next."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+    summary = models.TextField()
+    risk_rating = models.CharField(max_length=10, choices=Rating.choices)
+    risk_notes = models.TextField(blank=True)
+    next_review_due = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review of case {self.case_id} on {self.held_on}"
+
+
+class TransitionPlan(models.Model):
+    """Who takes over when the young person turns 18: adult services and the
+    violence-against-women-and-girls (VAWG) partner, with named contacts and a handover date."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="transition_plan")
+    adult_services_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adult_services_contact = models.CharField(max_length=200, blank=True)
+    vawg_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    vawg_contact = models.CharField(max_length=200, blank=True)
+    handover_on = models.DateField()
+    notes = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Transition plan for case {self.case_id}"
+
+
+class DecisionNotToAct(models.Model):
+    """The recorded decision that an accepted referral needs no further action by anyone."""
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, related_name="decision_not_to_act"
+    )
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Decision not to act on referral {self.referral_id}"

@@ -8,7 +8,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from casework.models import Action, ActionStatus, Case, CaseMember, CaseStatus, Referral
+from casework.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseMember,
+    CaseStatus,
+    DecisionNotToAct,
+    Referral,
+    ReferralStatus,
+    ScreeningDecision,
+    born_on_or_before_for_transition,
+)
 from governance import policy
 from partnership.models import Role, User
 
@@ -103,3 +114,63 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
         | Q(created_by=user)
         | Q(case__in=cases_for(user).values("pk"))
     )
+
+
+def cases_turning_18(viewer: User) -> QuerySet[Case]:
+    """Open cases this user may see whose young person turns 18 within six months."""
+    return (
+        cases_for(viewer)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(young_person__date_of_birth__lte=born_on_or_before_for_transition())
+        .order_by("young_person__date_of_birth", "pk")
+    )
+
+
+def _answered() -> Q:
+    return (
+        Q(pk__in=Action.objects.filter(referral__isnull=False).values("referral_id"))
+        | Q(pk__in=Action.objects.filter(case__referral__isnull=False).values("case__referral_id"))
+        | Q(pk__in=DecisionNotToAct.objects.values("referral_id"))
+    )
+
+
+def referrals_without_outcome(viewer: User) -> QuerySet[Referral]:
+    """Accepted referrals (screened to anything but no further action) that have neither an
+    action nor a recorded decision not to act. The coordinator sees all of them; a MASH
+    screener those their agency received."""
+    if not policy.reads_case_content(viewer) or viewer.role not in CASE_WIDE_ROLES:
+        return Referral.objects.none()
+    accepted = Referral.objects.filter(status=ReferralStatus.SCREENED).exclude(
+        screening__decision=ScreeningDecision.NO_FURTHER_ACTION
+    )
+    if viewer.role == Role.MASH_SCREENER:
+        accepted = accepted.filter(receiving_agency_id=viewer.agency_id)
+    return (
+        accepted.exclude(_answered())
+        .select_related("young_person", "screening", "referring_agency", "receiving_agency")
+        .order_by("screening__screened_at", "pk")
+    )
+
+
+def referral_for_outcome(viewer: User, pk: int) -> Referral:
+    """One screened referral the user may see to an outcome (coordinator, receiving MASH)."""
+    if not policy.reads_case_content(viewer) or viewer.role not in CASE_WIDE_ROLES:
+        raise Http404
+    referrals = Referral.objects.filter(status=ReferralStatus.SCREENED).select_related(
+        "young_person", "screening", "referring_agency", "receiving_agency"
+    )
+    if viewer.role == Role.MASH_SCREENER:
+        referrals = referrals.filter(receiving_agency_id=viewer.agency_id)
+    try:
+        return referrals.get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+def outcome_of(referral: Referral) -> str:
+    """What became of an accepted referral, in a few words, or "" if nothing yet."""
+    if DecisionNotToAct.objects.filter(referral=referral).exists():
+        return "Decision not to act recorded"
+    if Action.objects.filter(Q(referral=referral) | Q(case__referral=referral)).exists():
+        return "Action set"
+    return ""

@@ -35,6 +35,7 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                 actor=user,
                 young_person=young_person,
                 concern=data["concern"],
+                kind=data["kind"],
                 consent_status=data["consent_status"],
                 lawful_basis=data["lawful_basis"],
                 reason_without_consent=data["reason_without_consent"],

@@ -10,10 +10,34 @@ ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
         for name in (
             "list",
             "detail",
+            "add-member",
+            "remove-member",
+            "change-lead",
+            "add-action",
+            "review",
+            "views",
+            "close",
+            "reopen",
+            "transition",
             "my-actions",
             "action",
             "complete-action",
             "cancel-action",
+        )
+    },
+    **{
+        f"cases:{name}": "casework/tests/test_outcomes.py"
+        for name in (
+            "without-outcome",
+            "referral",
+            "referral-action",
+            "referral-no-action",
+            "strategy-from-referral",
+            "strategy-for-case",
+            "open-from-referral",
+            "strategy",
+            "pathways",
+            "remove-pathway",
         )
     },
 }
