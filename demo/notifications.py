@@ -1,0 +1,34 @@
+"""Notifications in the synthetic Eastbrook demo: the scheduled overdue check, run once at load.
+
+The casework steps before this one already notified people through the real actions (an action
+given to someone, a case they are on changed). This step runs the same overdue check that
+``manage.py run_schedule`` queues every few minutes, so the referral the demo leaves past its
+24-hour clock, and any action past its due date, are waiting in the screeners', coordinators'
+and owners' notifications when the demo starts. Nothing here is made up beyond the data the
+earlier steps wrote: the notifications come from the real job.
+
+It must stay the last step of ``Generator.run``, after every step that makes actions.
+Emails for these notifications are queued when the load commits; in the demo they go to the
+console once ``manage.py db_worker`` runs (see docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from governance.models import Notification
+from notifications.overdue import check_overdue
+
+if TYPE_CHECKING:
+    from demo.eastbrook import Generator
+
+
+def generate(gen: Generator) -> int:
+    """Run the overdue check; returns how many notifications Eastbrook holds afterwards."""
+    result = check_overdue()
+    total = Notification.objects.count()
+    gen._progress(
+        f"{total} notifications ({result.actions} overdue actions and "
+        f"{result.referrals} referrals past the clock told)"
+    )
+    return total
