@@ -1,0 +1,644 @@
+"""The four documented feeds: their columns, the rules each row must keep, and what it records.
+
+``docs/import-formats.md`` describes the same columns for the people who prepare the files; the
+tests check that every column here is documented there. Parsing is pure (no database): a raw row
+(column name -> cell value, from CSV text or an XLSX cell) either becomes a :class:`ParsedRow`
+or a list of :class:`Problem`, each naming the column and the rule broken.
+
+An identifier that fails its check (UPN check letter, NHS number modulus 11, postcode format) is
+reported as a problem with ``kept=True``: it is never trusted, so it is left out of the row and
+cannot link the row to anyone, but the row is kept and matched on its other fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.utils import timezone
+
+from imports.models import Feed
+from partnership.models import AgencyKind, ServiceKind
+from people.identifiers import (
+    IdentifierError,
+    normalise_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+)
+from people.models import Gender
+
+# --------------------------------------------------------------------------------------------
+# Columns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, date, datetime, date_or_datetime, choice, upn, nhs_number, postcode, gender
+    required: bool
+    description: str
+    choices: tuple[str, ...] = ()
+    max_length: int = 200
+
+
+IDENTITY_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "given_name", "text", True, "Given (first) name as the agency holds it.", max_length=100
+    ),
+    Column("family_name", "text", True, "Family name (surname).", max_length=100),
+    Column(
+        "other_names", "text", False, "Other names and nicknames, comma separated.", max_length=300
+    ),
+    Column("date_of_birth", "date", True, "Date of birth."),
+    Column(
+        "gender",
+        "gender",
+        False,
+        "F, M, female, male, girl, boy, non-binary, self-described or not known; blank is "
+        "not known.",
+    ),
+    Column("postcode", "postcode", False, "Home postcode."),
+    Column("address", "text", False, "First line(s) of the home address.", max_length=300),
+    Column("upn", "upn", False, "Unique Pupil Number (13 characters, with its check letter)."),
+    Column("nhs_number", "nhs_number", False, "NHS number (10 digits, modulus 11 check)."),
+    Column(
+        "person_reference",
+        "text",
+        False,
+        "The agency's own reference for the young person (MIS id, case number).",
+        max_length=100,
+    ),
+)
+
+# DfE attendance codes (School attendance guidance, 2024), by what the mark means.
+PRESENT_CODES = frozenset({"/", "\\", "L"})
+APPROVED_ACTIVITY_CODES = frozenset({"K", "V", "P", "W", "B"})
+AUTHORISED_ABSENCE_CODES = frozenset({"C", "C1", "C2", "E", "I", "M", "J1", "S", "T", "R", "Q"})
+UNAUTHORISED_ABSENCE_CODES = frozenset({"G", "N", "O", "U"})
+NOT_COUNTED_CODES = frozenset({"D", "X", "Z", "#", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"})
+ATTENDANCE_CODES = (
+    PRESENT_CODES
+    | APPROVED_ACTIVITY_CODES
+    | AUTHORISED_ABSENCE_CODES
+    | UNAUTHORISED_ABSENCE_CODES
+    | NOT_COUNTED_CODES
+)
+
+HEALTH_SERVICE_TYPES = (
+    "emergency_department",
+    "sexual_health",
+    "school_nursing",
+    "gp",
+    "mental_health",
+    "community_paediatrics",
+    "other",
+)
+SOCIAL_CARE_STATUSES = ("child_in_need", "child_protection_plan", "looked_after")
+RHI_OUTCOMES = ("offered", "completed", "declined", "not_offered", "not_known")
+RISK_GRADINGS = ("no_apparent_risk", "low", "medium", "high")
+
+FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
+    Feed.SCHOOL_ATTENDANCE: (
+        Column("school", "text", True, "School name (or URN) that took the register."),
+        *IDENTITY_COLUMNS,
+        Column("attendance_date", "date", True, "The day of the register."),
+        Column(
+            "level",
+            "choice",
+            True,
+            "session (the AM or PM register) or lesson (a lesson register).",
+            choices=("session", "lesson"),
+        ),
+        Column("session", "choice", True, "AM or PM.", choices=("AM", "PM")),
+        Column(
+            "lesson",
+            "text",
+            False,
+            "The lesson or period, e.g. P3; required when level is lesson.",
+            max_length=60,
+        ),
+        Column(
+            "code",
+            "choice",
+            True,
+            "DfE attendance code, e.g. /, \\, L, U, O, G, N, I, M.",
+            choices=tuple(sorted(ATTENDANCE_CODES)),
+        ),
+    ),
+    Feed.POLICE_MISSING: (
+        *IDENTITY_COLUMNS,
+        Column(
+            "episode_reference",
+            "text",
+            True,
+            "The force's reference for the missing episode.",
+            max_length=60,
+        ),
+        Column("missing_from", "datetime", True, "When the young person was reported missing."),
+        Column("missing_from_location", "text", False, "Where they went missing from."),
+        Column("returned_at", "datetime", False, "When they returned or were found."),
+        Column("found_location", "text", False, "Where they were found."),
+        Column(
+            "risk_grading",
+            "choice",
+            False,
+            "The force's risk grading.",
+            choices=RISK_GRADINGS,
+        ),
+        Column(
+            "return_home_interview",
+            "choice",
+            False,
+            "Return home interview: offered, completed, declined, not_offered or not_known.",
+            choices=RHI_OUTCOMES,
+        ),
+        Column("return_home_interview_date", "date", False, "When the interview took place."),
+    ),
+    Feed.HEALTH_ATTENDANCE: (
+        *IDENTITY_COLUMNS,
+        Column(
+            "attendance_reference",
+            "text",
+            False,
+            "The service's reference for the attendance.",
+            max_length=60,
+        ),
+        Column(
+            "attended_at",
+            "date_or_datetime",
+            True,
+            "When the young person attended (a date, or a date and time).",
+        ),
+        Column(
+            "service_type",
+            "choice",
+            True,
+            "emergency_department, sexual_health, school_nursing, gp, mental_health, "
+            "community_paediatrics or other.",
+            choices=HEALTH_SERVICE_TYPES,
+        ),
+        Column("site", "text", False, "Clinic, hospital or school where it happened."),
+        Column("reason", "text", False, "Reason for attendance, briefly.", max_length=500),
+        Column("outcome", "text", False, "Outcome, e.g. discharged, referred.", max_length=200),
+    ),
+    Feed.SOCIAL_CARE_STATUS: (
+        *IDENTITY_COLUMNS,
+        Column(
+            "status",
+            "choice",
+            True,
+            "child_in_need, child_protection_plan or looked_after.",
+            choices=SOCIAL_CARE_STATUSES,
+        ),
+        Column("start_date", "date", True, "When the status began."),
+        Column("end_date", "date", False, "When it ended; blank if it continues."),
+        Column(
+            "case_reference", "text", False, "Children's social care case number.", max_length=60
+        ),
+        Column(
+            "category",
+            "text",
+            False,
+            "Category of abuse for a plan, or legal status when looked after.",
+            max_length=100,
+        ),
+    ),
+}
+
+# Which kind of agency owns each feed: only its users may import it.
+FEED_AGENCY_KIND: dict[str, str] = {
+    Feed.SCHOOL_ATTENDANCE: AgencyKind.EDUCATION,
+    Feed.POLICE_MISSING: AgencyKind.POLICE,
+    Feed.HEALTH_ATTENDANCE: AgencyKind.HEALTH,
+    Feed.SOCIAL_CARE_STATUS: AgencyKind.CHILDRENS_SOCIAL_CARE,
+}
+
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "postcode",
+    "address",
+    "upn",
+    "nhs_number",
+    "school",
+)
+
+
+def required_columns(feed: str) -> list[str]:
+    return [column.name for column in FEED_COLUMNS[feed] if column.required]
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing one row
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    rule: str
+    kept: bool = False
+
+
+@dataclass
+class ParsedRow:
+    identity: dict[str, Any]
+    payload: dict[str, Any]
+    natural_key: str
+    problems: list[Problem] = field(default_factory=list)  # kept problems only
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _Refused("must be a date written YYYY-MM-DD or DD/MM/YYYY")
+
+
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
+
+
+def _aware(moment: datetime) -> datetime:
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _datetime(value: Any, *, date_allowed: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date) and date_allowed:
+        return _aware(datetime.combine(value, time(12, 0)))
+    text = _text(value)
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return _aware(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    if date_allowed:
+        try:
+            return _aware(datetime.combine(_date(text), time(12, 0)))
+        except _Refused:
+            pass
+        raise _Refused("must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM)")
+    raise _Refused("must be a date and time written YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM")
+
+
+_GENDERS = {
+    "f": Gender.GIRL,
+    "female": Gender.GIRL,
+    "girl": Gender.GIRL,
+    "m": Gender.BOY,
+    "male": Gender.BOY,
+    "boy": Gender.BOY,
+    "non-binary": Gender.NON_BINARY,
+    "non_binary": Gender.NON_BINARY,
+    "nonbinary": Gender.NON_BINARY,
+    "self-described": Gender.SELF_DESCRIBED,
+    "self_described": Gender.SELF_DESCRIBED,
+    "u": Gender.NOT_KNOWN,
+    "unknown": Gender.NOT_KNOWN,
+    "not known": Gender.NOT_KNOWN,
+    "not_known": Gender.NOT_KNOWN,
+}
+
+_IDENTIFIERS: dict[str, Callable[[str], str]] = {
+    "upn": normalise_upn,
+    "nhs_number": normalise_nhs_number,
+    "postcode": normalise_postcode,
+}
+
+
+def _cell(column: Column, raw: Any) -> Any:
+    """The cell's value in stored form, or raise _Refused/IdentifierError with the rule."""
+    kind = column.kind
+    if kind == "date":
+        return _date(raw)
+    if kind == "datetime":
+        return _datetime(raw)
+    if kind == "date_or_datetime":
+        return _datetime(raw, date_allowed=True)
+    text = _text(raw)
+    if kind == "gender":
+        try:
+            return _GENDERS[text.lower()].value
+        except KeyError:
+            raise _Refused(
+                "must be F, M, female, male, non-binary, self-described or not known"
+            ) from None
+    if kind in _IDENTIFIERS:
+        return _IDENTIFIERS[kind](text)
+    if kind == "choice":
+        for choice in column.choices:
+            if text == choice or (choice.isalpha() and text.lower() == choice.lower()):
+                return choice
+        shown = ", ".join(column.choices) if len(column.choices) <= 8 else "the documented list"
+        raise _Refused(f"must be one of {shown}; got '{text[:20]}'")
+    if len(text) > column.max_length:
+        raise _Refused(f"must be at most {column.max_length} characters; got {len(text)}")
+    return text
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -> ParsedRow:
+    """Check one row of ``feed``. Raises :class:`RowRejected` listing every problem found."""
+    today = today or timezone.localdate()
+    values: dict[str, Any] = {}
+    refused: list[Problem] = []
+    kept: list[Problem] = []
+    for column in FEED_COLUMNS[feed]:
+        cell = raw.get(column.name)
+        if _is_blank(cell):
+            if column.required:
+                refused.append(Problem(column.name, "is required and must not be blank"))
+            values[column.name] = None if column.kind.startswith("date") else ""
+            continue
+        try:
+            values[column.name] = _cell(column, cell)
+        except IdentifierError as error:
+            # Never trusted, never corrected: left out, and the row matched on other fields.
+            kept.append(Problem(column.name, f"{error.rule}, so it was not used", kept=True))
+            values[column.name] = ""
+        except _Refused as error:
+            refused.append(Problem(column.name, str(error)))
+            values[column.name] = None
+    born = values.get("date_of_birth")
+    if isinstance(born, date) and born > today:
+        refused.append(Problem("date_of_birth", "must not be in the future"))
+    elif isinstance(born, date) and born.year < 1900:
+        refused.append(Problem("date_of_birth", "must be after 1900"))
+    refused.extend(_feed_rules(feed, values))
+    if refused:
+        raise RowRejected(refused + kept)
+    identity: dict[str, Any] = {
+        name: values.get(name) or ("" if name != "date_of_birth" else None)
+        for name in IDENTITY_FIELDS
+    }
+    if not identity["gender"]:
+        identity["gender"] = Gender.NOT_KNOWN.value
+    identity["source_reference"] = values["person_reference"]
+    payload = {
+        column.name: _json(values[column.name])
+        for column in FEED_COLUMNS[feed]
+        if column.name not in IDENTITY_FIELDS and column.name != "person_reference"
+    }
+    return ParsedRow(
+        identity=identity,
+        payload=payload,
+        natural_key=_natural_key(feed, values),
+        problems=kept,
+    )
+
+
+class RowRejected(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _feed_rules(feed: str, values: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if feed == Feed.SCHOOL_ATTENDANCE:
+        if values.get("level") == "lesson" and not values.get("lesson"):
+            problems.append(Problem("lesson", "is required when level is lesson"))
+        if values.get("level") == "session" and values.get("lesson"):
+            problems.append(Problem("lesson", "must be blank when level is session"))
+    elif feed == Feed.POLICE_MISSING:
+        start, end = values.get("missing_from"), values.get("returned_at")
+        if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
+            problems.append(Problem("returned_at", "must not be before missing_from"))
+        if isinstance(start, datetime) and start > timezone.now():
+            problems.append(Problem("missing_from", "must not be in the future"))
+        if values.get("return_home_interview_date") and values.get("return_home_interview") not in (
+            "completed",
+        ):
+            problems.append(
+                Problem(
+                    "return_home_interview_date",
+                    "may be given only when return_home_interview is completed",
+                )
+            )
+    elif feed == Feed.HEALTH_ATTENDANCE:
+        when = values.get("attended_at")
+        if isinstance(when, datetime) and when.date() > timezone.localdate():
+            problems.append(Problem("attended_at", "must not be in the future"))
+    elif feed == Feed.SOCIAL_CARE_STATUS:
+        start, end = values.get("start_date"), values.get("end_date")
+        if isinstance(start, date) and isinstance(end, date) and end < start:
+            problems.append(Problem("end_date", "must not be before start_date"))
+    return problems
+
+
+def _person_key(values: dict[str, Any]) -> str:
+    if values.get("upn"):
+        return "upn:" + str(values["upn"])
+    if values.get("nhs_number"):
+        return "nhs:" + str(values["nhs_number"])
+    if values.get("person_reference"):
+        return "ref:" + str(values["person_reference"]).lower()
+    born = values.get("date_of_birth")
+    return "name:{}|{}|{}".format(
+        str(values.get("family_name", "")).lower(),
+        str(values.get("given_name", "")).lower(),
+        born.isoformat() if isinstance(born, date) else "",
+    )
+
+
+def _natural_key(feed: str, values: dict[str, Any]) -> str:
+    """The fields that make a row the same fact, whichever file it arrives in."""
+    if feed == Feed.SCHOOL_ATTENDANCE:
+        parts = [
+            str(values["school"]).lower(),
+            _person_key(values),
+            str(_json(values["attendance_date"])),
+            str(values["level"]),
+            str(values["session"]),
+            str(values.get("lesson", "")).lower(),
+        ]
+    elif feed == Feed.POLICE_MISSING:
+        parts = [str(values["episode_reference"]).lower()]
+    elif feed == Feed.HEALTH_ATTENDANCE:
+        if values.get("attendance_reference"):
+            parts = ["ref", str(values["attendance_reference"]).lower()]
+        else:
+            parts = [str(values["service_type"]), _person_key(values), _json(values["attended_at"])]
+    else:
+        parts = [str(values["status"]), _person_key(values), _json(values["start_date"])]
+    return hashlib.sha256("\x1f".join([feed, *parts]).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# What a linked row records
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    record_type: str
+    title: str
+    occurred_at: datetime
+    ended_at: datetime | None = None
+    location: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    service_kind: str | None = None
+
+
+_SESSION_START = {"AM": time(9, 0), "PM": time(13, 30)}
+
+_HEALTH_TYPES = {
+    "emergency_department": ("emergency-attendance", ServiceKind.EMERGENCY_DEPARTMENT),
+    "sexual_health": ("sexual-health-attendance", ServiceKind.SEXUAL_HEALTH),
+    "school_nursing": ("school-nurse-contact", ServiceKind.SCHOOL_NURSING),
+}
+
+_SOCIAL_CARE_TYPES = {
+    "child_in_need": ("child-in-need", "Child in need"),
+    "child_protection_plan": ("child-protection-plan", "Child protection plan"),
+    "looked_after": ("in-care", "Looked after"),
+}
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if isinstance(moment, datetime) and len(text) > 10:
+        return _aware(moment)
+    return _aware(datetime.combine(moment.date(), time(0, 0)))
+
+
+def record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
+    """The agency record a linked row adds to the chronology, or None when it adds none.
+
+    Attendance marks that are present, an approved activity, an authorised absence or not
+    counted add no record: the row is kept (and linked) as evidence only.
+    """
+    if feed == Feed.SCHOOL_ATTENDANCE:
+        code = str(payload["code"])
+        if code not in UNAUTHORISED_ABSENCE_CODES:
+            return None
+        day = date.fromisoformat(str(payload["attendance_date"]))
+        occurred = _aware(datetime.combine(day, _SESSION_START[str(payload["session"])]))
+        facts = {
+            "code": code,
+            "level": payload["level"],
+            "session": payload["session"],
+            "lesson": payload.get("lesson", ""),
+        }
+        if payload["level"] == "lesson":
+            return RecordFacts(
+                "lesson-missed",
+                f"Missed lesson {payload.get('lesson', '')} (code {code})".strip(),
+                occurred,
+                facts=facts,
+            )
+        if code == "U":
+            return RecordFacts(
+                "late-after-registers-closed",
+                f"Arrived after registers closed ({payload['session']})",
+                occurred,
+                facts=facts,
+            )
+        return RecordFacts(
+            "school-absence",
+            f"Unauthorised absence ({payload['session']}, code {code})",
+            occurred,
+            facts=facts,
+        )
+    if feed == Feed.POLICE_MISSING:
+        start = _parse_moment(payload["missing_from"])
+        assert start is not None
+        return RecordFacts(
+            "missing-episode",
+            f"Missing episode {payload['episode_reference']}",
+            start,
+            ended_at=_parse_moment(payload.get("returned_at")),
+            location=str(payload.get("found_location", ""))[:200],
+            facts={
+                name: payload.get(name) or ""
+                for name in (
+                    "episode_reference",
+                    "missing_from_location",
+                    "found_location",
+                    "risk_grading",
+                    "return_home_interview",
+                    "return_home_interview_date",
+                )
+            },
+        )
+    if feed == Feed.HEALTH_ATTENDANCE:
+        service_type = str(payload["service_type"])
+        code, service_kind = _HEALTH_TYPES.get(service_type, ("health-attendance", None))
+        when = _parse_moment(payload["attended_at"])
+        assert when is not None
+        label = service_type.replace("_", " ")
+        return RecordFacts(
+            code,
+            f"Attended {label}",
+            when,
+            location=str(payload.get("site", ""))[:200],
+            facts={
+                name: payload.get(name) or ""
+                for name in ("attendance_reference", "service_type", "site", "reason", "outcome")
+            },
+            service_kind=service_kind,
+        )
+    status = str(payload["status"])
+    code, label = _SOCIAL_CARE_TYPES[status]
+    start = _parse_moment(payload["start_date"])
+    assert start is not None
+    return RecordFacts(
+        code,
+        label,
+        start,
+        ended_at=_parse_moment(payload.get("end_date")),
+        facts={name: payload.get(name) or "" for name in ("status", "case_reference", "category")},
+    )
