@@ -673,6 +673,7 @@ class Generator:
             self.records()
             self.case_teams()
             self.referrals()
+            __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
         return DemoSummary(
             seed=self.seed,
             size=self.size,

@@ -13,6 +13,7 @@ CASE_LEAD = "case_lead"
 CASE_MEMBER = "case_member"
 REFERRAL_OVERDUE = "referral_overdue"
 BREAK_GLASS = "break_glass"
+SECOND_FACTOR_CHANGED = "second_factor_changed"
 
 SUBJECTS: dict[str, str] = {
     ACTION_ASSIGNED: "Tessera: you have a new action",
@@ -22,6 +23,7 @@ SUBJECTS: dict[str, str] = {
     CASE_MEMBER: "Tessera: you have been added to a case team",
     REFERRAL_OVERDUE: "Tessera: a referral has passed its 24-hour screening clock",
     BREAK_GLASS: "Tessera: break-glass access touched your agency's records",
+    SECOND_FACTOR_CHANGED: "Tessera: the authenticator app for your account was changed",
 }
 DEFAULT_SUBJECT = "Tessera: you have a new notification"
 
