@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -257,3 +258,37 @@ def activity_in(period: Period, kind: str = "") -> ActivitySummary:
         by_kind=[total for total in totals.values() if total.sessions or not kind],
         total=overall,
     )
+
+
+def next_meeting_lines(user: Any) -> list[tuple[str, str]]:
+    """For the coordinator's home page: the next meeting and the state of its agenda, as (text,
+    link) pairs. Counts only: the names are on the meeting page, behind the gate."""
+    from django.urls import reverse
+
+    from mase.models import Section
+
+    upcoming = next_meeting(user)
+    if upcoming is None:
+        return []
+    url = reverse("mase:meeting", args=[upcoming.pk])
+    lines = [
+        (
+            f"{timezone.localtime(upcoming.starts_at):%A %-d %B %Y, %H:%M}, {upcoming.place} "
+            f"(chair: {upcoming.chair})",
+            url,
+        )
+    ]
+    if upcoming.agenda_prepared_at is None:
+        lines.append(("Agenda not prepared yet", url))
+        return lines
+    counts = {
+        row["section"]: row["n"]
+        for row in upcoming.items.values("section").annotate(n=models.Count("pk")).order_by()
+    }
+    parts = [
+        f"{counts[section.value]} {section.label.lower()}"
+        for section in Section
+        if counts.get(section.value)
+    ]
+    lines.append(("Agenda: " + (", ".join(parts) if parts else "no items yet"), url))
+    return lines

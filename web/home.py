@@ -216,6 +216,14 @@ def _coordinator(user: User, panel: Panel) -> Panel:
             items=_my_young_people(user),
             links=(Link("Find a young person", reverse("people:list")),),
         )
+    if panel.title == "Next MASE meeting":
+        from mase.queries import next_meeting_lines
+
+        return replace(
+            panel,
+            items=tuple(Link(text, url) for text, url in next_meeting_lines(user)),
+            links=(Link("MASE meetings", reverse("mase:index")),),
+        )
     return panel
 
 
