@@ -63,6 +63,7 @@ def test_a_case_team_practitioner_sees_the_history_with_the_overdue_reassessment
     assert "only <strong>suggests</strong>" in html
     assert f"/assessments/young-person/{young.pk}/new/" in html
     event = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="cse_assessment").last()
+    assert event is not None
     assert event.actor_id == practitioner.pk
     assert event.details["shown"] == [made.pk]
 
@@ -251,7 +252,9 @@ def test_the_tool_page_explains_the_suggestion_to_every_case_role(make_user, sig
     html = page.content.decode()
     assert page.status_code == 200
     assert "/assessments/tool/change/" not in html
-    assert queries.current_tool().indicators.first().wording in html
+    first = queries.current_tool().indicators.first()
+    assert first is not None
+    assert first.wording in html
 
 
 def test_a_practitioner_cannot_change_the_tool(make_user, signed_in):
@@ -260,8 +263,8 @@ def test_a_practitioner_cannot_change_the_tool(make_user, signed_in):
     assert client.post("/assessments/tool/change/", {"reason": "x"}).status_code == 404
 
 
-def _tool_data(version: ToolVersion, **changes):
-    data = {
+def _tool_data(version: ToolVersion, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
         "based_on": version.number,
         "low_from": version.low_from,
         "medium_from": version.medium_from,
