@@ -673,6 +673,7 @@ class Generator:
             self.records()
             self.case_teams()
             self.referrals()
+            __import__("demo.assessments", fromlist=["generate"]).generate(self)
             __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
         return DemoSummary(
             seed=self.seed,
