@@ -29,10 +29,13 @@ def test_a_batch_links_a_misspelt_pupil_and_registers_an_unknown_one(agencies, m
 
     known = ImportedRow.objects.get(pk=known.pk)
     unknown = ImportedRow.objects.get(pk=unknown.pk)
-    assert known.young_person == jessica and known.match_status == MatchStatus.LINKED
+    assert known.young_person == jessica
+    assert known.match_status == MatchStatus.LINKED
     assert unknown.match_status == MatchStatus.NEW_PERSON
-    assert unknown.young_person is not None and unknown.young_person.family_name == "Kowalczyk"
+    assert unknown.young_person is not None
+    assert unknown.young_person.family_name == "Kowalczyk"
     assert summary.rows == 2
     # The feed's model was estimated and kept for the next import.
     saved = LinkageModel.objects.get(feed=the_batch.feed)
-    assert saved.rows_used > 0 and saved.model["comparisons"]
+    assert saved.rows_used > 0
+    assert saved.model["comparisons"]

@@ -74,12 +74,15 @@ def test_rows_above_between_and_below_the_thresholds_link_review_and_register(
         jessica,
         LinkedHow.PROBABILISTIC,
     )
-    assert likely.record is not None and likely.record.young_person == jessica
-    assert maybe.match_status == MatchStatus.IN_REVIEW and maybe.young_person is None
+    assert likely.record is not None
+    assert likely.record.young_person == jessica
+    assert maybe.match_status == MatchStatus.IN_REVIEW
+    assert maybe.young_person is None
     item = ReviewItem.objects.get(row=maybe)
     assert (item.candidate, item.probability, item.status) == (tyler, 0.60, ReviewStatus.OPEN)
     assert unknown.match_status == MatchStatus.NEW_PERSON
-    assert unknown.young_person is not None and unknown.young_person not in (jessica, tyler)
+    assert unknown.young_person is not None
+    assert unknown.young_person not in (jessica, tyler)
     assert unknown.young_person.full_name == "Ruby Okafor"
     assert (summary.linked, summary.review, summary.new_people) == (1, 1, 1)
     assert engine.runs == 1
@@ -131,7 +134,8 @@ def test_a_rejected_pair_is_never_proposed_again(agencies, importer, screener, e
     assert response.status_code == 302
     row = _refresh(row)
     # Every candidate rejected: the row is a young person the partnership did not know.
-    assert row.match_status == MatchStatus.NEW_PERSON and row.young_person != tyler
+    assert row.match_status == MatchStatus.NEW_PERSON
+    assert row.young_person != tyler
     assert MatchJudgement.objects.filter(young_person=tyler, verdict=Verdict.DIFFERENT).exists()
 
     # The same identity arrives again in a later file: Tyler is not proposed.
@@ -195,7 +199,8 @@ def test_confirming_one_row_links_the_row_that_matched_it(agencies, importer, sc
     b, c = rows(the_batch, "Jess Smith", "Jessie Smyth")
     linking.link_pending_rows(the_batch.pk)
     follower = ReviewItem.objects.get(row=c)
-    assert follower.via_row_id == b.pk and follower.candidate == jessica
+    assert follower.via_row_id == b.pk
+    assert follower.candidate == jessica
 
     item = ReviewItem.objects.get(row=b)
     response = _client(screener).post(
@@ -203,7 +208,8 @@ def test_confirming_one_row_links_the_row_that_matched_it(agencies, importer, sc
     )
 
     assert response.status_code == 302
-    assert _refresh(b).young_person == jessica and _refresh(b).linked_how == LinkedHow.CLERICAL
+    assert _refresh(b).young_person == jessica
+    assert _refresh(b).linked_how == LinkedHow.CLERICAL
     assert _refresh(c).young_person == jessica
     assert ReviewItem.objects.get(pk=follower.pk).status == ReviewStatus.LINKED
 
@@ -235,7 +241,8 @@ def test_undoing_a_link_needs_a_reason_then_detaches_and_returns_the_row_to_revi
 
     assert response.status_code == 302
     row = _refresh(row)
-    assert row.match_status == MatchStatus.IN_REVIEW and row.young_person is None
+    assert row.match_status == MatchStatus.IN_REVIEW
+    assert row.young_person is None
     assert not AgencyRecord.objects.filter(pk=record_pk).exists()
     assert not RecordedIdentity.objects.filter(young_person=jessica, given_name="Jess").exists()
     assert UndoLink.objects.get(row=row).reason == "Different child: the school confirmed"
@@ -301,7 +308,8 @@ def test_a_decision_without_permission_is_404_and_changes_nothing(make_user, wai
     seen = client.get(f"/matching/review/{waiting.pk}/")
     posted = client.post(f"/matching/review/{waiting.pk}/", {"decision": "link"})
 
-    assert seen.status_code == 404 and posted.status_code == 404
+    assert seen.status_code == 404
+    assert posted.status_code == 404
     assert ReviewItem.objects.get(pk=waiting.pk).status == ReviewStatus.OPEN
     assert _refresh(waiting.row).match_status == MatchStatus.IN_REVIEW
     if role != Role.COMMUNITY_PARTNER:  # the partner fence answers before any view runs
@@ -310,7 +318,8 @@ def test_a_decision_without_permission_is_404_and_changes_nothing(make_user, wai
         ).exists()
     links = client.get("/matching/links/")
     if role == Role.ANALYST:  # analysts review, but only young people they need to know about
-        assert links.status_code == 200 and "Tayla" not in links.content.decode()
+        assert links.status_code == 200
+        assert "Tayla" not in links.content.decode()
     else:
         assert links.status_code == 404
     assert client.get(f"/matching/links/{waiting.row_id}/undo/").status_code == 404
@@ -366,8 +375,11 @@ def test_the_queue_lists_oldest_first_with_probability(screener, agencies, impor
     page = _client(screener).get("/matching/review/").content.decode()
 
     assert page.index("Tayla Brown") < page.index("Jess Smith")
-    assert "0.61" in page and "0.42" in page
-    assert "Clerical review" in page and "Match weight" in page and "Probability" in page
+    assert "0.61" in page
+    assert "0.42" in page
+    assert "Clerical review" in page
+    assert "Match weight" in page
+    assert "Probability" in page
 
 
 def test_the_side_by_side_page_explains_each_fields_weight(screener, waiting):
@@ -375,11 +387,14 @@ def test_the_side_by_side_page_explains_each_fields_weight(screener, waiting):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "Tayla" in page and "Tyler" in page  # the row and the candidate side by side
+    assert "Tayla" in page
+    assert "Tyler" in page
     # Which fields agreed, at which level, and by how much (from the stand-in's evidence).
     for text in ("Given name", "Nickname of each other", "+3.20", "Family name", "+8.50"):
         assert text in page
-    assert "Day and month swapped" in page and "-1.25" in page and "Against a match" in page
+    assert "Day and month swapped" in page
+    assert "-1.25" in page
+    assert "Against a match" in page
     assert "<meter" in page
     # The starting weight: 10.0 in all, less the fields' 10.45.
     assert "-0.45" in page
