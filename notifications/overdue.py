@@ -172,7 +172,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
         )
         if referral is None or referral.due_by >= now or _told_about_referral(referral_id):
             return 0
-        screeners = list(
+        watchers = list(
             User.objects.filter(
                 agency_id=referral.receiving_agency_id,
                 role__in=(Role.COORDINATOR, Role.MASH_SCREENER),
@@ -184,15 +184,27 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
             f"{timezone.localtime(referral.received_at):%-d %B %Y at %H:%M}, has not been "
             f"screened within {SCREENING_HOURS} hours."
         )
-        made = notify(
-            kind=kinds.REFERRAL_OVERDUE,
-            message=message,
-            users=screeners,
-            agency=referral.receiving_agency,
-            url=reverse("casework:screen", args=[referral.pk]),
-            object_type="referral",
-            object_id=referral.pk,
-        )
+
+        def tell(users: list[User], agency: Agency | None, url: str) -> list[Notification]:
+            return notify(
+                kind=kinds.REFERRAL_OVERDUE,
+                message=message,
+                users=users,
+                agency=agency,
+                url=url,
+                object_type="referral",
+                object_id=referral.pk,
+            )
+
+        # Screeners go straight to screening it; coordinators, who watch the clock but do not
+        # screen, go to the queue.
+        screeners = [user for user in watchers if user.role == Role.MASH_SCREENER]
+        coordinators = [user for user in watchers if user.role == Role.COORDINATOR]
+        queue = reverse("casework:mash-queue")
+        made = tell(screeners, None, reverse("casework:screen", args=[referral.pk]))
+        made += tell(coordinators, None, queue)
+        if not made:
+            made = tell([], referral.receiving_agency, queue)
         audit.record(
             AuditAction.UPDATE,
             actor=None,

@@ -64,6 +64,17 @@ def test_the_scheduled_job_finds_an_overdue_action_without_any_page_being_loaded
     assert all(n.url == f"/cases/actions/{action.pk}/" for n in _overdue_notices())
 
 
+def test_the_owner_can_open_the_overdue_action_from_the_notification(team, case, signed_in):
+    _action(team, case)
+    check_overdue()
+    notice = _overdue_notices().get(user=team["owner"])
+
+    response = signed_in(team["owner"]).post(f"/notifications/{notice.pk}/read/", {"open": "1"})
+
+    assert response["Location"] == notice.url
+    assert signed_in(team["owner"]).get(notice.url).status_code == 200
+
+
 def test_running_the_job_twice_tells_each_person_once(team, case):
     _action(team, case)
 
@@ -156,3 +167,19 @@ def test_a_referral_past_its_clock_tells_the_receiving_screeners_and_coordinator
     assert {n.user for n in notices} == {mash["screener"], mash["coordinator"]}
     assert all(n.object_id == str(late.pk) for n in notices)
     assert late.receipt in notices.get(user=mash["screener"]).message
+
+
+def test_each_person_told_about_a_late_referral_can_open_where_the_link_goes(
+    mash, signed_in, client
+):
+    late = _refer(mash, hours_ago=30)
+    check_overdue()
+    notices = Notification.objects.filter(kind="referral_overdue")
+    to_screener = notices.get(user=mash["screener"])
+    to_coordinator = notices.get(user=mash["coordinator"])
+
+    assert to_screener.url == f"/referrals/mash/{late.pk}/"
+    assert to_coordinator.url == "/referrals/mash/"
+    assert signed_in(mash["screener"]).get(to_screener.url).status_code == 200
+    client.logout()
+    assert signed_in(mash["coordinator"]).get(to_coordinator.url).status_code == 200
