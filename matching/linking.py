@@ -51,10 +51,21 @@ def train(left: list[Record], right: list[Record]) -> dict[str, Any]:
     return engine.train_model(left, right)
 
 
+class ModelOutOfDate(Exception):
+    """The saved model does not fit the engine's current comparisons."""
+
+
 def score(left: list[Record], right: list[Record], model: dict[str, Any]) -> list[Any]:
     from matching import engine
 
-    return list(engine.link(left, right, model=model))
+    if model.get("format") != engine.MODEL_FORMAT or model.get("version") != engine.MODEL_VERSION:
+        raise ModelOutOfDate
+    try:
+        return list(engine.link(left, right, model=model))
+    except ValueError as error:
+        if "retrain" in str(error):
+            raise ModelOutOfDate from error
+        raise
 
 
 # --- Engine records -----------------------------------------------------------------------
@@ -216,10 +227,13 @@ class Plan:
 RETRAIN_GROWTH = 2
 
 
-def _model_for(feed: str, left: list[Record], right: list[Record], actor: Any) -> dict[str, Any]:
+def _model_for(
+    feed: str, left: list[Record], right: list[Record], actor: Any, *, retrain: bool = False
+) -> dict[str, Any]:
+    """The feed's saved model, or one estimated now (none saved, or the data has grown)."""
     saved = LinkageModel.objects.filter(feed=feed).first()
     size = len(left) + len(right)
-    if saved is not None and size < RETRAIN_GROWTH * max(saved.rows_used, 1):
+    if saved is not None and not retrain and size < RETRAIN_GROWTH * max(saved.rows_used, 1):
         return dict(saved.model)
     model = train(left, right)
     actions.do_save_linkage_model(actor=actor, feed=feed, model=model, rows_used=size)
@@ -249,7 +263,13 @@ def link_pending_rows(batch_id: int) -> LinkingSummary:
         for values in ImportedRow.objects.filter(pk__in=by_pk).order_by("pk").values(*_ROW_FIELDS)
     ]
     model = _model_for(batch.feed, register or rows, rows, actor)
-    best, row_pairs = _scores(score(register + rows, rows, model), by_pk, owner, keys, verdicts)
+    try:
+        candidates = score(register + rows, rows, model)
+    except ModelOutOfDate:
+        # Saved by an earlier version of the engine's comparisons: estimate it afresh.
+        model = _model_for(batch.feed, register or rows, rows, actor, retrain=True)
+        candidates = score(register + rows, rows, model)
+    best, row_pairs = _scores(candidates, by_pk, owner, keys, verdicts)
     plan = _plan(pending, best, row_pairs, keys, verdicts, thresholds)
     _carry_out(actor, plan, summary)
 
