@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
 from governance.models import AuditAction
+from notifications.api import notify
 from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
 
 
@@ -142,12 +144,13 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
     return user
 
 
-def _end_sessions_of(user: User) -> int:
-    """Delete stored sessions belonging to ``user`` (database session engine)."""
+def _end_sessions_of(user: User, except_key: str | None = None) -> int:
+    """Delete stored sessions belonging to ``user`` (database session engine), all but
+    ``except_key`` when given."""
     from django.contrib.sessions.models import Session
 
     ended = 0
-    for session in Session.objects.all().iterator():
+    for session in Session.objects.exclude(session_key=except_key or "").iterator():
         data: dict[str, Any] = session.get_decoded()
         if str(data.get("_auth_user_id")) == str(user.pk):
             session.delete()
@@ -173,6 +176,41 @@ def do_confirm_device(*, user: User, device: TOTPDevice, code: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.record(AuditAction.SECOND_FACTOR_ENROLLED, actor=user)
+    return True
+
+
+def do_replace_device(
+    *, user: User, device: TOTPDevice, code: str, keep_session_key: str | None = None
+) -> bool:
+    """Change to a new authenticator app: confirm it with its first code, then remove every
+    other device and end the user's other sessions. False if the code is wrong.
+
+    The caller must have asked for a fresh code from the old device first (web.fresh)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied("This device cannot be confirmed.")
+    with transaction.atomic():
+        if not device.verify_token(code):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        replaced, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        ended = _end_sessions_of(user, except_key=keep_session_key)
+        audit.record(
+            AuditAction.SECOND_FACTOR_ENROLLED,
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
+            details={"change": "replaced", "devices_removed": replaced, "sessions_ended": ended},
+        )
+        notify(
+            kind="second_factor_changed",
+            message="The authenticator app for your Tessera account was changed. If this was "
+            "not you, tell your administrator at once.",
+            users=[user],
+            object_type="user",
+            object_id=user.pk,
+        )
     return True
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("sign-in/set-up/", views.second_factor_set_up, name="second-factor-set-up"),
     path("sign-in/confirm/", views.confirm_code, name="confirm-code"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("account/authenticator/", views.change_second_factor, name="change-second-factor"),
     path("health/", views.health, name="health"),
 ]

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
 from governance.signals import attempted_username
-from partnership.actions import do_confirm_device, pending_device
+from partnership.actions import do_confirm_device, do_replace_device, pending_device
 from partnership.models import User
 from web import home as home_pages
 from web.access import (
@@ -32,7 +32,7 @@ from web.access import (
     signed_in_user,
 )
 from web.forms import CodeForm, SignInForm
-from web.fresh import mark_fresh
+from web.fresh import mark_fresh, needs_fresh_code
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5
@@ -149,10 +149,16 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
         if ended:
             return ended
         form.add_error("code", "The security code is wrong, already used or expired")
+    return _enrolment_page(request, "web/second_factor_set_up.html", form, device)
+
+
+def _enrolment_page(
+    request: HttpRequest, template: str, form: CodeForm, device: TOTPDevice
+) -> HttpResponse:
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
-        "web/second_factor_set_up.html",
+        template,
         {
             "form": form,
             "next": _safe_next(request),
@@ -161,6 +167,35 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
             "demo_code": _demo_code(device),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def change_second_factor(request: HttpRequest) -> HttpResponse:
+    """A new authenticator app replaces the old one, after a fresh code from the old one."""
+    user = signed_in_user(request)
+    if (ask := needs_fresh_code(request)) is not None:
+        return ask
+    device = pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if do_replace_device(
+            user=user,
+            device=device,
+            code=form.cleaned_data["code"],
+            keep_session_key=request.session.session_key,
+        ):
+            device.refresh_from_db()
+            otp_login(request, device)  # the session's verified device was the old one
+            request.session.cycle_key()
+            messages.success(
+                request, "Your new authenticator app is set up. Your old one no longer works."
+            )
+            return redirect("web:home")
+        ended = _code_failed(request, user)
+        if ended:
+            return ended
+        form.add_error("code", "The security code is wrong, already used or expired")
+    return _enrolment_page(request, "web/change_second_factor.html", form, device)
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
