@@ -317,3 +317,10 @@ def test_the_coordinator_changes_a_weight_and_adds_an_indicator_as_a_new_version
     assert added.is_active
     assert not first.indicators.filter(code="county_lines").exists()
     assert "Annual review with the MASE group" in client.get("/assessments/tool/").content.decode()
+
+
+def test_the_young_person_page_links_to_their_assessments(coordinator, signed_in, assessed):
+    young, _ = assessed
+    html = signed_in(coordinator).get(f"/young-people/{young.pk}/").content.decode()
+    assert f'href="/assessments/young-person/{young.pk}/"' in html
+    assert "CSE screening tool" in html

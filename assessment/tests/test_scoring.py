@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessment.actions import add_months, latest_due_date
 from assessment.models import LEVEL_ORDER, Level, level_rank
 from assessment.scoring import Thresholds, Weighed, suggest
+from people.models import YoungPerson
 
 THRESHOLDS = Thresholds(low_from=1, medium_from=6, high_from=12, young_age=13)
 
@@ -89,3 +93,27 @@ def test_being_younger_never_lowers_the_suggestion(answers, age):
 @given(answer_lists, st.integers(0, 17))
 def test_the_suggestion_is_always_one_of_the_four_levels(answers, age):
     assert suggest(answers, age, THRESHOLDS).level in LEVEL_ORDER
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
+def test_reassessment_is_due_within_three_calendar_months(day):
+    due = latest_due_date(day)
+    assert 89 <= (due - day).days <= 92
+    assert due.month == (day.month + 2) % 12 + 1
+    assert due.day == day.day or (due.day < day.day and (due + timedelta(days=1)).day == 1)
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2020, 12, 31)),
+    st.integers(min_value=0, max_value=365 * 6),
+)
+def test_the_young_rule_applies_until_the_day_before_the_14th_birthday(born, days_after_tenth):
+    tenth = add_months(born, 120)
+    assessed_on = tenth + timedelta(days=days_after_tenth)
+    fourteenth = add_months(born, 14 * 12)
+    if born.month == 2 and born.day == 29:  # the birthday falls on 1 March in other years
+        fourteenth += timedelta(days=1)
+    age = YoungPerson(date_of_birth=born).age_on(assessed_on)
+    marked = [w("older_associates", 1, young=True)]
+    suggested = suggest(marked, age, THRESHOLDS).level
+    assert (suggested == Level.HIGH) == (assessed_on < fourteenth)
