@@ -1,5 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from imports import views
 
 app_name = "imports"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<int:pk>/", views.batch, name="batch"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/report.csv", views.report, name="report"),
+]

@@ -1,0 +1,47 @@
+"""Reads of the imports app: the batches a user may see, and a batch's validation report.
+
+An import batch holds no young person's information on its own page (counts, row numbers,
+columns and rules only), so it is not read through the access gate: it is shown to the users
+who may import that feed for that agency, and to nobody else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from imports.actions import feeds_for
+from imports.models import ImportBatch, ImportRejection
+from partnership.models import User
+
+REPORT_HEADER = ("row", "field", "problem", "outcome")
+
+
+def batches_for(user: User) -> QuerySet[ImportBatch]:
+    feeds = feeds_for(user)
+    if not feeds or user.agency_id is None:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(agency_id=user.agency_id, feed__in=feeds).select_related(
+        "user"
+    )
+
+
+def batch_for(user: User, pk: int) -> ImportBatch | None:
+    return batches_for(user).filter(pk=pk).first()
+
+
+def outcome_of(problem: ImportRejection) -> str:
+    if problem.kept:
+        return "Identifier not used; row kept"
+    return "Row rejected"
+
+
+def report_rows(batch: ImportBatch) -> Iterator[tuple[str, ...]]:
+    """The validation report, one line per problem, read in pieces (bounded memory)."""
+    yield REPORT_HEADER
+    problems = batch.rejections.order_by("row_number", "pk").only(
+        "row_number", "field", "rule", "kept"
+    )
+    for problem in problems.iterator(chunk_size=2000):
+        yield (str(problem.row_number), problem.field, problem.rule, outcome_of(problem))

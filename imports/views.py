@@ -1,0 +1,131 @@
+"""Upload an agency file, watch its import, read and download its validation report."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance import audit
+from governance.audit import refusal as _refused
+from governance.models import AuditAction
+from imports import actions, queries
+from imports.forms import UploadForm
+from imports.models import ImportBatch
+from imports.storage import keep_upload
+from imports.tasks import run_import
+from web.access import signed_in_user as _user
+from web.forms import add_action_errors
+from web.paginator import CappedPaginator
+
+PROBLEMS_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    feeds = actions.feeds_for(user)
+    if not feeds or user.agency is None:
+        raise _refused(request, AuditAction.CREATE, "import_batch")
+    form = UploadForm(request.POST or None, request.FILES or None, feeds=feeds)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path, sha256, size = keep_upload(upload)
+        try:
+            started = actions.do_start_import(
+                actor=user,
+                agency=user.agency,
+                feed=form.cleaned_data["feed"],
+                path=path,
+                file_name=upload.name or path.name,
+                sha256=sha256,
+                size=size,
+            )
+        except ValidationError as error:
+            path.unlink(missing_ok=True)
+            add_action_errors(form, error)
+        except PermissionDenied:
+            path.unlink(missing_ok=True)
+            raise _refused(request, AuditAction.CREATE, "import_batch") from None
+        else:
+            batch = started.batch
+            if started.already_imported:
+                path.unlink(missing_ok=True)
+                messages.info(
+                    request,
+                    "This file has already been imported. Nothing was added again.",
+                )
+            else:
+                run_import.enqueue(batch.pk)
+            return redirect("imports:batch", pk=batch.pk)
+    recent = list(queries.batches_for(user)[:20])
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="import_batch",
+        details={"shown": len(recent)},
+    )
+    return render(request, "imports/start.html", {"form": form, "recent": recent})
+
+
+def _batch_or_404(request: HttpRequest, pk: int, action: AuditAction) -> ImportBatch:
+    batch = queries.batch_for(_user(request), pk)
+    if batch is None:
+        raise _refused(request, action, "import_batch", pk)
+    return batch
+
+
+@require_GET
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _batch_or_404(request, pk, AuditAction.VIEW)
+    paginator = CappedPaginator(found.rejections.all(), PROBLEMS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    audit.record(AuditAction.VIEW, request=request, object_type="import_batch", object_id=pk)
+    return render(
+        request,
+        "imports/batch.html",
+        {"batch": found, "page": page, "problems": list(page.object_list)},
+    )
+
+
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, for htmx to swap in every two seconds while the job runs."""
+    found = _batch_or_404(request, pk, AuditAction.VIEW)
+    return render(request, "imports/_progress.html", {"batch": found})
+
+
+def _safe(cell: str) -> str:
+    # A spreadsheet must never run a report cell as a formula.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    found = _batch_or_404(request, pk, AuditAction.EXPORT)
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="import_batch",
+        object_id=pk,
+        details={"validation_report": True, "problems": found.rejections.count()},
+    )
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        for row in queries.report_rows(found):
+            yield writer.writerow([_safe(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{pk}-validation-report.csv"'
+    return response
