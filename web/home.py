@@ -185,6 +185,17 @@ def _practitioner(user: User, panel: Panel) -> Panel:
         return replace(
             panel, links=(Link("Notices for your agency", reverse("governance:notifications")),)
         )
+    if panel.title == "Actions you own":
+        from casework.panels import actions_you_own
+
+        return replace(
+            panel,
+            items=tuple(Link(text, url) for text, url in actions_you_own(user)),
+            links=(
+                Link("All your actions", reverse("cases:my-actions")),
+                Link("Your cases", reverse("cases:list")),
+            ),
+        )
     return panel
 
 
@@ -211,10 +222,20 @@ def _my_young_people(user: User) -> tuple[Link, ...]:
 
 def _coordinator(user: User, panel: Panel) -> Panel:
     if panel.title == "Cases you lead":
+        from casework.panels import cases_you_lead
+
         return replace(
             panel,
-            items=_my_young_people(user),
-            links=(Link("Find a young person", reverse("people:list")),),
+            items=tuple(Link(text, url) for text, url in cases_you_lead(user)),
+            links=(Link("All cases", reverse("cases:list")),),
+        )
+    if panel.title == "Overdue actions":
+        from casework.panels import overdue_action_lines
+
+        return replace(
+            panel,
+            items=tuple(Link(text, url) for text, url in overdue_action_lines(user)),
+            links=(Link("Actions", reverse("cases:my-actions")),),
         )
     if panel.title == "Next MASE meeting":
         from mase.queries import next_meeting_lines
@@ -279,7 +300,10 @@ def _administrator(user: User, panel: Panel) -> Panel:
         return replace(
             panel,
             items=tuple(Link(agency.name, "") for agency in agencies),
-            links=(Link("Information sharing agreement", reverse("governance:agreement")),),
+            links=(
+                Link("Information sharing agreement", reverse("governance:agreement")),
+                Link("Referral pathways", reverse("cases:pathways")),
+            ),
         )
     if panel.title == "Users":
         count = User.objects.filter(is_active=True).count()

@@ -27,6 +27,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         sections += [
             ("Young people", reverse("people:list"), "/young-people/"),
             ("Records", reverse("records:list"), "/records/"),
+            ("Cases", reverse("cases:list"), "/cases/"),
         ]
     if user.role in (Role.MASH_SCREENER, Role.COORDINATOR):
         sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))

@@ -310,3 +310,28 @@ def test_changing_the_lead_to_someone_from_another_agency(signed_in, make_user, 
     case.refresh_from_db()
     assert case.lead == officer
     assert case.lead_agency.short_name == "POL"
+
+
+def test_home_panels_show_actions_cases_and_overdue_work(
+    signed_in, make_user, case, coordinator, agencies, client
+):
+    officer = make_user(Role.PRACTITIONER, "police")
+    do_assign_action(
+        actor=coordinator,
+        title="Licensing visit to the Station Hotel",
+        owner_agency=agencies["police"],
+        owner=officer,
+        due_on=timezone.localdate() - timedelta(days=2),
+        case=case,
+        allow_past_due=True,
+    )
+    signed_in(officer)
+    home = client.get("/").content.decode()
+    assert "Licensing visit to the Station Hotel" in home
+    assert 'href="/cases/"' in home  # the Cases section in the navigation
+    client.logout()
+    Case.objects.filter(pk=case.pk).update(lead=coordinator)
+    signed_in(coordinator)
+    home = client.get("/").content.decode()
+    assert f"{case.reference} Robin Casepage" in home
+    assert "Licensing visit to the Station Hotel (POL)" in home
