@@ -52,6 +52,14 @@ else:
     ALLOWED_HOSTS = env.strings("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     DEBUG = env.boolean("DJANGO_DEBUG", TESSERA_ENV == "development")
 
+# The partnership secret for privacy-preserving linkage (ADR 0008). Optional: without it the
+# privacy-preserving pages say the mode is not set up. A short one refuses to start.
+PPRL_SECRET = env.string(
+    "TESSERA_PPRL_SECRET", "" if PRODUCTION else "development-only-pprl-partnership-secret"
+)
+if PRODUCTION and PPRL_SECRET and len(PPRL_SECRET) < 32:
+    raise ImproperlyConfigured("TESSERA_PPRL_SECRET must be at least 32 characters.")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

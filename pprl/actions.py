@@ -1,0 +1,222 @@
+"""Every privacy-preserving linkage write: submitting encodings, asking for disclosure, deciding."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance import audit
+from governance.actions import do_record_sharing_decision
+from governance.models import AuditAction, ConsentStatus, LawfulBasis, Notification
+from partnership.models import Role, User
+from pprl import linkage
+from pprl.models import (
+    DisclosureRequest,
+    DisclosureStatus,
+    EncodingSubmission,
+    LinkNotice,
+)
+
+# Who answers a disclosure request for the holding agency.
+DECIDING_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
+SUBMITTING_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST}
+)
+
+
+def can_submit(user: object) -> bool:
+    return (
+        isinstance(user, User)
+        and user.reads_case_content
+        and user.role in SUBMITTING_ROLES
+        and user.agency_id is not None
+    )
+
+
+def can_decide(user: object, request: DisclosureRequest) -> bool:
+    return (
+        isinstance(user, User)
+        and user.reads_case_content
+        and user.role in DECIDING_ROLES
+        and user.agency_id == request.holding_agency_id
+    )
+
+
+def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> EncodingSubmission:
+    """Compare an agency's encodings file with the young people other agencies hold records
+    on. The agency is told, per matching reference, only that another agency holds records."""
+    if not can_submit(actor):
+        raise PermissionDenied("Your role cannot submit encodings.")
+    settings = linkage.partnership_settings()
+    if settings is None:
+        raise ValidationError(
+            {"file": "Privacy-preserving linkage is not set up in this partnership."}
+        )
+    try:
+        submitted, rejected = linkage.read_encodings(handle, settings)
+    except ValueError as error:
+        raise ValidationError({"file": str(error)}) from None
+    assert actor.agency_id is not None
+    candidates = linkage.held_by_others(actor.agency_id)
+    matches = linkage.match(settings, submitted, candidates)
+    now = timezone.now()
+    with transaction.atomic():
+        submission = EncodingSubmission.objects.create(
+            agency_id=actor.agency_id,
+            submitted_by=actor,
+            submitted_at=now,
+            file_name=file_name[:200],
+            fingerprint=settings.fingerprint(),
+            rows_compared=len(submitted),
+            rows_rejected=len(rejected),
+            notices_given=len(matches),
+            rejections=[r.as_dict() for r in rejected[:1000]],
+        )
+        LinkNotice.objects.bulk_create(
+            LinkNotice(
+                submission=submission,
+                reference=found.submitted.reference,
+                young_person_id=found.young_person_id,
+                score=found.score,
+                created_at=now,
+            )
+            for found in matches
+        )
+        # Counts only: the log is read by IG officers of the submitting agency too.
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="pprl_submission",
+            object_id=submission.pk,
+            details={
+                "compared": len(submitted),
+                "rejected": len(rejected),
+                "notices": len(matches),
+                "fingerprint": submission.fingerprint,
+            },
+        )
+    return submission
+
+
+def do_request_disclosure(
+    *, actor: User, notice: LinkNotice, purpose: str
+) -> list[DisclosureRequest]:
+    """Ask each agency holding records on the matched young person to say who they are."""
+    if not (can_submit(actor) and actor.agency_id == notice.submission.agency_id):
+        raise PermissionDenied("Only the agency that submitted the file can ask.")
+    if not purpose.strip():
+        raise ValidationError(
+            {"purpose": "Say why your agency needs to know who this young person is."}
+        )
+    holders = linkage.holders_of([notice.young_person_id]).get(notice.young_person_id, set())
+    holders.discard(notice.submission.agency_id)
+    asked = set(
+        DisclosureRequest.objects.filter(notice=notice).values_list("holding_agency_id", flat=True)
+    )
+    to_ask = sorted(holders - asked)
+    if not to_ask:
+        raise ValidationError(
+            {"purpose": "Disclosure has already been requested for this reference."}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        requests = [
+            DisclosureRequest.objects.create(
+                notice=notice,
+                requesting_agency_id=notice.submission.agency_id,
+                holding_agency_id=agency_id,
+                requested_by=actor,
+                requested_at=now,
+                purpose=purpose.strip(),
+            )
+            for agency_id in to_ask
+        ]
+        Notification.objects.bulk_create(
+            Notification(
+                agency_id=request.holding_agency_id,
+                kind="disclosure_request",
+                message=(
+                    f"{actor.agency} asks to know who a young person is, after privacy-preserving "
+                    "linkage matched one your agency holds records on. Decide whether to share."
+                ),
+                object_type="disclosure_request",
+                object_id=str(request.pk),
+                created_at=now,
+            )
+            for request in requests
+        )
+        for request in requests:
+            audit.record(
+                AuditAction.CREATE,
+                actor=actor,
+                object_type="disclosure_request",
+                object_id=request.pk,
+                purpose=request.purpose,
+                recipient=request.holding_agency.short_name,
+                details={"notice": notice.pk},
+            )
+    return requests
+
+
+def do_decide_disclosure(
+    *,
+    actor: User,
+    request: DisclosureRequest,
+    shared: bool,
+    consent_status: ConsentStatus | str,
+    next_steps_discussed: bool,
+    lawful_basis: LawfulBasis | str = "",
+    reason_without_consent: str = "",
+    reason_not_shared: str = "",
+) -> DisclosureRequest:
+    """The holding agency shares who the young person is, or records why not. The decision is a
+    sharing decision like any other: with its lawful basis, or its reason for not sharing."""
+    if not can_decide(actor, request):
+        raise PermissionDenied("Only a coordinator or MASH screener of the holding agency decides.")
+    if request.status != DisclosureStatus.AWAITING:
+        raise ValidationError({"shared": "This request has already been decided."})
+    notice = request.notice
+    with transaction.atomic():
+        decision = do_record_sharing_decision(
+            actor=actor,
+            young_person=notice.young_person,
+            shared=shared,
+            what=(
+                "Who the young person is (name and date of birth), for the requesting "
+                f"agency's reference {notice.reference}, after privacy-preserving linkage."
+            ),
+            purpose=request.purpose,
+            consent_status=consent_status,
+            next_steps_discussed=next_steps_discussed,
+            to_agency=request.requesting_agency,
+            lawful_basis=lawful_basis,
+            reason_without_consent=reason_without_consent,
+            reason_not_shared=reason_not_shared,
+        )
+        request.decision = decision
+        request.status = DisclosureStatus.SHARED if shared else DisclosureStatus.DECLINED
+        request.save(update_fields=["decision", "status"])
+        Notification.objects.create(
+            agency_id=request.requesting_agency_id,
+            user_id=request.requested_by_id,
+            kind="disclosure_decision",
+            message=(
+                f"{request.holding_agency} decided on your disclosure request for reference "
+                f"{notice.reference}: {request.get_status_display().lower()}."
+            ),
+            object_type="disclosure_request",
+            object_id=str(request.pk),
+            created_at=timezone.now(),
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="disclosure_request",
+            object_id=request.pk,
+            recipient=request.requesting_agency.short_name,
+            details={"status": request.status, "decision": decision.pk},
+        )
+    return request

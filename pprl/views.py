@@ -1,0 +1,164 @@
+"""Submitting encodings, the notices they give, asking for and deciding disclosure."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from governance import audit
+from governance.audit import refusal as _refused
+from governance.models import AuditAction
+from pprl import actions, linkage, queries
+from pprl.forms import DisclosureDecisionForm, DisclosureRequestForm, EncodingsUploadForm
+from pprl.models import DisclosureStatus
+from web.access import signed_in_user as _user
+from web.forms import add_action_errors
+from web.paginator import CappedPaginator
+
+
+@require_http_methods(["GET", "POST"])
+def submissions(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not actions.can_submit(user):
+        raise _refused(request, AuditAction.LIST, "pprl_submission")
+    form = EncodingsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            submission = actions.do_submit_encodings(
+                actor=user, file_name=upload.name or "encodings.csv", handle=upload.file
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{submission.rows_compared} encodings compared. "
+                f"{submission.notices_given} of your references match a young person another "
+                "agency holds records on.",
+            )
+            return redirect("pprl:submission", pk=submission.pk)
+    page = CappedPaginator(queries.submissions_of(user), 25).get_page(request.GET.get("page"))
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="pprl_submission",
+        details={"shown": len(page.object_list)},
+    )
+    return render(
+        request,
+        "pprl/submissions.html",
+        {
+            "form": form,
+            "page": page,
+            "configured": linkage.partnership_settings() is not None,
+            "fingerprint": _fingerprint(),
+        },
+    )
+
+
+def _fingerprint() -> str:
+    settings = linkage.partnership_settings()
+    return settings.fingerprint() if settings else ""
+
+
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    found = queries.submissions_of(user).filter(pk=pk).first()
+    if found is None:
+        raise _refused(request, AuditAction.VIEW, "pprl_submission", pk)
+    notices = queries.notices_for(found)
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="pprl_submission",
+        object_id=pk,
+        details={
+            "notices": len(notices),
+            "revealed": [n.young_person.pk for n in notices if n.young_person is not None],
+        },
+    )
+    return render(request, "pprl/submission.html", {"submission": found, "notices": notices})
+
+
+@require_http_methods(["GET", "POST"])
+def request_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    notice = queries.notice_for(user, pk)
+    if notice is None:
+        raise _refused(request, AuditAction.CREATE, "disclosure_request", pk)
+    form = DisclosureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_request_disclosure(
+                actor=user, notice=notice, purpose=form.cleaned_data["purpose"]
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Disclosure requested for your reference {notice.reference}. You will be told "
+                "when the agency holding records decides.",
+            )
+            return redirect("pprl:submission", pk=notice.submission_id)
+    return render(request, "pprl/request.html", {"form": form, "notice": notice})
+
+
+def requests(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in actions.DECIDING_ROLES or not user.reads_case_content:
+        raise _refused(request, AuditAction.LIST, "disclosure_request")
+    waiting = queries.requests_to_decide(user)
+    page = CappedPaginator(waiting, 25).get_page(request.GET.get("page"))
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type="disclosure_request",
+        details={"shown": len(page.object_list)},
+    )
+    return render(request, "pprl/requests.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    disclosure = queries.requests_to_decide(user).filter(pk=pk).first()
+    if disclosure is None:
+        raise _refused(request, AuditAction.VIEW, "disclosure_request", pk)
+    form = DisclosureDecisionForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and disclosure.status == DisclosureStatus.AWAITING
+        and form.is_valid()
+    ):
+        data = form.cleaned_data
+        try:
+            actions.do_decide_disclosure(
+                actor=user,
+                request=disclosure,
+                shared=data["shared"] == "yes",
+                consent_status=data["consent_status"],
+                lawful_basis=data["lawful_basis"],
+                reason_without_consent=data["reason_without_consent"],
+                reason_not_shared=data["reason_not_shared"],
+                next_steps_discussed=data["next_steps_discussed"] == "yes",
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        except PermissionDenied:
+            raise _refused(request, AuditAction.SHARE, "disclosure_request", pk) from None
+        else:
+            messages.success(request, "Your decision is recorded and the requesting agency told.")
+            return redirect("pprl:requests")
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="disclosure_request",
+        object_id=pk,
+        details={"young_person": disclosure.notice.young_person_id},
+    )
+    return render(request, "pprl/decide.html", {"form": form, "disclosure": disclosure})
