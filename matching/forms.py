@@ -11,7 +11,8 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Is this the same young person?",
         choices=Decision.CHOICES,
-        widget=forms.RadioSelect,
+        # Sent by the button pressed: link, not the same, or unsure.
+        widget=forms.HiddenInput,
         error_messages={"required": "Choose whether this is the same young person"},
     )
     note = forms.CharField(

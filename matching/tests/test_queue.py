@@ -396,8 +396,26 @@ def test_the_side_by_side_page_explains_each_fields_weight(screener, waiting):
     assert "-1.25" in page
     assert "Against a match" in page
     assert "<meter" in page
+    for decision in ("link", "reject", "unsure"):
+        assert f'name="decision" value="{decision}"' in page
     # The starting weight: 10.0 in all, less the fields' 10.45.
     assert "-0.45" in page
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, object_type="review_item", object_id=str(waiting.pk)
     ).exists()
+
+
+def test_a_pair_decided_once_cannot_be_decided_again(screener, coordinator, waiting):
+    first = _client(screener).post(
+        f"/matching/review/{waiting.pk}/", {"decision": "link", "note": "Same school and birthday"}
+    )
+    assert first.status_code == 302
+
+    second = _client(coordinator)
+    page = second.get(f"/matching/review/{waiting.pk}/").content.decode()
+    again = second.post(f"/matching/review/{waiting.pk}/", {"decision": "reject"})
+
+    assert 'value="reject"' not in page  # no decision buttons on a decided pair
+    assert "Decided: Linked" in page
+    assert "This match has already been decided" in again.content.decode()
+    assert _refresh(waiting.row).young_person == waiting.candidate
