@@ -1151,7 +1151,7 @@ def do_decide_not_to_act(
     if not can_answer_referral(actor, referral):
         raise PermissionDenied("Only the coordinator or the MASH can record this decision.")
     errors: dict[str, str] = {}
-    if referral.status != ReferralStatus.SCREENED:
+    if not Referral.objects.filter(pk=referral.pk, status=ReferralStatus.SCREENED).exists():
         errors["__all__"] = "This referral has not been screened yet."
     if len(reason.strip()) < MIN_REASON:
         errors["reason"] = "Explain why no action is needed, in a sentence or more."

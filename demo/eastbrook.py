@@ -674,6 +674,7 @@ class Generator:
             self.case_teams()
             self.referrals()
             __import__("demo.assessments", fromlist=["generate"]).generate(self)
+            __import__("demo.cases", fromlist=["generate"]).generate(self)  # before MASE
             __import__("demo.mase", fromlist=["generate"]).generate(self)  # after cases
             __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
         return DemoSummary(
