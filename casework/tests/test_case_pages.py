@@ -335,3 +335,15 @@ def test_home_panels_show_actions_cases_and_overdue_work(
     home = client.get("/").content.decode()
     assert f"{case.reference} Robin Casepage" in home
     assert "Licensing visit to the Station Hotel (POL)" in home
+
+
+def test_the_young_persons_page_links_to_their_case_for_the_team_only(
+    signed_in, make_user, case, client
+):
+    signed_in(case.lead)
+    page = client.get(f"/young-people/{case.young_person.pk}/").content.decode()
+    assert f"Case {case.reference}" in page
+    client.logout()
+    signed_in(make_user(Role.PRACTITIONER, "police"))
+    page = client.get(f"/young-people/{case.young_person.pk}/").content.decode()
+    assert f"Case {case.reference}" not in page
