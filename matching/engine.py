@@ -41,7 +41,7 @@ _LEFT = "records_left"
 _RIGHT = "records_right"
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
-U_MAX_PAIRS = 2_000_000
+U_MAX_PAIRS = 1_000_000
 U_SEED = 5
 EM_MAX_PAIRS = 2_000_000
 # Share of true matches the deterministic rules are assumed to find, used only for the prior.
@@ -79,11 +79,21 @@ class Candidate:
 
 
 def _equal(column: str) -> str:
-    return f'"{column}_l" = "{column}_r"'
+    return f"{column}_l = {column}_r"
 
 
-def _level(sql: str, label: str) -> cll.CustomLevel:
-    return cll.CustomLevel(sql, label_for_charts=label)
+class _Level(cll.CustomLevel):
+    """A level written in SQL that DuckDB and Spark both read (unquoted lower-case column
+    names), except ``OVERLAP(a, b)`` (the arrays share an element): DuckDB's
+    ``list_has_any`` or Spark's ``arrays_overlap``."""
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        function = "arrays_overlap(" if sql_dialect.sql_dialect_str == "spark" else "list_has_any("
+        return self.sql_condition.replace("OVERLAP(", function)
+
+
+def _level(sql: str, label: str) -> ComparisonLevelCreator:
+    return _Level(sql, label_for_charts=label)
 
 
 def _null(column: str) -> ComparisonLevelCreator:
@@ -95,53 +105,79 @@ def _else() -> ComparisonLevelCreator:
 
 
 def comparisons() -> list[ComparisonCreator]:
-    """The comparisons, most specific level first in each. Labels are shown to reviewers."""
+    """The comparisons, most specific level first in each. Labels are shown to reviewers.
+
+    Every pair that is not a match falls through all the levels of a comparison, so costly
+    tests are few and guarded: one Jaro-Winkler level per field, array overlaps only when a
+    name has several groups or parts, and exact part comparisons for dates.
+    """
     given = _comparison(
         "given_name",
         "Given name",
         _null("given_first"),
-        (_level(_equal("given_first"), "same"), 0.8, 0.01),
-        (cll.ArrayIntersectLevel("given_groups", 1), "nickname", 0.06, 0.002),
+        (
+            _level(_equal("given_first"), "same").configure(tf_adjustment_column="given_first"),
+            "same",
+            0.82,
+            0.01,
+        ),
         (
             _level(
-                '"given_first_l" = "family_r" OR "family_l" = "given_first_r"',
+                "given_canon_l = given_canon_r OR ((given_multi_l OR given_multi_r)"
+                " AND OVERLAP(given_groups_l, given_groups_r))",
+                "nickname",
+            ),
+            0.06,
+            0.002,
+        ),
+        (
+            _level(
+                "given_first_l = family_r AND family_l = given_first_r",
                 "swapped with family name",
             ),
             0.01,
             0.0005,
         ),
-        (cll.JaroWinklerLevel("given_first", 0.9), "small spelling difference", 0.04, 0.005),
-        (cll.ArrayIntersectLevel("forenames", 1), "middle name used", 0.01, 0.002),
-        (cll.JaroWinklerLevel("given_first", 0.75), "similar", 0.03, 0.05),
+        (cll.JaroWinklerLevel("given_first", 0.88), "small spelling difference", 0.05, 0.01),
         (
-            _level('substr("given_first_l", 1, 1) = substr("given_first_r", 1, 1)', "same initial"),
+            _level(
+                "(more_names_l OR more_names_r) AND OVERLAP(forenames_l, forenames_r)",
+                "middle name used",
+            ),
             0.01,
-            0.05,
+            0.002,
         ),
-        (_else(), 0.04, 0.88),
+        (_else(), 0.05, 0.975),
     )
     family = _comparison(
         "family_name",
         "Family name",
         _null("family"),
-        (_level(_equal("family"), "same"), 0.85, 0.005),
         (
-            _level(
-                '"family_l" = "given_first_r" OR "given_first_l" = "family_r"',
-                "swapped with given name",
-            ),
-            0.01,
-            0.0005,
+            _level(_equal("family"), "same").configure(tf_adjustment_column="family"),
+            "same",
+            0.85,
+            0.005,
         ),
         (
-            cll.ArrayIntersectLevel("family_tokens", 1),
-            "one part of a double-barrelled name",
+            # The same event as the given name's "swapped" level: counted once, there.
+            _level(
+                "family_l = given_first_r AND given_first_l = family_r",
+                "swapped with given name (counted under given name)",
+            ).configure(fix_m_probability=True, fix_u_probability=True),
+            0.001,
+            0.001,
+        ),
+        (
+            _level(
+                "(family_multi_l OR family_multi_r) AND OVERLAP(family_tokens_l, family_tokens_r)",
+                "one part of a double-barrelled name",
+            ),
             0.04,
             0.001,
         ),
-        (cll.JaroWinklerLevel("family", 0.92), "small spelling difference", 0.04, 0.003),
-        (cll.JaroWinklerLevel("family", 0.8), "similar", 0.02, 0.03),
-        (_else(), 0.04, 0.96),
+        (cll.JaroWinklerLevel("family", 0.88), "small spelling difference", 0.06, 0.01),
+        (_else(), 0.04, 0.984),
     )
     born = _comparison(
         "date_of_birth",
@@ -150,16 +186,23 @@ def comparisons() -> list[ComparisonCreator]:
         (_level(_equal("dob"), "same"), 0.85, 0.0003),
         (
             _level(
-                '"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"',
+                "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
                 "day and month swapped",
             ),
             0.02,
             0.0003,
         ),
-        (cll.DamerauLevenshteinLevel("dob", 1), "one digit different", 0.06, 0.003),
-        (cll.DamerauLevenshteinLevel("dob", 2), "two digits different", 0.03, 0.02),
+        (
+            _level(
+                "(dob_y_l = dob_y_r AND (dob_m_l = dob_m_r OR dob_d_l = dob_d_r))"
+                " OR (dob_m_l = dob_m_r AND dob_d_l = dob_d_r)",
+                "day, month or year different",
+            ),
+            0.09,
+            0.01,
+        ),
         (_level(_equal("dob_y"), "same year only"), 0.02, 0.08),
-        (_else(), 0.02, 0.9),
+        (_else(), 0.02, 0.91),
     )
     code = _comparison(
         "postcode",
@@ -168,9 +211,16 @@ def comparisons() -> list[ComparisonCreator]:
         (_level(_equal("postcode"), "same"), 0.7, 0.001),
         (_level(_equal("pc_sector"), "same sector"), 0.05, 0.005),
         (_level(_equal("pc_district"), "same district"), 0.05, 0.02),
-        (cll.DamerauLevenshteinLevel("postcode", 1), "one character different", 0.02, 0.01),
-        (_level(_equal("pc_area"), "same area"), 0.05, 0.2),
-        (_else(), 0.13, 0.76),
+        (
+            _level(
+                "levenshtein(postcode_l, postcode_r) <= 1 OR pc_sorted_l = pc_sorted_r",
+                "one character different or two swapped",
+            ),
+            0.03,
+            0.01,
+        ),
+        (_level(_equal("pc_area"), "same area"), 0.04, 0.2),
+        (_else(), 0.13, 0.764),
     )
     sex = _comparison(
         "gender",
@@ -184,17 +234,16 @@ def comparisons() -> list[ComparisonCreator]:
         "School",
         _null("school"),
         (_level(_equal("school"), "same"), 0.85, 0.1),
-        (cll.JaroWinklerLevel("school", 0.9), "similar", 0.02, 0.02),
-        (_else(), 0.13, 0.88),
+        (_else(), 0.15, 0.9),
     )
     home = _comparison(
         "address",
         "Address",
         _null("address"),
         (_level(_equal("address"), "same"), 0.6, 0.0005),
-        (cll.JaroWinklerLevel("address", 0.9), "small spelling difference", 0.15, 0.001),
-        (cll.JaroWinklerLevel("address", 0.75), "similar", 0.1, 0.02),
-        (_else(), 0.15, 0.98),
+        (_level(_equal("street"), "same apart from the house number"), 0.1, 0.001),
+        (cll.JaroWinklerLevel("address", 0.88), "small spelling difference", 0.15, 0.005),
+        (_else(), 0.15, 0.9935),
     )
     return [given, family, born, code, sex, school, home]
 
@@ -226,12 +275,12 @@ def blocking_rules() -> list[BlockingRuleCreator | str]:
         block_on("given_first", "family"),
         block_on("family", "dob_y"),
         # given and family names swapped
-        '"l"."given_first" = "r"."family" AND "l"."family" = "r"."given_first"',
+        "l.given_first = r.family AND l.family = r.given_first",
         # day and month of birth swapped
-        '"l"."dob_y" = "r"."dob_y" AND "l"."dob_m" = "r"."dob_d" AND "l"."dob_d" = "r"."dob_m"',
+        "l.dob_y = r.dob_y AND l.dob_m = r.dob_d AND l.dob_d = r.dob_m",
         block_on("given_canon", "family_sx"),
-        block_on("postcode", "given_sx"),
-        block_on("postcode", "family_sx"),
+        block_on("postcode"),
+        block_on("street"),
         block_on("given_canon", "dob_y", "dob_m"),
     ]
 
@@ -283,11 +332,14 @@ _SCHEMA = pa.schema(
         ("given", pa.string()),
         ("given_first", pa.string()),
         ("given_groups", pa.list_(pa.string())),
+        ("given_multi", pa.bool_()),
         ("given_canon", pa.string()),
         ("given_sx", pa.string()),
         ("forenames", pa.list_(pa.string())),
+        ("more_names", pa.bool_()),
         ("family", pa.string()),
         ("family_tokens", pa.list_(pa.string())),
+        ("family_multi", pa.bool_()),
         ("family_sx", pa.string()),
         ("dob", pa.string()),
         ("dob_y", pa.int32()),
@@ -298,8 +350,10 @@ _SCHEMA = pa.schema(
         ("pc_sector", pa.string()),
         ("pc_district", pa.string()),
         ("pc_area", pa.string()),
+        ("pc_sorted", pa.string()),
         ("school", pa.string()),
         ("address", pa.string()),
+        ("street", pa.string()),
     ]
 )
 
@@ -383,10 +437,15 @@ def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: l
         prior = fallback_prior
     linker._settings_obj._probability_two_random_records_match = prior
     if min(sizes) >= MIN_RECORDS_FOR_EM:
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
+        )
         for rule in _training_rules():
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS,
+                populate_probability_two_random_records_match_from_trained_values=True,
             )
     else:
         logger.info(
@@ -498,7 +557,7 @@ def _candidate(row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]]) 
     evidence = []
     for field, by_gamma in labels.items():
         gamma = int(row[f"gamma_{field}"])
-        weight = float(row[f"mw_{field}"])
+        weight = float(row[f"mw_{field}"]) + float(row.get(f"mw_tf_adj_{field}") or 0.0)
         evidence.append(FieldEvidence(field, by_gamma.get(gamma, str(gamma)), round(weight, 3)))
     return Candidate(
         left_id=left_id,

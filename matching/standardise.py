@@ -63,14 +63,28 @@ _GENDERS = {
 }
 
 
+_ASCII_TABLE = str.maketrans(
+    {
+        **dict.fromkeys("'`", ""),
+        **dict.fromkeys('-_/.,;:!?()[]{}"&+*#@%=<>|~^$\\', " "),
+    }
+)
+
+
 def _fold(value: object) -> str:
     """Lower case, accents removed, apostrophes dropped, other punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = str(value)
+    if text.isascii():
+        text = text.lower().translate(_ASCII_TABLE)
+        if _NOT_LETTER.search(text) is None:
+            return " ".join(text.split())
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = _DROPPED.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     text = _NOT_LETTER.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def name_tokens(value: object) -> tuple[str, ...]:
@@ -153,8 +167,13 @@ def postcode(value: object) -> Postcode | None:
     )
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
 def date_of_birth(value: object) -> date | None:
-    """A date from a date, a datetime, ISO ``YYYY-MM-DD``, ``YYYYMMDD`` or UK ``DD/MM/YYYY``."""
+    """A date from a date, a datetime, ISO ``YYYY-MM-DD``, ``YYYYMMDD`` or UK ``DD/MM/YYYY``;
+    None when missing or not a real date (31 February)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -162,12 +181,18 @@ def date_of_birth(value: object) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    found = _ISO_DATE.match(text)
+    if found:
+        year, month, day = found.groups()
+    else:
+        found = _UK_DATE.match(text)
+        if not found:
+            return None
+        day, month, year = found.groups()
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def swapped_day_month(value: date) -> date | None:
@@ -192,11 +217,22 @@ def address(value: object) -> str | None:
     return " ".join(words) if words else None
 
 
+def street(standardised_address: str | None) -> str | None:
+    """A standardised address without its leading house or flat numbers ("12a high road" ->
+    "high road"), or None when nothing is left."""
+    if not standardised_address:
+        return None
+    words = standardised_address.split(" ")
+    while words and (words[0][:1].isdigit() or words[0] in ("flat", "unit", "apt")):
+        words.pop(0)
+    return " ".join(words) or None
+
+
 def school(value: object) -> str | None:
     """A school name without "the" and "school", so "The Eastbrook School" = "Eastbrook"."""
     if value is None:
         return None
-    words = [word for word in _fold(value).replace("&", " and ").split(" ") if word]
+    words = [word for word in _fold(str(value).replace("&", " and ")).split(" ") if word]
     kept = [word for word in words if word not in _SCHOOL_NOISE]
     return " ".join(kept or words) or None
 
@@ -207,11 +243,14 @@ COLUMNS = (
     "given",
     "given_first",
     "given_groups",
+    "given_multi",
     "given_canon",
     "given_sx",
     "forenames",
+    "more_names",
     "family",
     "family_tokens",
+    "family_multi",
     "family_sx",
     "dob",
     "dob_y",
@@ -222,8 +261,10 @@ COLUMNS = (
     "pc_sector",
     "pc_district",
     "pc_area",
+    "pc_sorted",
     "school",
     "address",
+    "street",
 )
 
 
@@ -236,16 +277,22 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
     born = date_of_birth(record.get("date_of_birth"))
     code = postcode(record.get("postcode"))
     family = " ".join(family_tokens) if family_tokens else None
+    groups = sorted(nicknames.groups(first)) if first else None
+    forenames = list(dict.fromkeys(given_tokens + other_tokens))
+    home = address(record.get("address"))
     return {
         "unique_id": str(record["id"]),
         "given": " ".join(given_tokens) if given_tokens else None,
         "given_first": first,
-        "given_groups": sorted(nicknames.groups(first)) if first else None,
-        "given_canon": nicknames.canonical(first) if first else None,
+        "given_groups": groups,
+        "given_multi": bool(groups and len(groups) > 1),
+        "given_canon": groups[0] if groups else None,
         "given_sx": soundex(first),
-        "forenames": list(dict.fromkeys(given_tokens + other_tokens)) or None,
+        "forenames": forenames or None,
+        "more_names": len(forenames) > 1,
         "family": family,
         "family_tokens": list(family_tokens) or None,
+        "family_multi": len(family_tokens) > 1,
         "family_sx": soundex(family.replace(" ", "") if family else None),
         "dob": born.isoformat() if born else None,
         "dob_y": born.year if born else None,
@@ -256,6 +303,8 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
         "pc_sector": code.sector if code else None,
         "pc_district": code.district if code else None,
         "pc_area": code.area if code else None,
+        "pc_sorted": "".join(sorted(code.full.replace(" ", ""))) if code else None,
         "school": school(record.get("school")),
-        "address": address(record.get("address")),
+        "address": home,
+        "street": street(home),
     }
