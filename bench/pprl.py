@@ -101,7 +101,9 @@ def load(quick: bool) -> tuple[list[dict[str, str]], list[dict[str, str]], set[t
 
 
 def link(
-    settings: Settings, rows_a: Sequence[Mapping[str, str]], rows_b: Sequence[Mapping[str, str]]
+    settings: Settings,
+    rows_a: Sequence[Mapping[str, object]],
+    rows_b: Sequence[Mapping[str, object]],
 ) -> tuple[set[tuple[int, int]], dict[str, float]]:
     started = time.perf_counter()
     encoded_a = [encode(settings, row) for row in rows_a]
@@ -140,8 +142,8 @@ def _segment(settings: Settings, field: str) -> tuple[int, int]:
 
 def frequency_attack(
     settings: Settings,
-    targets: Sequence[Mapping[str, str]],
-    knowledge: Sequence[Mapping[str, str]],
+    targets: Sequence[Mapping[str, object]],
+    knowledge: Sequence[Mapping[str, object]],
     *,
     layout_known: bool,
     top: int = 50,
@@ -170,7 +172,7 @@ def frequency_attack(
         patterns = encoded
     salted = settings.salt_field is not None
 
-    def label(row: Mapping[str, str]) -> tuple[str, str]:
+    def label(row: Mapping[str, object]) -> tuple[str, str]:
         born = parse_date(row.get("date_of_birth"))
         year = str(born.year) if (salted and born) else ""
         return normalise_name(row.get("family_name")), year

@@ -16,7 +16,8 @@ from pprl.models import DisclosureRequest, DisclosureStatus, EncodingSubmission,
 def submissions_of(user: object) -> QuerySet[EncodingSubmission]:
     if not can_submit(user):
         return EncodingSubmission.objects.none()
-    assert isinstance(user, User) and user.agency_id is not None
+    assert isinstance(user, User)
+    assert user.agency_id is not None
     return EncodingSubmission.objects.filter(agency_id=user.agency_id).select_related(
         "submitted_by"
     )
