@@ -226,13 +226,15 @@ def do_send_to_review_many(
 def latest_verdicts(keys: set[str]) -> dict[tuple[str, int], str]:
     """(identity key, young person) -> the newest verdict on that pair."""
     verdicts: dict[tuple[str, int], str] = {}
-    rows = (
-        MatchJudgement.objects.filter(identity_key__in=keys)
-        .order_by("decided_at", "pk")
-        .values_list("identity_key", "young_person_id", "verdict")
-    )
-    for key, young_person_id, verdict in rows:
-        verdicts[(key, young_person_id)] = verdict  # newer ones overwrite older ones
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):  # a bounded IN list whatever the batch size
+        rows = (
+            MatchJudgement.objects.filter(identity_key__in=ordered[start : start + 500])
+            .order_by("decided_at", "pk")
+            .values_list("identity_key", "young_person_id", "verdict")
+        )
+        for key, young_person_id, verdict in rows:
+            verdicts[(key, young_person_id)] = verdict  # newer ones overwrite older ones
     return verdicts
 
 

@@ -260,7 +260,9 @@ def link_pending_rows(batch_id: int) -> LinkingSummary:
     register, owner = register_records()
     rows = [
         _row_record(values)
-        for values in ImportedRow.objects.filter(pk__in=by_pk).order_by("pk").values(*_ROW_FIELDS)
+        for values in ImportedRow.objects.filter(batch=batch, match_status=MatchStatus.PENDING)
+        .order_by("pk")
+        .values(*_ROW_FIELDS)
     ]
     model = _model_for(batch.feed, register or rows, rows, actor)
     try:
