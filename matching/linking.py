@@ -75,7 +75,7 @@ def _blank(value: str) -> str | None:
     return value or None
 
 
-def _row_record(row: Mapping[str, Any]) -> Record:
+def row_record(row: Mapping[str, Any]) -> Record:
     return {
         "id": f"row:{row['pk']}",
         "given_name": _blank(row["given_name"]),
@@ -89,7 +89,7 @@ def _row_record(row: Mapping[str, Any]) -> Record:
     }
 
 
-_ROW_FIELDS = (
+ROW_FIELDS = (
     "pk",
     "given_name",
     "family_name",
@@ -259,10 +259,10 @@ def link_pending_rows(batch_id: int) -> LinkingSummary:
 
     register, owner = register_records()
     rows = [
-        _row_record(values)
+        row_record(values)
         for values in ImportedRow.objects.filter(batch=batch, match_status=MatchStatus.PENDING)
         .order_by("pk")
-        .values(*_ROW_FIELDS)
+        .values(*ROW_FIELDS)
     ]
     model = _model_for(batch.feed, register or rows, rows, actor)
     try:

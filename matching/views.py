@@ -15,7 +15,7 @@ from imports.models import Feed, ImportedRow, MatchStatus
 from matching import actions, queries
 from matching.explain import explain
 from matching.forms import DecisionForm, ThresholdsForm, UndoForm
-from matching.models import MatchThresholds, ReviewItem, ReviewStatus
+from matching.models import LinkageModel, MatchThresholds, ReviewItem, ReviewStatus
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.paginator import CappedPaginator
@@ -165,7 +165,8 @@ def thresholds(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.may_set_thresholds(user):
         raise _refused(request, AuditAction.VIEW, "match_thresholds")
-    feeds = [(feed, actions.thresholds_for(feed.value)) for feed in Feed]
+    trained = {saved.feed: saved for saved in LinkageModel.objects.all()}
+    feeds = [(feed, actions.thresholds_for(feed.value), trained.get(feed.value)) for feed in Feed]
     history = MatchThresholds.objects.select_related("set_by")[:20]
     audit.record(AuditAction.VIEW, request=request, object_type="match_thresholds")
     return render(request, "matching/thresholds.html", {"feeds": feeds, "history": history})
