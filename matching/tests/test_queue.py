@@ -227,6 +227,7 @@ def test_undoing_a_link_needs_a_reason_then_detaches_and_returns_the_row_to_revi
     linking.link_pending_rows(the_batch.pk)
     row = _refresh(row)
     record_pk = row.record_id
+    assert record_pk is not None
     assert RecordedIdentity.objects.filter(young_person=jessica, given_name="Jess").exists()
     client = _client(coordinator)
 
