@@ -251,6 +251,8 @@ def do_add_agenda_item(
         errors["title"] = "Give the item a title."
     elif len(title.strip()) > 200:
         errors["title"] = "Keep the title to 200 characters; put more in the reason."
+    if young_person is not None and not volt.visible_young_people(actor, {young_person.pk}):
+        errors["young_person"] = "You may not put this young person on the agenda."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -21,6 +21,7 @@ from mase.models import (
     TargetKind,
 )
 from partnership.models import CASE_CONTENT_ROLES, Agency, AgencyKind, Role, User
+from people.models import YoungPerson
 
 
 def _agencies(*, partners: bool = False) -> QuerySet[Agency]:
@@ -125,6 +126,23 @@ class AgendaItemForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    young_person = forms.ModelChoiceField(
+        label="About a young person (optional)",
+        help_text="Young people with an open case. Only those who may see them will see the item.",
+        queryset=YoungPerson.objects.none(),
+        required=False,
+        empty_label="Nobody in particular",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from casework.models import CaseStatus
+        from casework.queries import cases_for
+
+        open_cases = cases_for(user).exclude(status=CaseStatus.CLOSED).values("young_person_id")
+        self.fields["young_person"].queryset = YoungPerson.objects.filter(  # type: ignore[attr-defined]
+            pk__in=open_cases
+        ).order_by("family_name", "given_name")
 
 
 class MinutesForm(forms.Form):

@@ -229,7 +229,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _runner(request, user, AuditAction.CREATE, "mase_agenda_item")
     found = _meeting(request, user, pk, AuditAction.CREATE)
-    form = AgendaItemForm(request.POST or None)
+    form = AgendaItemForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_add_agenda_item(actor=user, meeting=found, **form.cleaned_data)

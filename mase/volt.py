@@ -4,7 +4,9 @@ Assembly (``candidates``) looks at the data as the person preparing the meeting 
 
 - **Actions carried forward**: every action agreed at an earlier meeting that is still open.
 - **Victims**: young people whose newest CSE screening assessment is high, and young people
-  whose case review is due within 14 days of the meeting.
+  whose case review is due within 14 days of the meeting. A young person whose declined consent
+  blocks sharing is not put on the agenda from the data: discussing them with other agencies is
+  a share, so a decision to share on a lawful basis must be recorded first.
 - **Offenders**: phones, vehicles, people and online identities linked in records to two or more
   young people in the 90 days before the meeting; young people recorded as suspects in that
   time (peers); and active disruption plans against persons of interest.
@@ -154,7 +156,7 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
     found: list[Candidate] = []
     seen: set[int] = set()
     for person, assessment in high_risk_young_people(preparer):
-        if person.pk in seen:
+        if person.pk in seen or person.consent_blocks_sharing:
             continue
         seen.add(person.pk)
         found.append(
@@ -169,7 +171,7 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
         )
     horizon = max((meeting.starts_at - _now()).days, 0) + REVIEW_WITHIN_DAYS
     for case in cases_due_review(preparer, within_days=horizon).select_related("young_person"):
-        if case.young_person_id in seen:
+        if case.young_person_id in seen or case.young_person.consent_blocks_sharing:
             continue
         seen.add(case.young_person_id)
         found.append(
@@ -246,11 +248,13 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
         _recent(preparer, meeting, Level.SUMMARY)
         .filter(person_category=PersonCategory.SUSPECT)
         .values_list("young_person_id", flat=True)
+        .order_by()
         .distinct()
     )
-    for person in YoungPerson.objects.filter(pk__in=list(suspects[:MAX_PER_SECTION])).order_by(
-        "family_name", "given_name"
-    ):
+    peers = YoungPerson.objects.filter(
+        pk__in=list(suspects[:MAX_PER_SECTION]), consent_blocks_sharing=False
+    )
+    for person in peers.order_by("family_name", "given_name"):
         found.append(
             Candidate(
                 Section.OFFENDERS,

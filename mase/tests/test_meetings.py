@@ -13,6 +13,7 @@ from assessment.tests.helpers import assess, join_case_team
 from casework.actions import do_complete_action, do_open_case
 from casework.models import Action, ActionSource, ActionStatus
 from casework.queries import actions_for_user
+from governance.actions import do_record_consent
 from governance.models import AuditAction, AuditEvent, AuditOutcome
 from mase.actions import (
     do_add_agenda_item,
@@ -392,3 +393,37 @@ def test_every_meeting_view_is_audited(signed_in, coordinator):
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, object_type="mase_meeting", object_id=str(upcoming.pk)
     ).exists()
+
+
+def test_an_item_the_chair_adds_about_a_young_person_is_gated_like_the_rest(
+    client, signed_in, make_user, agencies, coordinator
+):
+    person = YoungPerson.objects.create(
+        given_name="Kai", family_name="Casework", date_of_birth=date(2010, 9, 9), is_synthetic=True
+    )
+    do_open_case(actor=coordinator, young_person=person, lead=coordinator)
+    upcoming = meeting(coordinator, invite=(agencies["school"],))
+    chair = signed_in(coordinator)
+    assert "Kai Casework" in chair.get(f"/mase/meetings/{upcoming.pk}/items/new/").content.decode()
+    response = chair.post(
+        f"/mase/meetings/{upcoming.pk}/items/new/",
+        {"section": "victims", "title": "Kai: placement breaking down", "young_person": person.pk},
+    )
+    assert response.status_code == 302
+    assert upcoming.items.get().young_person == person
+    client.logout()
+    page = _agenda_text(signed_in(make_user(Role.PRACTITIONER, "school")), upcoming.pk)
+    assert "placement breaking down" not in page
+
+
+def test_a_young_person_whose_consent_blocks_sharing_is_not_put_on_the_agenda(
+    coordinator, high_risk
+):
+    do_record_consent(
+        actor=coordinator, young_person=high_risk, status="declined", next_steps_discussed=True
+    )
+    high_risk.refresh_from_db()
+    assert high_risk.consent_blocks_sharing
+    upcoming = meeting(coordinator)
+    do_prepare_agenda(actor=coordinator, meeting=upcoming)
+    assert not upcoming.items.filter(young_person=high_risk).exists()
