@@ -145,5 +145,17 @@ def table(results: dict[str, Metrics]) -> str:
     return "\n".join(lines)
 
 
+def other_table(results: dict[str, Metrics]) -> str:
+    """The data-matching benchmarks: one line a benchmark, its metrics as name=value."""
+    lines = []
+    for name, metrics in results.items():
+        shown = ", ".join(
+            f"{key}={value:.4g}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in metrics.items()
+        )
+        lines.append(f"{name:<28} {shown}")
+    return "\n".join(lines)
+
+
 def write(results: dict[str, Metrics], path: Path) -> None:
     path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n")
