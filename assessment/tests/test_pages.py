@@ -241,6 +241,9 @@ def test_the_coordinator_sees_reassessments_due_with_overdue_highlighted(
     html = signed_in(coordinator).get("/assessments/due/").content.decode()
     assert young.full_name in html
     assert "Overdue" in html
+    listed = AuditEvent.objects.filter(action=AuditAction.LIST, object_type="cse_assessment").get()
+    assert listed.actor_id == coordinator.pk
+    assert listed.details == {"reassessments_due": 1}
 
 
 def test_the_due_list_is_refused_to_analysts(make_user, signed_in):

@@ -127,3 +127,16 @@ def test_the_decision_and_the_query_agree_for_every_role(
             assert not decided
         if user.agency_id == made.assessor_agency_id and user.reads_case_content:
             assert decided
+
+
+def test_the_home_page_line_counts_overdue_and_soon_due_reassessments(coordinator, make_user):
+    from assessment.panels import reassessment_lines
+
+    assert reassessment_lines(coordinator) == []
+    assess(coordinator, person(ago(14 * 366), "A"), ago(100))
+    assess(coordinator, person(ago(14 * 366), "B"), ago(95))
+    assess(coordinator, person(ago(14 * 366), "C"), ago(10), next_due=ago(-3))
+    assert reassessment_lines(coordinator) == [
+        ("2 CSE screening reassessments overdue, 1 due in the next 14 days", "/assessments/due/")
+    ]
+    assert reassessment_lines(make_user(Role.ADMINISTRATOR, "council")) == []
