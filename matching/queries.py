@@ -40,13 +40,16 @@ def review_queue_for(user: Any, *, status: str = ReviewStatus.OPEN) -> QuerySet[
     )
 
 
-def linked_rows_for(user: Any) -> QuerySet[ImportedRow]:
-    """Rows linked to a young person this reviewer may see, newest first (to undo a link)."""
+def linked_rows_for(user: Any, *, batch_id: int | None = None) -> QuerySet[ImportedRow]:
+    """Rows linked to a young person this reviewer may see, newest imported first (to undo a
+    link). Ordered by key, not by the time of linking, so a long list stays fast."""
     if not may_review(user):
         return ImportedRow.objects.none()
+    rows = ImportedRow.objects.filter(match_status=MatchStatus.LINKED, young_person__isnull=False)
+    if batch_id is not None:
+        rows = rows.filter(batch_id=batch_id)
     return (
-        ImportedRow.objects.filter(match_status=MatchStatus.LINKED, young_person__isnull=False)
-        .filter(_entitled(user, "young_person_id"))
+        rows.filter(_entitled(user, "young_person_id"))
         .select_related("young_person", "agency", "batch")
-        .order_by("-linked_at", "-pk")
+        .order_by("-pk")
     )

@@ -114,16 +114,23 @@ def links(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.may_review(user):
         raise _refused(request, AuditAction.LIST, "imported_row")
-    page = CappedPaginator(queries.linked_rows_for(user), QUEUE_PAGE).get_page(
+    raw_batch = request.GET.get("batch", "")
+    batch_id = int(raw_batch) if raw_batch.isdigit() and len(raw_batch) < 12 else None
+    page = CappedPaginator(queries.linked_rows_for(user, batch_id=batch_id), QUEUE_PAGE).get_page(
         request.GET.get("page")
     )
     audit.record(
         AuditAction.LIST,
         request=request,
         object_type="imported_row",
-        details={"linked": True, "page": page.number, "shown": len(page.object_list)},
+        details={
+            "linked": True,
+            "batch": batch_id,
+            "page": page.number,
+            "shown": len(page.object_list),
+        },
     )
-    return render(request, "matching/links.html", {"page": page})
+    return render(request, "matching/links.html", {"page": page, "batch_id": batch_id})
 
 
 @require_http_methods(["GET", "POST"])

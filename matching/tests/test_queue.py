@@ -420,3 +420,23 @@ def test_a_pair_decided_once_cannot_be_decided_again(screener, coordinator, wait
     assert "Decided: Linked" in page
     assert "This match has already been decided" in again.content.decode()
     assert _refresh(waiting.row).young_person == waiting.candidate
+
+
+def test_the_links_list_shows_one_imports_links_when_asked(agencies, importer, screener, engine):
+    person("Jessica", "Smith")
+    person("Tyler", "Brown")
+    first = batch(agencies["school"], importer)
+    rows(first, "Jessica Smith")
+    second = batch(agencies["school"], importer)
+    rows(second, "Tyler Brown")
+    linking.link_pending_rows(first.pk)
+    linking.link_pending_rows(second.pk)
+    client = _client(screener)
+
+    everything = client.get("/matching/links/").content.decode()
+    one_import = client.get(f"/matching/links/?batch={first.pk}").content.decode()
+
+    assert "Jessica Smith" in everything
+    assert "Tyler Brown" in everything
+    assert "Jessica Smith" in one_import
+    assert "Tyler Brown" not in one_import
