@@ -327,3 +327,16 @@ def test_the_young_person_page_links_to_their_assessments(coordinator, signed_in
     html = signed_in(coordinator).get(f"/young-people/{young.pk}/").content.decode()
     assert f'href="/assessments/young-person/{young.pk}/"' in html
     assert "CSE screening tool" in html
+
+
+def test_the_overdue_warning_is_not_shown_for_an_assessment_the_viewer_cannot_see(
+    make_user, signed_in, assessed
+):
+    young, made = assessed
+    html = (
+        signed_in(make_user(Role.PRACTITIONER, "health"))
+        .get(f"/assessments/young-person/{young.pk}/")
+        .content.decode()
+    )
+    assert "Reassessment overdue" not in html
+    assert f"{made.next_due:%d %b %Y}".lstrip("0") not in html
