@@ -753,6 +753,14 @@ def do_record_strategy_discussion(
             errors["single_agency_action"] = "Say what that agency will do."
         if single_agency_due_on is None or single_agency_due_on < timezone.localdate():
             errors["single_agency_due_on"] = "Give a due date, today or later."
+    if (
+        case is None
+        and referral is not None
+        and Case.objects.filter(referral=referral).exclude(status=CaseStatus.CLOSED).exists()
+    ):
+        errors["referral"] = (
+            "A case is already open from this referral: record the discussion on the case."
+        )
     if referral is not None and DecisionNotToAct.objects.filter(referral=referral).exists():
         errors["referral"] = "A decision not to act has already been recorded for this referral."
     if errors:

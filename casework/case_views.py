@@ -401,7 +401,9 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ):
             messages.success(request, f"Case {case.reference} closed.")
-            return redirect("cases:detail", pk=case.pk)
+            if queries.cases_for(user).filter(pk=case.pk).exists():
+                return redirect("cases:detail", pk=case.pk)
+            return redirect("cases:list")
     open_actions = case.actions.filter(status=ActionStatus.OPEN).count()
     return _form_page(
         request,

@@ -49,14 +49,15 @@ CASE_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 
 def cases_for(viewer: User) -> QuerySet[Case]:
     """The cases this user may see: every case for the coordinator and MASH screeners; for
-    anyone else who reads case content, the cases they lead or are in the team of now."""
+    anyone else who reads case content, the open cases they lead or are in the team of now
+    (closing a case ends the team's need to know, so closed cases drop out of their view)."""
     if not policy.reads_case_content(viewer):
         return Case.objects.none()
     cases = Case.objects.select_related("young_person", "lead", "lead_agency")
     if viewer.role in CASE_WIDE_ROLES:
         return cases
     current = CaseMember.objects.filter(user=viewer, removed_at__isnull=True).values("case_id")
-    return cases.filter(Q(lead=viewer) | Q(pk__in=current))
+    return cases.exclude(status=CaseStatus.CLOSED).filter(Q(lead=viewer) | Q(pk__in=current))
 
 
 def case_or_404(viewer: User, pk: int) -> Case:

@@ -249,10 +249,14 @@ def test_closing_needs_open_actions_finished_then_ends_need_to_know(
     assert (
         not policy.active_relationships(case.lead).filter(young_person=case.young_person).exists()
     )
-    # The lead cannot reopen; the coordinator can.
+    # The lead's need to know has ended: the case drops out of their view; the coordinator
+    # keeps it and can reopen it.
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert client.get(f"/cases/{case.pk}/reopen/").status_code == 404
+    assert f'href="/cases/{case.pk}/"' not in client.get("/cases/?show=closed").content.decode()
     client.logout()
     coordinator_client = signed_in(coordinator)
+    assert case.reference in coordinator_client.get("/cases/?show=closed").content.decode()
     response = coordinator_client.post(f"/cases/{case.pk}/reopen/", {"reason": "New concerns"})
     assert response.status_code == 302
     case.refresh_from_db()

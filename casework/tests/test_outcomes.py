@@ -343,3 +343,22 @@ def test_a_referral_of_a_kind_goes_where_its_pathway_says(
     referral = Referral.objects.get()
     assert referral.receiving_agency == agencies["yot"]
     assert referral.kind == "criminal_exploitation"
+
+
+def test_a_second_discussion_cannot_answer_a_referral_that_already_has_a_case(
+    signed_in, make_user, person, screener, agencies
+):
+    referral = _screened(make_user, person, screener, "strategy_discussion")
+    lead = make_user(Role.PRACTITIONER, "charity")
+    client = signed_in(screener)
+    client.post(
+        f"/cases/referrals/{referral.pk}/strategy/",
+        _strategy(agencies, screener, "open_case", lead=lead.pk),
+    )
+    response = client.post(
+        f"/cases/referrals/{referral.pk}/strategy/",
+        _strategy(agencies, screener, "no_case", decision_reason="Changed our minds entirely."),
+    )
+    assert response.status_code == 400
+    assert "A case is already open from this referral" in response.content.decode()
+    assert not DecisionNotToAct.objects.exists()
