@@ -333,7 +333,10 @@ def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -
         ):
             # Every candidate was rejected: a young person the partnership did not know.
             if row.date_of_birth is not None:
-                _new_person_for(actor=actor, row=row)
+                made = _new_person_for(actor=actor, row=row)
+                _reject_followers(
+                    actor=actor, row=row, rejected_id=item.candidate_id, new_person=made
+                )
             else:
                 # No one can be registered without a date of birth: the row waits, unmatched.
                 row.match_status = MatchStatus.PENDING
@@ -392,6 +395,50 @@ def _link_followers(*, actor: User, row: ImportedRow, young_person: YoungPerson)
                 "followed_row": row.pk,
             },
         )
+
+
+def _reject_followers(
+    *, actor: User, row: ImportedRow, rejected_id: int, new_person: YoungPerson
+) -> None:
+    """Transitive the other way: a row of the same import that matched this row above the
+    automatic threshold, and waited on the candidate now rejected, is not that young person
+    either; with no other candidate left it joins the young person made from this row."""
+    followers = ReviewItem.objects.filter(
+        via_row=row,
+        candidate_id=rejected_id,
+        status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE],
+        row__match_status=MatchStatus.IN_REVIEW,
+    ).select_related("row")
+    for follower in followers:
+        other = follower.row
+        follower.status = ReviewStatus.REJECTED
+        follower.reviewer = actor
+        follower.decided_at = timezone.now()
+        follower.note = f"Followed row {row.row_number}, found not to be this young person."
+        follower.save(update_fields=["status", "reviewer", "decided_at", "note"])
+        _judge(
+            actor=actor,
+            row=other,
+            young_person_id=rejected_id,
+            verdict=Verdict.DIFFERENT,
+            note=follower.note,
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="review_item",
+            object_id=follower.pk,
+            details={
+                "decision": "reject",
+                "row": other.pk,
+                "young_person": rejected_id,
+                "followed_row": row.pk,
+            },
+        )
+        if not other.review_items.filter(
+            status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
+        ).exists():
+            _link_row(actor=actor, row=other, young_person=new_person, how=LinkedHow.CLERICAL)
 
 
 # --- Undoing a link -----------------------------------------------------------------------

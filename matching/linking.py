@@ -432,7 +432,11 @@ def _plan_cluster(
             proposals = [
                 _proposal(best[row.pk].get(s.young_person_id), s.young_person_id, **via)
                 for s in in_band[mate.pk]
+                if verdicts.get((keys[row.pk], s.young_person_id)) != Verdict.DIFFERENT
             ]
+            if not proposals:  # each of them was rejected for this row before
+                plan.new_people.append([row])
+                continue
         plan.reviews.append((row, proposals))
 
 

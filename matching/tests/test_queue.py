@@ -440,3 +440,28 @@ def test_the_links_list_shows_one_imports_links_when_asked(agencies, importer, s
     assert "Tyler Brown" in everything
     assert "Jessica Smith" in one_import
     assert "Tyler Brown" not in one_import
+
+
+def test_rejecting_a_row_sends_the_row_that_matched_it_to_the_same_new_person(
+    agencies, importer, screener, engine
+):
+    jessica = person("Jessica", "Smith")
+    engine.set("Jess Smith", "Jessica Smith", 0.60)
+    engine.set("Jessie Smyth", "Jess Smith", 0.97)
+    the_batch = batch(agencies["school"], importer)
+    b, c = rows(the_batch, "Jess Smith", "Jessie Smyth")
+    linking.link_pending_rows(the_batch.pk)
+
+    item = ReviewItem.objects.get(row=b)
+    response = _client(screener).post(
+        f"/matching/review/{item.pk}/", {"decision": "reject", "note": "Different birthday"}
+    )
+
+    assert response.status_code == 302
+    b, c = _refresh(b), _refresh(c)
+    assert b.match_status == MatchStatus.NEW_PERSON
+    assert b.young_person != jessica
+    assert c.young_person == b.young_person
+    assert MatchJudgement.objects.filter(
+        row=c, young_person=jessica, verdict=Verdict.DIFFERENT
+    ).exists()
