@@ -35,9 +35,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-# The partnership secret must carry at least this many characters in production.
-MIN_SECRET_LENGTH = 32
 ENCODING_VERSION = "clk1"
+# Chosen on FEBRL4 with the identity fields (bench/pprl.py, "pprl_febrl4_identity_fields_only"):
+# the label-free rule there puts the threshold at about 0.84; at 0.85 a person no other agency
+# knows gets a false notice well under 1% of the time, at the cost of missing heavily corrupted
+# identities. A notice only opens a request that a person at the holding agency decides, so a
+# rare wrong one is caught before anything is shared.
+MATCH_THRESHOLD = 0.85
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,17 @@ from django.db.models import Q
 
 from partnership.models import AgencyKind
 from people.models import Gender, RecordedIdentity, YoungPerson
-from pprl.encoding import IDENTITY_FIELDS, Blocker, Settings, dice, encode, from_hex, to_hex
+from pprl.encoding import (
+    IDENTITY_FIELDS,
+    MATCH_THRESHOLD,
+    Blocker,
+    Settings,
+    dice,
+    encode,
+    from_hex,
+    to_hex,
+)
 
-# Chosen on FEBRL4 with the five identity fields (bench/pprl.py): above the runner-up scores
-# of almost every record, so a notice means the same person far more often than not. A notice
-# only opens a request that a person at the holding agency decides, so the rare wrong one is
-# caught before anything is shared.
-MATCH_THRESHOLD = 0.80
 MAX_ROWS = 20_000
 MAX_REFERENCE = 100
 ENCODINGS_COLUMNS = ("reference", "encoding", "settings")

@@ -11,6 +11,7 @@ import pytest
 from bench.pprl import frequency_attack
 from pprl.encoding import (
     IDENTITY_FIELDS,
+    MATCH_THRESHOLD,
     Blocker,
     Settings,
     choose_threshold,
@@ -21,7 +22,6 @@ from pprl.encoding import (
     scored_pairs,
     to_hex,
 )
-from pprl.linkage import MATCH_THRESHOLD
 
 SECRET = b"test-partnership-secret-of-plenty-characters"
 HARDENED = Settings(secret=SECRET)
