@@ -340,3 +340,52 @@ def test_the_overdue_warning_is_not_shown_for_an_assessment_the_viewer_cannot_se
     )
     assert "Reassessment overdue" not in html
     assert f"{made.next_due:%d %b %Y}".lstrip("0") not in html
+
+
+def test_leaving_the_case_team_refuses_the_very_next_request(
+    make_user, signed_in, coordinator, assessed
+):
+    from governance.actions import do_end_relationship
+    from governance.models import LegitimateRelationship
+
+    young, made = assessed
+    practitioner = make_user(Role.PRACTITIONER, "police")
+    join_case_team(practitioner, young)
+    client = signed_in(practitioner)
+    assert client.get(f"/assessments/{made.pk}/").status_code == 200
+    assert client.get(f"/assessments/young-person/{young.pk}/new/").status_code == 200
+    do_end_relationship(
+        actor=coordinator,
+        relationship=LegitimateRelationship.objects.get(user=practitioner, young_person=young),
+        reason="Moved to another team",
+    )
+    assert client.get(f"/assessments/{made.pk}/").status_code == 404
+    assert client.get(f"/assessments/young-person/{young.pk}/new/").status_code == 404
+
+
+def _queries_for(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_due_list_and_a_history_cost_the_same_queries_for_few_rows_or_many(
+    coordinator, signed_in
+):
+    client = signed_in(coordinator)
+    today = timezone.localdate()
+    young = person(today - timedelta(days=15 * 366))
+    for months_ago in (12, 9):
+        assess(coordinator, young, today - timedelta(days=30 * months_ago))
+    assess(coordinator, person(today - timedelta(days=14 * 366)), today - timedelta(days=100))
+    few_due = _queries_for(client, "/assessments/due/")
+    few_history = _queries_for(client, f"/assessments/young-person/{young.pk}/")
+    for months_ago in (6, 3, 1):
+        assess(coordinator, young, today - timedelta(days=30 * months_ago))
+    for _ in range(6):
+        assess(coordinator, person(today - timedelta(days=14 * 366)), today - timedelta(days=100))
+    assert _queries_for(client, "/assessments/due/") == few_due
+    assert _queries_for(client, f"/assessments/young-person/{young.pk}/") == few_history
