@@ -25,46 +25,329 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from matching import nicknames
 
-GIRLS = (
-    "olivia amelia isla ava mia ivy lily isabella rosie sophia grace freya willow florence emily "
-    "ella poppy evie elsie charlotte evelyn sienna sofia daisy phoebe sophie alice harper matilda "
-    "ruby emilia maya millie eva jessica margaret elizabeth victoria rebecca samantha katherine "
-    "abigail amy hannah chloe zara aisha fatima maryam amira priya ananya zainab layla nadia "
-    "megan lucy holly ellie jasmine leah niamh erin caitlin bethany georgia summer esme"
-).split()
-BOYS = (
-    "noah oliver george arthur muhammad leo harry oscar archie henry theodore freddie jack charlie "
-    "theo alfie jacob thomas william lucas tommy finley isaac teddy james joshua alexander "
-    "samuel daniel benjamin edward joseph matthew christopher nicholas michael robert richard "
-    "callum kieran liam ethan mason logan dylan riley kai reuben ibrahim yusuf omar ali hamza "
-    "aarav arjun rohan kwame kofi tyler jayden connor lewis aaron nathan ryan zachary"
-).split()
-SURNAMES = (
-    "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson "
-    "thompson wright walker white edwards hughes green hall lewis harris clarke patel jackson "
-    "wood turner martin cooper hill ward morris moore clark lee king baker harrison morgan allen "
-    "james scott phillips watson davis parker price bennett young griffiths mitchell kelly cook "
-    "carter richardson bailey collins bell shaw murphy miller cox richards khan marshall "
-    "anderson simpson ellis adams singh begum wilkinson foster chapman powell webb rogers gray "
-    "mason ali hussain campbell matthews owen palmer holmes mills barnes knight lloyd butler "
-    "russell barker fisher stevens jenkins murray dixon harvey graham pearson ahmed fletcher "
-    "walsh kaur gibson howard andrews stewart elliott reynolds saunders payne fox ford pearce "
-    "day brooks west lawrence cole atkinson bradley spencer gill dawson ball burton o'brien "
-    "watts rose booth perry ryan grant wells armstrong francis rees hayes hart hudson newman "
-    "barrett webster hunter gregory carr lowe page marsh riley dunn woods parsons berry stone "
-    "reid holland hawkins harding porter robertson newton oliver reeves nicholson mahmood "
-    "okafor mensah nowak kowalski novak silva santos oconnor mcdonald chowdhury rahman"
-).split()
-STREETS = (
-    "high street|church road|station road|mill lane|park avenue|victoria road|queens road|"
-    "kings close|the crescent|meadow way|orchard drive|brook lane|eastbrook road|school lane|"
-    "chapel street|west street|north road|south view|green lane|manor road|springfield road|"
-    "albert street|grange road|willow close|cedar grove|ash grove|heather court|riverside walk|"
-    "castle street|market place|bridge street|hillside|windsor road|york road|oak drive"
-).split("|")
+GIRLS = [
+    "olivia",
+    "amelia",
+    "isla",
+    "ava",
+    "mia",
+    "ivy",
+    "lily",
+    "isabella",
+    "rosie",
+    "sophia",
+    "grace",
+    "freya",
+    "willow",
+    "florence",
+    "emily",
+    "ella",
+    "poppy",
+    "evie",
+    "elsie",
+    "charlotte",
+    "evelyn",
+    "sienna",
+    "sofia",
+    "daisy",
+    "phoebe",
+    "sophie",
+    "alice",
+    "harper",
+    "matilda",
+    "ruby",
+    "emilia",
+    "maya",
+    "millie",
+    "eva",
+    "jessica",
+    "margaret",
+    "elizabeth",
+    "victoria",
+    "rebecca",
+    "samantha",
+    "katherine",
+    "abigail",
+    "amy",
+    "hannah",
+    "chloe",
+    "zara",
+    "aisha",
+    "fatima",
+    "maryam",
+    "amira",
+    "priya",
+    "ananya",
+    "zainab",
+    "layla",
+    "nadia",
+    "megan",
+    "lucy",
+    "holly",
+    "ellie",
+    "jasmine",
+    "leah",
+    "niamh",
+    "erin",
+    "caitlin",
+    "bethany",
+    "georgia",
+    "summer",
+    "esme",
+]
+BOYS = [
+    "noah",
+    "oliver",
+    "george",
+    "arthur",
+    "muhammad",
+    "leo",
+    "harry",
+    "oscar",
+    "archie",
+    "henry",
+    "theodore",
+    "freddie",
+    "jack",
+    "charlie",
+    "theo",
+    "alfie",
+    "jacob",
+    "thomas",
+    "william",
+    "lucas",
+    "tommy",
+    "finley",
+    "isaac",
+    "teddy",
+    "james",
+    "joshua",
+    "alexander",
+    "samuel",
+    "daniel",
+    "benjamin",
+    "edward",
+    "joseph",
+    "matthew",
+    "christopher",
+    "nicholas",
+    "michael",
+    "robert",
+    "richard",
+    "callum",
+    "kieran",
+    "liam",
+    "ethan",
+    "mason",
+    "logan",
+    "dylan",
+    "riley",
+    "kai",
+    "reuben",
+    "ibrahim",
+    "yusuf",
+    "omar",
+    "ali",
+    "hamza",
+    "aarav",
+    "arjun",
+    "rohan",
+    "kwame",
+    "kofi",
+    "tyler",
+    "jayden",
+    "connor",
+    "lewis",
+    "aaron",
+    "nathan",
+    "ryan",
+    "zachary",
+]
+SURNAMES = [
+    "smith",
+    "jones",
+    "williams",
+    "taylor",
+    "brown",
+    "davies",
+    "evans",
+    "wilson",
+    "thomas",
+    "johnson",
+    "roberts",
+    "robinson",
+    "thompson",
+    "wright",
+    "walker",
+    "white",
+    "edwards",
+    "hughes",
+    "green",
+    "hall",
+    "lewis",
+    "harris",
+    "clarke",
+    "patel",
+    "jackson",
+    "wood",
+    "turner",
+    "martin",
+    "cooper",
+    "hill",
+    "ward",
+    "morris",
+    "moore",
+    "clark",
+    "lee",
+    "king",
+    "baker",
+    "harrison",
+    "morgan",
+    "allen",
+    "james",
+    "scott",
+    "phillips",
+    "watson",
+    "davis",
+    "parker",
+    "price",
+    "bennett",
+    "young",
+    "griffiths",
+    "mitchell",
+    "kelly",
+    "cook",
+    "carter",
+    "richardson",
+    "bailey",
+    "collins",
+    "bell",
+    "shaw",
+    "murphy",
+    "miller",
+    "cox",
+    "richards",
+    "khan",
+    "marshall",
+    "anderson",
+    "simpson",
+    "ellis",
+    "adams",
+    "singh",
+    "begum",
+    "wilkinson",
+    "foster",
+    "chapman",
+    "powell",
+    "webb",
+    "rogers",
+    "gray",
+    "mason",
+    "ali",
+    "hussain",
+    "campbell",
+    "matthews",
+    "owen",
+    "palmer",
+    "holmes",
+    "mills",
+    "barnes",
+    "knight",
+    "lloyd",
+    "butler",
+    "russell",
+    "barker",
+    "fisher",
+    "stevens",
+    "jenkins",
+    "murray",
+    "dixon",
+    "harvey",
+    "graham",
+    "pearson",
+    "ahmed",
+    "fletcher",
+    "walsh",
+    "kaur",
+    "gibson",
+    "howard",
+    "andrews",
+    "stewart",
+    "elliott",
+    "reynolds",
+    "saunders",
+    "payne",
+    "fox",
+    "ford",
+    "pearce",
+    "day",
+    "brooks",
+    "west",
+    "lawrence",
+    "cole",
+    "atkinson",
+    "bradley",
+    "spencer",
+    "gill",
+    "dawson",
+    "ball",
+    "burton",
+    "o'brien",
+    "watts",
+    "rose",
+    "booth",
+    "perry",
+    "ryan",
+    "grant",
+    "wells",
+    "armstrong",
+    "francis",
+    "rees",
+    "hayes",
+    "hart",
+    "hudson",
+    "newman",
+    "barrett",
+    "webster",
+    "hunter",
+    "gregory",
+    "carr",
+    "lowe",
+    "page",
+    "marsh",
+    "riley",
+    "dunn",
+    "woods",
+    "parsons",
+    "berry",
+    "stone",
+    "reid",
+    "holland",
+    "hawkins",
+    "harding",
+    "porter",
+    "robertson",
+    "newton",
+    "oliver",
+    "reeves",
+    "nicholson",
+    "mahmood",
+    "okafor",
+    "mensah",
+    "nowak",
+    "kowalski",
+    "novak",
+    "silva",
+    "santos",
+    "oconnor",
+    "mcdonald",
+    "chowdhury",
+    "rahman",
+]
 SCHOOLS = (
     "Eastbrook Academy",
     "Eastbrook High School",
@@ -117,6 +400,92 @@ class Dataset:
     error_type: dict[str, str] = field(default_factory=dict)
 
 
+STREET_NAMES = [
+    "acacia",
+    "albany",
+    "alder",
+    "ash",
+    "beech",
+    "birch",
+    "bramble",
+    "briar",
+    "brook",
+    "castle",
+    "cedar",
+    "chapel",
+    "chestnut",
+    "church",
+    "clover",
+    "college",
+    "copper",
+    "coronation",
+    "daisy",
+    "elm",
+    "fern",
+    "forge",
+    "foxglove",
+    "garden",
+    "glebe",
+    "grange",
+    "hawthorn",
+    "hazel",
+    "heath",
+    "holly",
+    "juniper",
+    "kings",
+    "laurel",
+    "lime",
+    "linden",
+    "maple",
+    "market",
+    "meadow",
+    "mill",
+    "moor",
+    "oak",
+    "orchard",
+    "park",
+    "poplar",
+    "priory",
+    "queens",
+    "rectory",
+    "river",
+    "rowan",
+    "school",
+    "spring",
+    "station",
+    "sycamore",
+    "thorn",
+    "valley",
+    "vicarage",
+    "victoria",
+    "willow",
+    "windmill",
+    "york",
+]
+STREET_KINDS = [
+    "road",
+    "street",
+    "lane",
+    "close",
+    "avenue",
+    "drive",
+    "way",
+    "grove",
+    "court",
+    "crescent",
+    "gardens",
+    "place",
+]
+
+
+def _street(rng: random.Random) -> str:
+    """One of about 750 street names (North, South... variants make more for big towns)."""
+    name = f"{rng.choice(STREET_NAMES)} {rng.choice(STREET_KINDS)}"
+    if rng.random() < 0.5:
+        name = f"{rng.choice(('north', 'south', 'east', 'west', 'upper', 'lower'))} {name}"
+    return name
+
+
 def _postcode(rng: random.Random) -> str:
     letters = "ABDEFGHJLNPQRSTUWXYZ"
     return f"EB{rng.randint(1, 9)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
@@ -142,7 +511,7 @@ def population(size: int, rng: random.Random, prefix: str = "p") -> list[Child]:
             if other != family:
                 family = f"{family}-{other}"
         postcode = _postcode(rng)
-        address = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
+        address = f"{rng.randint(1, 180)} {_street(rng)}"
         siblings = rng.choice((1, 1, 1, 2, 2, 2, 3, 3, 4))
         school = rng.choice(SCHOOLS)
         for _ in range(siblings):
@@ -152,14 +521,14 @@ def population(size: int, rng: random.Random, prefix: str = "p") -> list[Child]:
                 gender = rng.choice("FM")
                 names = GIRLS if gender == "F" else BOYS
                 given = rng.choice(names)
-                other = rng.choice(names) if rng.random() < 0.4 else None
+                middle = rng.choice(names) if rng.random() < 0.4 else None
                 number += 1
                 children.append(
                     Child(
                         id=f"{prefix}{number}",
                         given=given,
                         family=family,
-                        other=other if other != given else None,
+                        other=middle if middle != given else None,
                         born=born,
                         gender=gender,
                         postcode=postcode,
@@ -203,6 +572,7 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
+@cache
 def _variants(given: str) -> list[str]:
     groups = nicknames.groups(given)
     found = {
@@ -250,7 +620,7 @@ def _apply(child: Child, error: str, rng: random.Random) -> Child | None:
         c.born = _digit_typo(c.born, rng)
     elif error == "moved":
         c.postcode = _postcode(rng)
-        c.address = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
+        c.address = f"{rng.randint(1, 180)} {_street(rng)}"
     elif error == "double_barrelled":
         if "-" not in c.family:
             return None
@@ -265,6 +635,8 @@ def _report(
     police = agency == "police"
     missing_dob = error == "missing_fields" and rng.random() < 0.5
     missing_home = error == "missing_fields" and not missing_dob
+    no_address = missing_home or rng.random() < (0.2 if police else 0.4)
+    no_gender = not police and rng.random() < 0.1
     family = child.family.upper() if police else _title(child.family)
     return {
         "id": id,
@@ -272,11 +644,15 @@ def _report(
         "family_name": family,
         "other_names": None,
         "date_of_birth": None if missing_dob else child.born,
-        "gender": {"F": "Female", "M": "Male"}[child.gender] if police else child.gender,
+        "gender": None
+        if no_gender
+        else {"F": "Female", "M": "Male"}[child.gender]
+        if police
+        else child.gender,
         "postcode": None if missing_home else child.postcode.replace(" ", "").lower(),
         "school": child.school if police and rng.random() < 0.5 else None,
         "address": None
-        if missing_home
+        if no_address
         else (child.address.upper() if police else child.address)
         + (", Eastbrook" if rng.random() < 0.5 else ""),
     }
@@ -290,9 +666,13 @@ def generate(
     seed: int = 2017,
     not_on_roll_share: float = 0.1,
     error_share: float = 0.6,
+    second_error_share: float = 0.35,
 ) -> Dataset:
     """A roll of ``pupils`` and two feeds. ``error_share`` of the reports of children on the
-    roll carry one deliberate error (spread evenly over the types); the rest are ``clean``."""
+    roll carry one deliberate error (spread evenly over the types; the record is labelled with
+    it) and ``second_error_share`` of those a second, different one; the rest are ``clean``.
+    Agencies also leave fields out as they do in practice (police: address one time in five,
+    school half the time; health: address two times in five, gender one time in ten)."""
     rng = random.Random(seed)
     children = population(pupils, rng)
     outsiders = population(max(1, int((police_reports + health_attendances) * 0.2)), rng, "x")
@@ -316,9 +696,12 @@ def generate(
                 recorded: Child | None = child
             else:
                 error = rng.choice(errors) if rng.random() < error_share else "clean"
-                pool = eligible[error] if error in eligible else children
+                pool = eligible.get(error, children)
                 child = rng.choice(frequent) if rng.random() < 0.3 else rng.choice(pool)
                 recorded = _apply(child, error, rng)
+                if recorded is not None and error != "clean" and rng.random() < second_error_share:
+                    second = rng.choice([e for e in errors if e != error])
+                    recorded = _apply(recorded, second, rng) or recorded
                 truth = f"pupil-{child.id}"
             if recorded is None:
                 continue

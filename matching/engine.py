@@ -280,7 +280,7 @@ def blocking_rules() -> list[BlockingRuleCreator | str]:
         "l.dob_y = r.dob_y AND l.dob_m = r.dob_d AND l.dob_d = r.dob_m",
         block_on("given_canon", "family_sx"),
         block_on("postcode"),
-        block_on("street"),
+        block_on("street", "family_sx"),
         block_on("given_canon", "dob_y", "dob_m"),
     ]
 
@@ -566,3 +566,28 @@ def _candidate(row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]]) 
         probability=float(row["match_probability"]),
         evidence=tuple(evidence),
     )
+
+
+def count_pairs(
+    left: Sequence[Mapping[str, object]],
+    right: Sequence[Mapping[str, object]],
+    *,
+    backend: str | None = None,
+) -> int:
+    """How many (left, right) pairs the blocking rules let through: the pairs ``link`` scores."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    name = backend_name(backend)
+    db_api = _database(name)
+    tables = [
+        _register(db_api, name, standardised_table(left), _LEFT),
+        _register(db_api, name, standardised_table(right), _RIGHT),
+    ]
+    counts = count_comparisons_from_blocking_rules(
+        tables,
+        blocking_rules=blocking_rules(),
+        link_type="link_only",
+        source_dataset_column_name="source_dataset",
+        record_sample_proportion=1.0,
+    )
+    return int(counts[-1]["cumulative_comparison_count"]) if counts else 0
