@@ -465,3 +465,34 @@ def test_rejecting_a_row_sends_the_row_that_matched_it_to_the_same_new_person(
     assert MatchJudgement.objects.filter(
         row=c, young_person=jessica, verdict=Verdict.DIFFERENT
     ).exists()
+
+
+def test_the_queue_costs_the_same_queries_for_two_items_or_six(
+    agencies, importer, screener, engine
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    names = ["Tyler Brown", "Amira Haddad", "Ruby Okafor", "Zofia Nowak", "Leo Walker", "Ava Kelly"]
+    for name in names:
+        given, family = name.split()
+        person(given, family)
+        engine.set(f"{given}a {family}", name, 0.5)
+    client = _client(screener)
+
+    def queries_for_queue() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/matching/review/").status_code == 200
+        # Session bookkeeping (written every 30 seconds or so) is not the page's cost.
+        return sum("django_session" not in q["sql"] for q in captured.captured_queries)
+
+    the_batch = batch(agencies["school"], importer)
+    rows(the_batch, *[f"{n.split()[0]}a {n.split()[1]}" for n in names[:2]])
+    linking.link_pending_rows(the_batch.pk)
+    with_two = queries_for_queue()
+    more = batch(agencies["school"], importer)
+    rows(more, *[f"{n.split()[0]}a {n.split()[1]}" for n in names[2:]])
+    linking.link_pending_rows(more.pk)
+
+    assert ReviewItem.objects.filter(status=ReviewStatus.OPEN).count() == 6
+    assert queries_for_queue() == with_two
