@@ -513,11 +513,11 @@ def can_complete_action(user: User, action: Action) -> bool:
 
 
 def can_cancel_action(user: User, action: Action) -> bool:
+    """Whoever set it, and anyone who could complete it (the owning agency may say, with a
+    reason, that it will not be pursued: the case team is told)."""
     if not user.reads_case_content or action.status != ActionStatus.OPEN:
         return False
-    if user.role == Role.COORDINATOR or action.created_by_id == user.pk:
-        return True
-    return action.case is not None and action.case.lead_id == user.pk
+    return action.created_by_id == user.pk or can_complete_action(user, action)
 
 
 def action_url(action: Action) -> str:
@@ -667,7 +667,8 @@ def do_cancel_action(*, actor: User, action: Action, reason: str) -> Action:
         if action.status != ActionStatus.OPEN:
             raise ValidationError("This action is no longer open.")
         raise PermissionDenied(
-            "Only whoever set the action, the lead professional or the coordinator can cancel it."
+            "Only whoever set the action, its owner or owning agency, the lead professional or "
+            "the coordinator can cancel it."
         )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the action is no longer needed."})

@@ -173,7 +173,7 @@ def test_cancel_needs_a_reason_and_the_right_person(case, youth_worker, make_use
         case=case,
     )
     with pytest.raises(PermissionDenied):
-        do_cancel_action(actor=make_user(Role.PRACTITIONER, "school"), action=action, reason="No")
+        do_cancel_action(actor=make_user(Role.PRACTITIONER, "police"), action=action, reason="No")
     with pytest.raises(ValidationError):
         do_cancel_action(actor=youth_worker, action=action, reason="")
     cancelled = do_cancel_action(actor=youth_worker, action=action, reason="Young person moved")
