@@ -116,6 +116,10 @@ def do_request_disclosure(
     asked = set(
         DisclosureRequest.objects.filter(notice=notice).values_list("holding_agency_id", flat=True)
     )
+    if not holders:
+        raise ValidationError(
+            {"purpose": "No other agency holds records on this young person any longer."}
+        )
     to_ask = sorted(holders - asked)
     if not to_ask:
         raise ValidationError(
