@@ -66,13 +66,6 @@ class Thresholds:
     review_from: float
     saved: MatchThresholds | None = None
 
-    def outcome(self, probability: float) -> str:
-        if probability >= self.auto_link_from:
-            return "link"
-        if probability >= self.review_from:
-            return "review"
-        return "new"
-
 
 def thresholds_for(feed: str) -> Thresholds:
     """The newest saved version for the feed, or the defaults in code."""
@@ -89,12 +82,10 @@ def do_set_thresholds(
         raise PermissionDenied("Only a coordinator or administrator can change match thresholds.")
     if feed not in Feed.values:
         raise ValidationError({"feed": "Choose a feed."})
-    if not 0 < auto_link_from <= 1:
+    if not 0.5 <= auto_link_from <= 1:
+        # Below even odds an automatic link would more often be wrong than right.
         raise ValidationError(
-            {
-                "auto_link_from": "The probability to link automatically must be above 0 "
-                "and at most 1."
-            }
+            {"auto_link_from": "The probability to link automatically must be between 0.5 and 1."}
         )
     if not 0 <= review_from <= auto_link_from:
         raise ValidationError(
@@ -236,14 +227,6 @@ def latest_verdicts(keys: set[str]) -> dict[tuple[str, int], str]:
         for key, young_person_id, verdict in rows:
             verdicts[(key, young_person_id)] = verdict  # newer ones overwrite older ones
     return verdicts
-
-
-def rejected_young_people(key: str) -> set[int]:
-    return {
-        young_person_id
-        for (_, young_person_id), verdict in latest_verdicts({key}).items()
-        if verdict == Verdict.DIFFERENT
-    }
 
 
 def _judge(

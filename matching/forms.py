@@ -38,8 +38,8 @@ class ThresholdsForm(forms.Form):
     auto_link_from = forms.FloatField(
         label="Link automatically from (probability)",
         help_text="A row whose best candidate has at least this probability is linked without "
-        "review. Between 0 and 1, for example 0.95.",
-        min_value=0.0,
+        "review. Between 0.5 and 1, for example 0.95.",
+        min_value=0.5,
         max_value=1.0,
         error_messages={"required": "Enter the probability to link automatically"},
     )

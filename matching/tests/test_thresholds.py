@@ -68,7 +68,13 @@ def test_a_change_needs_a_reason_and_ordered_thresholds(make_user):
         {"auto_link_from": "0.5", "review_from": "0.8", "reason": "Synthetic test"},
     )
 
+    too_low = client.post(
+        "/matching/thresholds/police_missing/",
+        {"auto_link_from": "0.2", "review_from": "0.1", "reason": "Synthetic test"},
+    )
+
     assert "Say why the thresholds are changing" in no_reason.content.decode()
+    assert "Ensure this value is greater than or equal to 0.5" in too_low.content.decode()
     assert "between 0 and the probability to link automatically" in upside_down.content.decode()
     assert not MatchThresholds.objects.exists()
 
