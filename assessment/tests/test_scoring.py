@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.actions import add_months, latest_due_date
@@ -72,6 +72,7 @@ answer_lists = st.lists(
 )
 
 
+@settings(deadline=None)  # the machine is shared: judge results, not speed
 @given(answer_lists, st.integers(0, 17))
 def test_marking_one_more_indicator_present_never_lowers_the_suggestion(answers, age):
     before = suggest(answers, age, THRESHOLDS)
@@ -83,6 +84,7 @@ def test_marking_one_more_indicator_present_never_lowers_the_suggestion(answers,
             assert level_rank(after.level) >= level_rank(before.level)
 
 
+@settings(deadline=None)  # the machine is shared: judge results, not speed
 @given(answer_lists, st.integers(0, 16))
 def test_being_younger_never_lowers_the_suggestion(answers, age):
     older = suggest(answers, age + 1, THRESHOLDS)
@@ -90,11 +92,13 @@ def test_being_younger_never_lowers_the_suggestion(answers, age):
     assert level_rank(younger.level) >= level_rank(older.level)
 
 
+@settings(deadline=None)  # the machine is shared: judge results, not speed
 @given(answer_lists, st.integers(0, 17))
 def test_the_suggestion_is_always_one_of_the_four_levels(answers, age):
     assert suggest(answers, age, THRESHOLDS).level in LEVEL_ORDER
 
 
+@settings(deadline=None)  # the machine is shared: judge results, not speed
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
 def test_reassessment_is_due_within_three_calendar_months(day):
     due = latest_due_date(day)
@@ -103,6 +107,7 @@ def test_reassessment_is_due_within_three_calendar_months(day):
     assert due.day == day.day or (due.day < day.day and (due + timedelta(days=1)).day == 1)
 
 
+@settings(deadline=None)  # the machine is shared: judge results, not speed
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2020, 12, 31)),
     st.integers(min_value=0, max_value=365 * 6),
