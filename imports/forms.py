@@ -66,7 +66,7 @@ class UploadForm(forms.Form):
                 start.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 # A multibyte character cut at the 4096th byte is still UTF-8.
-                if error.start < len(start) - 4:
+                if len(start) < 4096 or error.start < len(start) - 4:
                     raise forms.ValidationError(
                         "The selected file must be saved as CSV UTF-8"
                     ) from None

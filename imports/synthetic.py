@@ -1,0 +1,82 @@
+"""Synthetic school attendance files of any size, for the benchmark and the memory test.
+
+Written row by row (never held in memory). Every pupil is made up: names from short lists,
+valid UPNs built with ``make_upn``, and postcodes in the fictional "EB" area of the Eastbrook
+demo. Each pupil gets an AM and a PM session mark on consecutive school days, so every row is a
+distinct fact (no duplicates) and the file has exactly the number of rows asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from people.identifiers import make_upn
+
+COLUMNS = (
+    "school",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "postcode",
+    "upn",
+    "person_reference",
+    "attendance_date",
+    "level",
+    "session",
+    "lesson",
+    "code",
+)
+GIVEN = ("Amira", "Jayden", "Leah", "Tyler", "Kayla", "Ollie", "Zara", "Mason", "Ruby", "Ethan")
+FAMILY = ("Synthwood", "Fakeham", "Testbury", "Sampleton", "Mockley", "Placeholt", "Demoford")
+# Mostly present; some authorised and unauthorised absence and late marks.
+CODES = ("/", "\\", "/", "\\", "/", "\\", "L", "I", "M", "O", "U", "N", "G", "C")
+
+
+def school_days(start: date, count: int) -> list[date]:
+    days: list[date] = []
+    day = start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def write_attendance(path: Path, rows: int, *, seed: int = 2017) -> Path:
+    """Write ``rows`` synthetic session marks to ``path`` (CSV) and return it."""
+    random_ = random.Random(seed)
+    pupils = max(10, rows // 200)
+    days = school_days(date(2025, 9, 1), -(-rows // (2 * pupils)))
+    identities = []
+    for number in range(pupils):
+        identities.append(
+            (
+                f"Eastbrook School {number % 12 + 1} (synthetic)",
+                GIVEN[number % len(GIVEN)],
+                f"{FAMILY[number % len(FAMILY)]}-{number}",
+                (date(2009, 9, 1) + timedelta(days=number % 2500)).isoformat(),
+                "F" if number % 2 else "M",
+                f"EB{number % 9 + 1} {number % 10}{'ABDEFGHJ'[number % 8]}{'LNPQRSTU'[number % 8]}",
+                make_upn(881, 4000 + number % 12, 20, number % 1000) if number < 12_000 else "",
+                f"MIS-{number:06d}",
+            )
+        )
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for day in days:
+            for session in ("AM", "PM"):
+                for identity in identities:
+                    if written == rows:
+                        return path
+                    code = random_.choice(CODES)
+                    if code in ("/", "\\"):
+                        code = "/" if session == "AM" else "\\"
+                    writer.writerow((*identity, day.isoformat(), "session", session, "", code))
+                    written += 1
+    return path
