@@ -8,13 +8,13 @@ Assembly (``candidates``) looks at the data as the person preparing the meeting 
   blocks sharing is not put on the agenda from the data: discussing them with other agencies is
   a share, so a decision to share on a lawful basis must be recorded first.
 - **Offenders**: phones, vehicles, people and online identities linked in records to two or more
-  young people in the 90 days before the meeting; young people recorded as suspects in that
+  young people in the six months before the meeting; young people recorded as suspects in that
   time (peers); and active disruption plans against persons of interest.
 - **Locations**: places linked to two or more young people, or three or more records, in those
-  90 days; businesses (community partners) whose concerns were recorded in that time; and
+  six months; businesses (community partners) whose concerns were recorded in that time; and
   active disruption plans against places and businesses.
-- **Themes and trends**: the kinds of record that rose most in the 28 days before the meeting
-  against the 28 days before that.
+- **Themes and trends**: the kinds of record that rose most in the three months before the
+  meeting against the three months before that.
 
 What is stored is the item and what it is about, never a figure. Every viewer's agenda
 (``agenda_for``) asks the gate again, item by item: a young person appears only to a viewer with
@@ -49,8 +49,10 @@ from partnership.models import Agency, AgencyKind
 from people.models import YoungPerson
 from records.models import AgencyRecord, LinkKind, PersonCategory, RecordLink, RecordType
 
-LOOKBACK_DAYS = 90
-TREND_DAYS = 28
+LOOKBACK_DAYS = 182  # six months: patterns of exploitation build over months
+TREND_DAYS = 91  # quarter on quarter: small monthly counts jump about
+MAX_VICTIMS = 30
+MAX_DUE_REVIEW = 15
 REVIEW_WITHIN_DAYS = 14
 MAX_PER_SECTION = 12
 OFFENDER_LINK_KINDS = (LinkKind.PERSON, LinkKind.PHONE, LinkKind.VEHICLE, LinkKind.ONLINE)
@@ -155,9 +157,14 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
     found: list[Candidate] = []
     seen: set[int] = set()
+    meeting_day = meeting.starts_at.date()
     for person, assessment in high_risk_young_people(preparer):
+        if len(found) >= MAX_VICTIMS:
+            break
         if person.pk in seen or person.consent_blocks_sharing:
             continue
+        if assessment.assessed_on > meeting_day:
+            continue  # (a meeting prepared after the event shows what was known then)
         seen.add(person.pk)
         found.append(
             Candidate(
@@ -170,7 +177,10 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
             )
         )
     horizon = max((meeting.starts_at - _now()).days, 0) + REVIEW_WITHIN_DAYS
-    for case in cases_due_review(preparer, within_days=horizon).select_related("young_person"):
+    due = cases_due_review(preparer, within_days=horizon).select_related("young_person")
+    for case in due[: MAX_DUE_REVIEW * 2]:
+        if len(found) >= MAX_VICTIMS + MAX_DUE_REVIEW:
+            break
         if case.young_person_id in seen or case.young_person.consent_blocks_sharing:
             continue
         seen.add(case.young_person_id)
@@ -183,7 +193,7 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
                 young_person=case.young_person,
             )
         )
-    return found[: MAX_PER_SECTION * 2]
+    return found
 
 
 def _now() -> datetime:
@@ -235,7 +245,7 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
         Candidate(
             Section.OFFENDERS,
             _label(row["kind"], row["value"])[:200],
-            "Linked in records to several young people in the last 90 days",
+            "Linked in records to several young people in the last six months",
             SubjectKind.IDENTIFIER,
             link_kind=row["kind"],
             link_value=row["value"],
@@ -259,7 +269,7 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
             Candidate(
                 Section.OFFENDERS,
                 person.full_name,
-                "Recorded as a suspect in the last 90 days (a peer who may be exploiting or "
+                "Recorded as a suspect in the last six months (a peer who may be exploiting or "
                 "being exploited)",
                 SubjectKind.YOUNG_PERSON,
                 young_person=person,
@@ -290,7 +300,7 @@ def locations(preparer: Any, meeting: Meeting) -> list[Candidate]:
         Candidate(
             Section.LOCATIONS,
             _label(row["kind"], row["value"])[:200],
-            "A place linked in records to several young people in the last 90 days",
+            "A place linked in records to several young people in the last six months",
             SubjectKind.IDENTIFIER,
             link_kind=row["kind"],
             link_value=row["value"],
@@ -311,7 +321,7 @@ def locations(preparer: Any, meeting: Meeting) -> list[Candidate]:
             Candidate(
                 Section.LOCATIONS,
                 agency.name,
-                "A business whose concerns were recorded in the last 90 days",
+                "A business whose concerns were recorded in the last six months",
                 SubjectKind.BUSINESS,
                 business=agency,
             )
@@ -321,8 +331,8 @@ def locations(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
 
 def type_counts(viewer: Any, meeting: Meeting, *, periods_back: int) -> Counter[int]:
-    """Records the viewer sees at summary or more, by record type, in one 28-day period
-    (0 = the 28 days before the meeting, 1 = the 28 days before that)."""
+    """Records the viewer sees at summary or more, by record type, in one three-month period
+    (0 = the three months before the meeting, 1 = the three months before that)."""
     end = min(meeting.starts_at, _now()) - timedelta(days=TREND_DAYS * periods_back)
     since, until = _window(meeting, TREND_DAYS, ending=end)
     rows = (
@@ -336,22 +346,26 @@ def type_counts(viewer: Any, meeting: Meeting, *, periods_back: int) -> Counter[
 
 
 def themes(preparer: Any, meeting: Meeting) -> list[Candidate]:
-    now, before = (
-        type_counts(preparer, meeting, periods_back=0),
-        type_counts(preparer, meeting, periods_back=1),
-    )
+    recent = type_counts(preparer, meeting, periods_back=0)
+    before = type_counts(preparer, meeting, periods_back=1)
     rising = sorted(
-        (type_id for type_id in now if now[type_id] > before.get(type_id, 0)),
-        key=lambda type_id: (-(now[type_id] - before.get(type_id, 0)), -now[type_id], type_id),
+        (type_id for type_id in recent if recent[type_id] > before.get(type_id, 0)),
+        key=lambda type_id: (
+            -(recent[type_id] - before.get(type_id, 0)),
+            -recent[type_id],
+            type_id,
+        ),
     )[:5]
+    reason = "Recorded more often in the last three months than in the three months before"
     if not rising:
-        rising = [type_id for type_id, _ in now.most_common(3)]
+        rising = [type_id for type_id, _ in recent.most_common(3)]
+        reason = "Among the kinds of record made most often in the last three months"
     types = RecordType.objects.in_bulk(rising)
     return [
         Candidate(
             Section.THEMES,
             types[type_id].name,
-            "Recorded more often in the last 28 days than in the 28 days before",
+            reason,
             SubjectKind.RECORD_TYPE,
             record_type=types[type_id],
         )
@@ -443,7 +457,7 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
             figures = (
                 f"Linked to {people_seen} young {'person' if people_seen == 1 else 'people'} in "
                 f"{records_seen} record{'s' if records_seen != 1 else ''} you can see "
-                f"(last {LOOKBACK_DAYS} days)"
+                "(last six months)"
             )
         elif item.subject_kind == SubjectKind.BUSINESS:
             seen = _recent(viewer, meeting, Level.SUMMARY).filter(owning_agency=item.business_id)
@@ -451,15 +465,13 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
             if not count:
                 hidden += 1
                 continue
-            figures = (
-                f"{count} record{'s' if count != 1 else ''} you can see (last {LOOKBACK_DAYS} days)"
-            )
+            figures = f"{count} record{'s' if count != 1 else ''} you can see (last six months)"
         elif item.subject_kind == SubjectKind.RECORD_TYPE and now_counts is not None:
             assert before_counts is not None
             assert item.record_type_id is not None
             figures = (
-                f"{now_counts.get(item.record_type_id, 0)} in the last {TREND_DAYS} days against "
-                f"{before_counts.get(item.record_type_id, 0)} in the {TREND_DAYS} days before "
+                f"{now_counts.get(item.record_type_id, 0)} in the last three months against "
+                f"{before_counts.get(item.record_type_id, 0)} in the three months before "
                 "(records you can see)"
             )
         elif item.subject_kind == SubjectKind.DISRUPTION_PLAN:

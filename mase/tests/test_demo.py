@@ -62,3 +62,28 @@ def test_the_demo_has_disruption_outcomes_and_partnership_activity(town):
     assert PartnershipActivity.objects.filter(organisations__kind="business").exists()
     assert not PartnershipActivity.objects.filter(is_synthetic=False).exists()
     assert not Meeting.objects.filter(is_synthetic=False).exists()
+
+
+def _sign_in(client, username):
+    from conftest import current_code, device_of
+    from demo.eastbrook import DEMO_PASSWORD
+    from partnership.models import User
+
+    user = User.objects.get(username=username)
+    client.post("/sign-in/", {"username": username, "password": DEMO_PASSWORD})
+    response = client.post("/sign-in/code/", {"code": current_code(device_of(user))})
+    assert response.status_code == 302
+    return client
+
+
+def test_the_upcoming_agenda_renders_and_a_case_team_member_sees_less_than_the_chair(client, town):
+    upcoming = Meeting.objects.get(status=MeetingStatus.SCHEDULED)
+    chair_page = _sign_in(client, "police.coordinator").get(f"/mase/meetings/{upcoming.pk}/")
+    assert chair_page.status_code == 200
+    client.post("/sign-out/")
+    member_page = _sign_in(client, "safesteps.practitioner").get(f"/mase/meetings/{upcoming.pk}/")
+    assert member_page.status_code == 200
+    chair_text, member_text = chair_page.content.decode(), member_page.content.decode()
+    assert "Victims" in chair_text
+    assert member_text.count("/mase/items/") < chair_text.count("/mase/items/")
+    assert "you may not see" in member_text

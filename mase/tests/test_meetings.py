@@ -427,3 +427,23 @@ def test_a_young_person_whose_consent_blocks_sharing_is_not_put_on_the_agenda(
     upcoming = meeting(coordinator)
     do_prepare_agenda(actor=coordinator, meeting=upcoming)
     assert not upcoming.items.filter(young_person=high_risk).exists()
+
+
+def test_a_kind_of_record_that_is_rising_is_a_theme_with_this_period_against_the_last(
+    signed_in, make_user
+):
+    chair = make_user(Role.COORDINATOR, "school")
+    dsl = make_user(Role.PRACTITIONER, "school")
+    person = YoungPerson.objects.create(
+        given_name="Theo", family_name="Trend", date_of_birth=date(2011, 4, 4), is_synthetic=True
+    )
+    for days_ago in (5, 20, 40):
+        record(dsl, person, days_ago=days_ago, title="Seen with older teenagers after school")
+    record(dsl, person, days_ago=120, title="Late to school, would not say why")
+    upcoming = meeting(chair)
+    do_prepare_agenda(actor=chair, meeting=upcoming)
+    theme = upcoming.items.get(section=Section.THEMES)
+    assert theme.record_type.code == "concern"
+    assert theme.reason.startswith("Recorded more often")
+    page = _agenda_text(signed_in(chair), upcoming.pk)
+    assert "3 in the last three months against 1 in the three months before" in page
