@@ -41,9 +41,10 @@ _LEFT = "records_left"
 _RIGHT = "records_right"
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
-U_MAX_PAIRS = 1_000_000
+U_MAX_PAIRS = 300_000
 U_SEED = 5
 EM_MAX_PAIRS = 2_000_000
+EM_SAMPLE_ABOVE = 20_000  # records on the smaller side
 # Share of true matches the deterministic rules are assumed to find, used only for the prior.
 DETERMINISTIC_RECALL = 0.8
 
@@ -444,7 +445,8 @@ def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: l
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule,
                 estimate_without_term_frequencies=True,
-                max_pairs=EM_MAX_PAIRS,
+                # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
+                max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
                 populate_probability_two_random_records_match_from_trained_values=True,
             )
     else:

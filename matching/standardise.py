@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from matching import nicknames
 
@@ -91,6 +92,12 @@ def name_tokens(value: object) -> tuple[str, ...]:
     """The parts of a name: "Smith-Jones" and "smith jones" both give ("smith", "jones")."""
     if value is None:
         return ()
+    return _name_tokens(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(value: str) -> tuple[str, ...]:
+    # Names repeat a great deal across a roll, so each distinct spelling is folded once.
     return tuple(token for token in _fold(value).split(" ") if token and token not in _TITLES)
 
 
@@ -100,21 +107,29 @@ def name(value: object) -> str | None:
     return " ".join(tokens) if tokens else None
 
 
+_SOUNDEX = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
 def soundex(value: str | None) -> str | None:
     """American Soundex of the letters of a standardised name (for blocking only)."""
     if not value:
         return None
+    return _soundex(value)
+
+
+@lru_cache(maxsize=65536)
+def _soundex(value: str) -> str | None:
+    codes = _SOUNDEX
     letters = [ch for ch in value if "a" <= ch <= "z"]
     if not letters:
         return None
-    codes = {
-        **dict.fromkeys("bfpv", "1"),
-        **dict.fromkeys("cgjkqsxz", "2"),
-        **dict.fromkeys("dt", "3"),
-        "l": "4",
-        **dict.fromkeys("mn", "5"),
-        "r": "6",
-    }
     first = letters[0]
     result = [first.upper()]
     previous = codes.get(first, "")
@@ -139,6 +154,11 @@ class Postcode:
     area: str | None = None
 
     @property
+    def sorted_characters(self) -> str:
+        """The characters in order, so that "2134" and "2143" (two swapped) compare equal."""
+        return "".join(sorted(self.full.replace(" ", "")))
+
+    @property
     def outward(self) -> str | None:
         return self.district
 
@@ -151,7 +171,12 @@ def postcode(value: object) -> Postcode | None:
     """``"eb1 2aa"`` -> full "EB1 2AA", sector "EB1 2", district "EB1", area "EB"."""
     if value is None:
         return None
-    compact = _POSTCODE_JUNK.sub("", str(value).upper())
+    return _postcode(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _postcode(value: str) -> Postcode | None:
+    compact = _POSTCODE_JUNK.sub("", value.upper())
     if not compact:
         return None
     found = _UK_POSTCODE.match(compact)
@@ -303,7 +328,7 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
         "pc_sector": code.sector if code else None,
         "pc_district": code.district if code else None,
         "pc_area": code.area if code else None,
-        "pc_sorted": "".join(sorted(code.full.replace(" ", ""))) if code else None,
+        "pc_sorted": code.sorted_characters if code else None,
         "school": school(record.get("school")),
         "address": home,
         "street": street(home),
