@@ -418,6 +418,7 @@ def test_a_pair_decided_once_cannot_be_decided_again(screener, coordinator, wait
 
     assert 'value="reject"' not in page  # no decision buttons on a decided pair
     assert "Decided: Linked" in page
+    assert f"/matching/links/{waiting.row_id}/undo/" in page
     assert "This match has already been decided" in again.content.decode()
     assert _refresh(waiting.row).young_person == waiting.candidate
 
