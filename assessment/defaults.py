@@ -7,6 +7,7 @@ place: they prompt professional curiosity and judgement.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 VULNERABILITY = "vulnerability"
 WARNING_SIGN = "warning_sign"
@@ -134,3 +135,29 @@ DEFAULT_HIGH_FROM = 12
 DEFAULT_YOUNG_AGE = 13
 
 DEFAULT_REASON = "Default indicators drawn from the research on child sexual exploitation."
+
+
+def load_default_tool(tool_version_model: Any, indicator_model: Any) -> Any:
+    """Save the defaults above as version 1 (the migration passes its historical models)."""
+    version = tool_version_model.objects.create(
+        number=1,
+        low_from=DEFAULT_LOW_FROM,
+        medium_from=DEFAULT_MEDIUM_FROM,
+        high_from=DEFAULT_HIGH_FROM,
+        young_age=DEFAULT_YOUNG_AGE,
+        reason=DEFAULT_REASON,
+    )
+    indicator_model.objects.bulk_create(
+        indicator_model(
+            version=version,
+            code=spec.code,
+            wording=spec.wording,
+            kind=spec.kind,
+            weight=spec.weight,
+            high_if_young=spec.high_if_young,
+            is_active=True,
+            order=(index + 1) * 10,
+        )
+        for index, spec in enumerate(DEFAULT_INDICATORS)
+    )
+    return version

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from assessment.models import Assessment, Level, ToolVersion
+from assessment.defaults import load_default_tool
+from assessment.models import Assessment, Indicator, Level, ToolVersion
 from assessment.scoring import Thresholds
 from governance import policy
 from partnership.models import Role, User
@@ -162,11 +164,16 @@ def history_of(young_person: YoungPerson) -> QuerySet[Assessment]:
 
 
 def current_tool() -> ToolVersion:
-    """The tool in force: the newest version (version 1 is loaded by a migration)."""
+    """The tool in force: the newest version. Version 1 is loaded by a migration; should the
+    table ever be empty (a flushed database), the defaults in code are loaded again."""
     version = ToolVersion.objects.order_by("-number").first()
-    if version is None:
-        raise ToolVersion.DoesNotExist("No screening tool version: run the migrations.")
-    return version
+    if version is not None:
+        return version
+    try:
+        with transaction.atomic():
+            return cast(ToolVersion, load_default_tool(ToolVersion, Indicator))
+    except IntegrityError:  # another request loaded them first
+        return ToolVersion.objects.order_by("-number").get(number=1)
 
 
 def thresholds_of(version: ToolVersion) -> Thresholds:

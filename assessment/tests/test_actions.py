@@ -298,3 +298,11 @@ def test_only_the_coordinator_and_administrators_change_the_tool(make_user, role
         _revise(make_user(role, "csc"), queries.current_tool(), high_from=30)
     admin = make_user(Role.ADMINISTRATOR, "council")
     assert _revise(admin, queries.current_tool(), high_from=30).created_by == admin
+
+
+def test_an_emptied_tool_table_is_loaded_again_from_the_defaults_in_code():
+    ToolVersion.objects.all().delete()
+    tool = queries.current_tool()
+    assert tool.number == 1
+    assert tool.indicators.count() == len(DEFAULT_INDICATORS)
+    assert queries.current_tool() == tool
