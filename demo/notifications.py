@@ -27,8 +27,7 @@ def generate(gen: Generator) -> int:
     """Run the overdue check; returns how many notifications Eastbrook holds afterwards."""
     result = check_overdue()
     total = Notification.objects.count()
-    gen._progress(
-        f"{total} notifications ({result.actions} overdue actions and "
-        f"{result.referrals} referrals past the clock told)"
-    )
+    actions = f"{result.actions} overdue action{'' if result.actions == 1 else 's'}"
+    referrals = f"{result.referrals} referral{'' if result.referrals == 1 else 's'}"
+    gen._progress(f"{total} notifications ({actions} and {referrals} past the clock told)")
     return total
