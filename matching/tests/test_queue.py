@@ -497,3 +497,22 @@ def test_the_queue_costs_the_same_queries_for_two_items_or_six(
 
     assert ReviewItem.objects.filter(status=ReviewStatus.OPEN).count() == 6
     assert queries_for_queue() == with_two
+
+
+def test_a_link_by_upn_can_be_undone_and_is_reviewed_unscored(agencies, importer, coordinator):
+    from imports.actions import do_attach_row
+
+    kayla = person("Kayla", "Testperson")
+    (row,) = rows(batch(agencies["school"], importer), "Kayla Testperson")
+    do_attach_row(actor=importer, row=row, young_person=kayla, how=LinkedHow.UPN)
+    client = _client(coordinator)
+    assert "Unique Pupil Number" in client.get("/matching/links/").content.decode()
+
+    client.post(f"/matching/links/{row.pk}/undo/", {"reason": "Synthetic: UPN keyed wrongly"})
+
+    item = ReviewItem.objects.get(row=row, status=ReviewStatus.OPEN)
+    assert item.probability is None
+    page = client.get(f"/matching/review/{item.pk}/").content.decode()
+    assert "This pair was not scored" in page
+    assert "The link was undone: Synthetic: UPN keyed wrongly" in page
+    assert UndoLink.objects.get(row=row).linked_how == LinkedHow.UPN
