@@ -174,7 +174,13 @@ def thresholds(request: HttpRequest) -> HttpResponse:
         raise _refused(request, AuditAction.VIEW, "match_thresholds")
     trained = {saved.feed: saved for saved in LinkageModel.objects.all()}
     feeds = [(feed, actions.thresholds_for(feed.value), trained.get(feed.value)) for feed in Feed]
-    history = MatchThresholds.objects.select_related("set_by")[:20]
+    labels = dict(Feed.choices)
+    history = [
+        (change, labels.get(change.feed, change.feed))
+        for change in MatchThresholds.objects.select_related("set_by").order_by("-set_at", "-pk")[
+            :20
+        ]
+    ]
     audit.record(AuditAction.VIEW, request=request, object_type="match_thresholds")
     return render(request, "matching/thresholds.html", {"feeds": feeds, "history": history})
 
