@@ -84,12 +84,22 @@ def _agency() -> Any:
 
 
 def _clear(agency: Any) -> None:
+    """Remove the bench agency's batches and rows with plain DELETEs (never loading the rows)."""
+    from django.db import connection
+
     from imports.models import ImportBatch, ImportedRow, ImportRejection
 
-    batches = ImportBatch.objects.filter(agency=agency)
-    ImportRejection.objects.filter(batch__in=batches).delete()
-    ImportedRow.objects.filter(batch__in=batches).delete()
-    batches.delete()
+    with connection.cursor() as cursor:
+        for model in (ImportRejection, ImportedRow):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE batch_id IN "
+                f"(SELECT id FROM {ImportBatch._meta.db_table} WHERE agency_id = %s)",
+                [agency.pk],
+            )
+        cursor.execute(
+            f"DELETE FROM {ImportBatch._meta.db_table} WHERE agency_id = %s",
+            [agency.pk],
+        )
 
 
 def _ours(path: Path, agency: Any) -> dict[str, float]:

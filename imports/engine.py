@@ -297,8 +297,15 @@ def _owners(field_name: str, values: set[str]) -> dict[str, set[int]]:
 
 def _link_deterministically(batch: ImportBatch, progress: Progress | None, size: int) -> None:
     after = 0
+    # Only rows whose identifier someone holds: the database finds them, not Python.
+    held_upn = Q(upn__in=YoungPerson.objects.exclude(upn="").values("upn")) | Q(
+        upn__in=RecordedIdentity.objects.exclude(upn="").values("upn")
+    )
+    held_nhs = Q(
+        nhs_number__in=YoungPerson.objects.exclude(nhs_number="").values("nhs_number")
+    ) | Q(nhs_number__in=RecordedIdentity.objects.exclude(nhs_number="").values("nhs_number"))
     with_identifier = Q(batch=batch, match_status=MatchStatus.PENDING) & (
-        ~Q(upn="") | ~Q(nhs_number="")
+        (~Q(upn="") & held_upn) | (~Q(nhs_number="") & held_nhs)
     )
     while True:
         rows = list(ImportedRow.objects.filter(with_identifier, pk__gt=after).order_by("pk")[:size])

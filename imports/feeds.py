@@ -13,6 +13,7 @@ cannot link the row to anyone, but the row is kept and matched on its other fiel
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -277,12 +278,21 @@ def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = _text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    # Parsed by hand: strptime is slow enough to matter on a million rows.
+    iso = _ISO_DATE.fullmatch(text)
+    uk = None if iso else _UK_DATE.fullmatch(text)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if uk:
+            return date(int(uk[3]), int(uk[2]), int(uk[1]))
+    except ValueError:
+        pass
     raise _Refused("must be a date written YYYY-MM-DD or DD/MM/YYYY")
+
+
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 _DATETIME_FORMATS = (
