@@ -66,9 +66,12 @@ def test_the_chair_runs_a_meeting_and_the_pages_are_accessible(
 
     page.goto(f"/mase/meetings/{upcoming.pk}/")
     assert_accessible(page)
+    takeaway = upcoming.items.get(title="Takeaway on Canal Side")
     page.get_by_role("button", name=re.compile(r"^Up\W+Takeaway on Canal Side")).click()
     items = page.locator("ol.govuk-list--number > li > a.govuk-link")
     expect(items.first).to_have_text("Takeaway on Canal Side")
+    # With htmx the agenda is swapped in place and the keyboard focus stays on the button.
+    expect(page.locator(f"#up-{takeaway.pk}")).to_be_focused()
 
     items.first.click()
     assert_accessible(page)
