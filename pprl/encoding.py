@@ -216,6 +216,8 @@ def _positions(secret: bytes, token: bytes, hashes: int, length: int) -> range |
     digest = hmac.digest(secret, token, "sha256")
     first = int.from_bytes(digest[:8], "big") % length
     step = int.from_bytes(digest[8:16], "big") % length or 1
+    while math.gcd(step, length) != 1:  # a step sharing a factor with the length would repeat
+        step += 1
     return [(first + i * step) % length for i in range(hashes)]
 
 
