@@ -33,6 +33,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))
     if user.reads_case_content or user.role == Role.STRATEGIC_LEAD:
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
+    if user.role in (Role.MASH_SCREENER, Role.ANALYST, Role.COORDINATOR):
+        sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
     if user.role == Role.COMMUNITY_PARTNER:
         sections.append(
             ("Tell us about a concern", reverse("casework:partner-concern"), "/referrals/")
