@@ -46,7 +46,7 @@ def test_the_history_the_form_and_an_assessment(
 
     page.goto(f"/assessments/young-person/{young.pk}/new/")
     assert_accessible(page)
-    for fieldset in page.locator("fieldset.tessera-indicator").all():
+    for fieldset in page.locator("div.tessera-indicator").all():
         fieldset.get_by_label("Not present", exact=True).check()
     page.get_by_role("button", name="Work out the suggested level").click()
     expect(page.get_by_test_id("suggestion")).to_have_attribute("data-level", "not_apparent")
