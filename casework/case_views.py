@@ -180,6 +180,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "former_members": [m for m in members if m.removed_at is not None],
             "plan": plan,
             "open_actions": sum(1 for a in plan if a.status == ActionStatus.OPEN),
+            "other_actions": list(
+                Action.objects.filter(young_person=case.young_person, case__isnull=True)
+                .select_related("owner_agency", "owner")
+                .order_by("status", "due_on", "pk")[:50]
+            ),
             "reviews": list(case.reviews.select_related("recorded_by")),
             "discussions": list(
                 StrategyDiscussion.objects.filter(case=case).prefetch_related("agencies_present")

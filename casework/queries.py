@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,7 +103,8 @@ def overdue_actions() -> QuerySet[Action]:
 
 def actions_visible_to(user: User) -> QuerySet[Action]:
     """Actions a user may open: the coordinator and MASH screeners all of them; others those
-    they own, their agency owns, they set, or that belong to a case they may see."""
+    they own, their agency owns, they set, that belong to a case they may see, or that are
+    about the young person of such a case (from a MASE meeting, say)."""
     if not policy.reads_case_content(user):
         return Action.objects.none()
     actions = Action.objects.select_related("owner_agency", "owner", "case", "created_by")
@@ -114,6 +115,7 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
         | Q(owner_agency_id=user.agency_id)
         | Q(created_by=user)
         | Q(case__in=cases_for(user).values("pk"))
+        | Q(case__isnull=True, young_person_id__in=cases_for(user).values("young_person_id"))
     )
 
 
@@ -127,11 +129,23 @@ def cases_turning_18(viewer: User) -> QuerySet[Case]:
     )
 
 
+def _later_action_for_the_young_person() -> Exists:
+    """An action about the referral's young person set after the referral arrived (from a MASE
+    meeting, a disruption plan or any plan), not cancelled."""
+    return Exists(
+        Action.objects.filter(
+            young_person_id=OuterRef("young_person_id"), created_at__gte=OuterRef("received_at")
+        ).exclude(status=ActionStatus.CANCELLED)
+    )
+
+
 def _answered() -> Q:
+    live = Action.objects.exclude(status=ActionStatus.CANCELLED)
     return (
-        Q(pk__in=Action.objects.filter(referral__isnull=False).values("referral_id"))
-        | Q(pk__in=Action.objects.filter(case__referral__isnull=False).values("case__referral_id"))
+        Q(pk__in=live.filter(referral__isnull=False).values("referral_id"))
+        | Q(pk__in=live.filter(case__referral__isnull=False).values("case__referral_id"))
         | Q(pk__in=DecisionNotToAct.objects.values("referral_id"))
+        | Q(young_person__isnull=False) & Q(_later_action_for_the_young_person())
     )
 
 
@@ -172,6 +186,16 @@ def outcome_of(referral: Referral) -> str:
     """What became of an accepted referral, in a few words, or "" if nothing yet."""
     if DecisionNotToAct.objects.filter(referral=referral).exists():
         return "Decision not to act recorded"
-    if Action.objects.filter(Q(referral=referral) | Q(case__referral=referral)).exists():
+    live = Action.objects.exclude(status=ActionStatus.CANCELLED)
+    if live.filter(Q(referral=referral) | Q(case__referral=referral)).exists():
         return "Action set"
+    if (
+        referral.young_person_id is not None
+        and Action.objects.filter(
+            young_person_id=referral.young_person_id, created_at__gte=referral.received_at
+        )
+        .exclude(status=ActionStatus.CANCELLED)
+        .exists()
+    ):
+        return "Action set for the young person since the referral"
     return ""

@@ -351,3 +351,26 @@ def test_the_young_persons_page_links_to_their_case_for_the_team_only(
     signed_in(make_user(Role.PRACTITIONER, "police"))
     page = client.get(f"/young-people/{case.young_person.pk}/").content.decode()
     assert f"Case {case.reference}" not in page
+
+
+def test_mase_actions_for_the_young_person_show_on_the_case_for_the_team(
+    signed_in, make_user, case, coordinator, agencies, client
+):
+    from casework.models import ActionSource
+
+    action = do_assign_action(
+        actor=coordinator,
+        title="Offer a sexual health appointment",
+        owner_agency=agencies["health"],
+        due_on=timezone.localdate() + timedelta(days=5),
+        young_person=case.young_person,
+        source=ActionSource.MASE,
+    )
+    signed_in(case.lead)  # in the voluntary sector: not the owning agency
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Other actions for this young person" in page
+    assert "Offer a sexual health appointment" in page
+    assert client.get(f"/cases/actions/{action.pk}/").status_code == 200
+    client.logout()
+    signed_in(make_user(Role.PRACTITIONER, "police"))
+    assert client.get(f"/cases/actions/{action.pk}/").status_code == 404

@@ -362,3 +362,25 @@ def test_a_second_discussion_cannot_answer_a_referral_that_already_has_a_case(
     assert response.status_code == 400
     assert "A case is already open from this referral" in response.content.decode()
     assert not DecisionNotToAct.objects.exists()
+
+
+def test_a_later_action_for_the_young_person_answers_the_referral_unless_cancelled(
+    make_user, person, screener, coordinator, agencies
+):
+    from casework.actions import do_assign_action, do_cancel_action
+    from casework.models import ActionSource
+
+    referral = _screened(make_user, person, screener, "single_agency")
+    action = do_assign_action(
+        actor=coordinator,
+        title="Daily check-in at school",
+        owner_agency=agencies["school"],
+        due_on=timezone.localdate() + timedelta(days=5),
+        young_person=person,
+        source=ActionSource.MASE,
+    )
+    assert not queries.referrals_without_outcome(coordinator).exists()
+    assert queries.outcome_of(referral)
+    do_cancel_action(actor=coordinator, action=action, reason="Agreed at MASE it is not needed")
+    assert list(queries.referrals_without_outcome(coordinator)) == [referral]
+    assert queries.outcome_of(referral) == ""
