@@ -28,6 +28,8 @@ from governance.models import AuditAction
 from partnership.models import User
 from people.models import YoungPerson
 
+ADULT_AGE = 18
+
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, or the last day of that month if it is shorter."""
@@ -94,6 +96,11 @@ def do_assess(
         errors["assessed_on"] = "The assessment date cannot be in the future."
     elif assessed_on < young_person.date_of_birth:
         errors["assessed_on"] = "The assessment date is before the young person was born."
+    elif young_person.age_on(assessed_on) >= ADULT_AGE:
+        errors["assessed_on"] = (
+            "The screening tool is for children: the young person was 18 or over on this date. "
+            "Record concerns about an adult with adult services."
+        )
     indicators = {i.code: i for i in version.indicators.filter(is_active=True)}
     for code in answers:
         if code not in indicators:

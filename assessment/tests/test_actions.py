@@ -306,3 +306,11 @@ def test_an_emptied_tool_table_is_loaded_again_from_the_defaults_in_code():
     assert tool.number == 1
     assert tool.indicators.count() == len(DEFAULT_INDICATORS)
     assert queries.current_tool() == tool
+
+
+def test_the_tool_is_for_children_only(coordinator):
+    young = person(date(2005, 6, 15))
+    assert assess(coordinator, young, date(2023, 6, 14)).age_at_assessment == 17
+    with pytest.raises(ValidationError) as refused:
+        assess(coordinator, young, date(2023, 6, 15), chosen=Level.LOW)
+    assert "18 or over" in refused.value.message_dict["assessed_on"][0]
