@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +35,8 @@ from splink.internals.database_api import DatabaseAPI
 from matching import standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
-# Table names in the backend ("left" and "right" are SQL keywords).
-_LEFT = "records_left"
-_RIGHT = "records_right"
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
 U_MAX_PAIRS = 300_000
@@ -383,6 +381,24 @@ def _register(db_api: DatabaseAPI[Any], backend: str, table: pa.Table, name: str
     return db_api.register(table, dataset_display_name=name)
 
 
+def _table_names() -> tuple[str, str]:
+    """Fresh names for the two inputs: a Spark session outlives one call and keeps its views
+    ("left" and "right" themselves are SQL keywords)."""
+    token = secrets.token_hex(4)
+    return f"records_left_{token}", f"records_right_{token}"
+
+
+def _clean_up(db_api: DatabaseAPI[Any], backend: str, names: Sequence[str]) -> None:
+    """Drop what this call made in a long-lived (Spark) session; DuckDB's goes with it."""
+    if backend != "spark":
+        return
+    db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+    from matching import spark
+
+    for name in names:
+        spark.session().catalog.dropTempView(name)
+
+
 def _dialect(backend: str) -> str:
     return "spark" if backend == "spark" else "duckdb"
 
@@ -405,14 +421,17 @@ def train_model(
     """
     name = backend_name(backend)
     db_api = _database(name)
-    tables = [_register(db_api, name, standardised_table(left), _LEFT)]
-    sizes = [len(left)]
-    if right is not None:
-        tables.append(_register(db_api, name, standardised_table(right), _RIGHT))
-        sizes.append(len(right))
-    link_type = "link_only" if right is not None else "dedupe_only"
-    linker = _train(db_api, tables, link_type, sizes)
-    return _export(linker)
+    names = _table_names()
+    try:
+        tables = [_register(db_api, name, standardised_table(left), names[0])]
+        sizes = [len(left)]
+        if right is not None:
+            tables.append(_register(db_api, name, standardised_table(right), names[1]))
+            sizes.append(len(right))
+        link_type = "link_only" if right is not None else "dedupe_only"
+        return _export(_train(db_api, tables, link_type, sizes))
+    finally:
+        _clean_up(db_api, name, names)
 
 
 def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
@@ -425,19 +444,22 @@ def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: l
         fallback_prior = 1 / max(sizes[0], 2)
     if possible == 0:
         raise ValueError("There are no pairs of records to learn from.")
+    estimate = min(sizes) >= MIN_RECORDS_FOR_EM
     prior = None
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            _deterministic_rules(),  # type: ignore[arg-type]
-            recall=DETERMINISTIC_RECALL,
-        )
-        prior = linker._settings_obj._probability_two_random_records_match
-    except ValueError:
-        prior = None
+    if not estimate:
+        # EM re-estimates the prior on big enough inputs; on small ones this is all there is.
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                _deterministic_rules(),  # type: ignore[arg-type]
+                recall=DETERMINISTIC_RECALL,
+            )
+            prior = linker._settings_obj._probability_two_random_records_match
+        except ValueError:
+            prior = None
     if not prior or not 0 < prior < 1:
         prior = fallback_prior
     linker._settings_obj._probability_two_random_records_match = prior
-    if min(sizes) >= MIN_RECORDS_FOR_EM:
+    if estimate:
         linker.training.estimate_u_using_random_sampling(
             max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
         )
@@ -494,6 +516,8 @@ def _settings_from_model(model: Mapping[str, Any], dialect: str) -> dict[str, An
         if len(levels) != len(trained["levels"]):
             raise ValueError("The linkage model's levels differ from the engine's; retrain it.")
         for level, values in zip(levels, trained["levels"], strict=True):
+            if level.get("label_for_charts") != values.get("label"):
+                raise ValueError("The linkage model's levels differ from the engine's; retrain it.")
             if level.get("is_null_level"):
                 continue
             for key in ("m_probability", "u_probability"):
@@ -518,19 +542,23 @@ def link(
     or above, best first. Without a ``model`` one is trained on these records first."""
     name = backend_name(backend)
     db_api = _database(name)
-    left_table = _register(db_api, name, standardised_table(left), _LEFT)
-    right_table = _register(db_api, name, standardised_table(right), _RIGHT)
-    if model is None:
-        linker = _train(db_api, [left_table, right_table], "link_only", [len(left), len(right)])
-        model = _export(linker)
-    settings = _settings_from_model(model, _dialect(name))
-    linker = Linker([left_table, right_table], copy.deepcopy(settings), log_level=None)
-    predictions = linker.inference.predict(
-        threshold_match_probability=min_probability, warning_mode="never"
-    )
-    rows = predictions.as_record_list()
+    names = _table_names()
+    try:
+        left_table = _register(db_api, name, standardised_table(left), names[0])
+        right_table = _register(db_api, name, standardised_table(right), names[1])
+        sizes = [len(left), len(right)]
+        if model is None:
+            model = _export(_train(db_api, [left_table, right_table], "link_only", sizes))
+        settings = _settings_from_model(model, _dialect(name))
+        linker = Linker([left_table, right_table], copy.deepcopy(settings), log_level=None)
+        predictions = linker.inference.predict(
+            threshold_match_probability=min_probability, warning_mode="never"
+        )
+        rows = predictions.as_record_list()
+    finally:
+        _clean_up(db_api, name, names)
     labels = _labels(settings)
-    candidates = [_candidate(row, labels) for row in rows]
+    candidates = [_candidate(row, labels, names[1]) for row in rows]
     candidates.sort(key=lambda c: (-c.match_weight, c.left_id, c.right_id))
     return candidates
 
@@ -551,8 +579,10 @@ def _labels(settings: Mapping[str, Any]) -> dict[str, dict[int, str]]:
     return found
 
 
-def _candidate(row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]]) -> Candidate:
-    if row.get("source_dataset_l") == _RIGHT:
+def _candidate(
+    row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]], right_name: str
+) -> Candidate:
+    if row.get("source_dataset_l") == right_name:
         left_id, right_id = str(row["unique_id_r"]), str(row["unique_id_l"])
     else:
         left_id, right_id = str(row["unique_id_l"]), str(row["unique_id_r"])
@@ -581,15 +611,19 @@ def count_pairs(
 
     name = backend_name(backend)
     db_api = _database(name)
-    tables = [
-        _register(db_api, name, standardised_table(left), _LEFT),
-        _register(db_api, name, standardised_table(right), _RIGHT),
-    ]
-    counts = count_comparisons_from_blocking_rules(
-        tables,
-        blocking_rules=blocking_rules(),
-        link_type="link_only",
-        source_dataset_column_name="source_dataset",
-        record_sample_proportion=1.0,
-    )
+    names = _table_names()
+    try:
+        tables = [
+            _register(db_api, name, standardised_table(left), names[0]),
+            _register(db_api, name, standardised_table(right), names[1]),
+        ]
+        counts = count_comparisons_from_blocking_rules(
+            tables,
+            blocking_rules=blocking_rules(),
+            link_type="link_only",
+            source_dataset_column_name="source_dataset",
+            record_sample_proportion=1.0,
+        )
+    finally:
+        _clean_up(db_api, name, names)
     return int(counts[-1]["cumulative_comparison_count"]) if counts else 0

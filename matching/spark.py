@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from functools import cache
 from typing import Any
 
@@ -49,9 +50,11 @@ def session() -> Any:
     )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    checkpoints = os.environ.get("TESSERA_SPARK_CHECKPOINTS")
-    if checkpoints:
-        spark.sparkContext.setCheckpointDir(checkpoints)
+    # Splink breaks long query plans with checkpoints, which need a directory.
+    checkpoints = os.environ.get("TESSERA_SPARK_CHECKPOINTS") or tempfile.mkdtemp(
+        prefix="tessera-spark-"
+    )
+    spark.sparkContext.setCheckpointDir(checkpoints)
     return spark
 
 

@@ -141,3 +141,18 @@ def test_the_backend_comes_from_settings(settings):
     assert engine.backend_name() == "spark"
     settings.TESSERA_LINKAGE_BACKEND = "duckdb"
     assert engine.backend_name() == "duckdb"
+
+
+def test_a_model_whose_levels_mean_something_else_is_refused():
+    model = engine.train_model(KNOWN, INCOMING, backend="duckdb")
+    changed = json.loads(json.dumps(model))
+    changed["comparisons"][0]["levels"][2]["label"] = "sounds alike"
+    with pytest.raises(ValueError, match="retrain"):
+        engine.link(KNOWN, INCOMING, model=changed, backend="duckdb")
+
+
+def test_pairs_the_blocking_rules_let_through_are_counted():
+    # yp-2/mp-2 share a date of birth; yp-1/mp-1 pass only the day-and-month-swapped rule
+    # (different postcodes, family names that sound different, no shared date). Nothing else
+    # shares a date, a postcode, a name or a street.
+    assert engine.count_pairs(KNOWN, INCOMING, backend="duckdb") == 2
