@@ -122,7 +122,8 @@ def do_start_import(
             .first()
         )
         if existing is not None:
-            if existing.status == BatchStatus.DONE or existing.is_active:
+            in_progress = existing.is_active and not existing.is_stalled(timezone.now())
+            if existing.status == BatchStatus.DONE or in_progress:
                 audit.record(
                     AuditAction.CREATE,
                     actor=actor,
@@ -134,7 +135,8 @@ def do_start_import(
             existing.status = BatchStatus.QUEUED
             existing.stored_path = str(path)
             existing.error = ""
-            existing.save(update_fields=["status", "stored_path", "error"])
+            existing.heartbeat_at = timezone.now()
+            existing.save(update_fields=["status", "stored_path", "error", "heartbeat_at"])
             audit.record(
                 AuditAction.UPDATE,
                 actor=actor,
@@ -434,6 +436,7 @@ def do_create_person_for_row(*, actor: User | None, row: ImportedRow) -> YoungPe
 
 def mark_batch(batch: ImportBatch, **changes: Any) -> None:
     """Save some of a batch's progress fields (own small transaction, visible to pollers)."""
+    changes["heartbeat_at"] = timezone.now()
     for name, value in changes.items():
         setattr(batch, name, value)
     batch.save(update_fields=list(changes))

@@ -263,8 +263,10 @@ def _commit_chunk(batch: ImportBatch, chunk: _Chunk, fraction: float) -> None:
             batch.checkpoint_row = chunk.last_row
         # Reading is the long part: it fills the bar to 90%; linking and matching the rest.
         batch.progress = min(90, int(fraction * 90))
+        batch.heartbeat_at = timezone.now()
         batch.save(
             update_fields=[
+                "heartbeat_at",
                 "rows_seen",
                 "rows_accepted",
                 "rows_rejected",
@@ -335,7 +337,8 @@ def _link_deterministically(batch: ImportBatch, progress: Progress | None, size:
                     audit_details={"deterministic": True},
                 )
                 batch.rows_linked += len(links)
-                batch.save(update_fields=["rows_linked"])
+                batch.heartbeat_at = timezone.now()
+                batch.save(update_fields=["rows_linked", "heartbeat_at"])
         if progress:
             progress(batch)
     mark_batch(batch, phase=Phase.MATCHING, progress=95)

@@ -10,6 +10,8 @@ and the rule it broke.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -23,6 +25,10 @@ class Feed(models.TextChoices):
     POLICE_MISSING = "police_missing", "Police missing episodes"
     HEALTH_ATTENDANCE = "health_attendance", "Health attendances"
     SOCIAL_CARE_STATUS = "social_care_status", "Social care status"
+
+
+# A job that has committed nothing for this long is taken to have been stopped.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class BatchStatus(models.TextChoices):
@@ -78,6 +84,9 @@ class ImportBatch(models.Model):
         default=0, help_text="The last row whose chunk is committed: a re-run resumes after it."
     )
     error = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the job: a chunk committed."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -98,6 +107,11 @@ class ImportBatch(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+    def is_stalled(self, now: datetime) -> bool:
+        """Running (or queued) with no sign of life for a while: its job was stopped."""
+        last = self.heartbeat_at or self.created_at
+        return self.is_active and last is not None and now - last > STALLED_AFTER
 
 
 class ImportRejection(models.Model):

@@ -58,7 +58,9 @@ def start(request: HttpRequest) -> HttpResponse:
                 path.unlink(missing_ok=True)
                 messages.info(
                     request,
-                    "This file has already been imported. Nothing was added again.",
+                    "This file is being imported now. Nothing was added again."
+                    if batch.is_active
+                    else "This file has already been imported. Nothing was added again.",
                 )
             else:
                 run_import.enqueue(batch.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -172,6 +173,28 @@ def test_a_job_stopped_between_chunks_resumes_and_adds_each_row_once(
     assert batch.checkpoint_row == 7
 
     monkeypatch.setattr(engine, "_commit_chunk", real_commit)
+    from imports.actions import do_start_import
+
+    still_running = do_start_import(
+        actor=None,
+        agency=agencies["school"],
+        feed=Feed.SCHOOL_ATTENDANCE,
+        path=path,
+        file_name="a.csv",
+    )
+    assert still_running.already_imported  # a job that just committed is left to finish
+    assert batch.heartbeat_at is not None
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=batch.heartbeat_at - timedelta(hours=1)
+    )
+    stalled = do_start_import(
+        actor=None,
+        agency=agencies["school"],
+        feed=Feed.SCHOOL_ATTENDANCE,
+        path=path,
+        file_name="a.csv",
+    )
+    assert stalled.resumed
     again = run_import(path, feed=Feed.SCHOOL_ATTENDANCE, agency=agencies["school"])
     assert again.pk == batch.pk
     assert again.status == BatchStatus.DONE

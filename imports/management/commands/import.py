@@ -76,8 +76,9 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         batch = started.batch
         if started.already_imported:
+            state = "is being imported now" if batch.is_active else "was already imported"
             self.stdout.write(
-                f"This file was already imported (batch {batch.pk}, {batch.get_status_display()}). "
+                f"This file {state} (batch {batch.pk}, {batch.get_status_display()}). "
                 "Nothing was added."
             )
             return
