@@ -108,13 +108,21 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_screen(actor=user, referral=referral, **form.cleaned_data)
+            screening = actions.do_screen(actor=user, referral=referral, **form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
         except PermissionDenied:
             raise _refused(request, AuditAction.CREATE, "screening", pk) from None
         else:
-            messages.success(request, f"Referral {referral.receipt} screened.")
+            follow = {
+                "strategy_discussion": " Record the strategy discussion from the screened "
+                "referrals still without an outcome.",
+                "cse_case": " Open the case or record the strategy discussion from the screened "
+                "referrals still without an outcome.",
+                "single_agency": " Set the single agency's action, or record a decision not to "
+                "act, from the screened referrals still without an outcome.",
+            }.get(screening.decision, "")
+            messages.success(request, f"Referral {referral.receipt} screened.{follow}")
             return redirect("casework:mash-queue")
     audit.record(AuditAction.VIEW, request=request, object_type="referral", object_id=pk)
     # What each agency already holds, through the gate, to inform the screening.
