@@ -160,7 +160,7 @@ def test_a_practitioner_outside_the_case_team_cannot_open_the_form(make_user, si
 
 
 def test_the_form_shows_the_suggestion_before_the_professional_decides(make_user, signed_in):
-    young = person(date(2008, 1, 1))
+    young = person(date(2012, 1, 1))
     practitioner = make_user(Role.PRACTITIONER, "school")
     join_case_team(practitioner, young)
     client = signed_in(practitioner)
@@ -184,7 +184,7 @@ def test_the_form_shows_the_suggestion_before_the_professional_decides(make_user
 
 
 def test_a_different_level_without_a_reason_is_refused_on_the_field(make_user, signed_in):
-    young = person(date(2008, 1, 1))
+    young = person(date(2012, 1, 1))
     practitioner = make_user(Role.PRACTITIONER, "school")
     join_case_team(practitioner, young)
     client = signed_in(practitioner)
@@ -213,7 +213,7 @@ def test_a_different_level_without_a_reason_is_refused_on_the_field(make_user, s
 
 
 def test_posted_extra_fields_do_not_change_who_or_which_version(make_user, signed_in, coordinator):
-    young = person(date(2008, 1, 1))
+    young = person(date(2012, 1, 1))
     practitioner = make_user(Role.PRACTITIONER, "school")
     join_case_team(practitioner, young)
     signed_in(practitioner).post(
