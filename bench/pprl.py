@@ -439,6 +439,12 @@ def run(quick: bool = False) -> dict[str, dict[str, float]]:
         outcome = pattern_mining_attack(settings, rows_a, rows_b, layout_known=layout_known)
         for key, value in outcome.items():
             attack[f"bit_pattern_{name}_{key}"] = value
+    # What guessing the commonest known family name for everyone would score: the floor any
+    # attack must beat to have learnt something from the encodings.
+    commonest = Counter(normalise_name(row.get("family_name")) for row in rows_b).most_common(1)
+    attack["guess_commonest_name_records_share"] = sum(
+        1 for row in rows_a if normalise_name(row.get("family_name")) == commonest[0][0]
+    ) / len(rows_a)
     results["pprl_frequency_attack"] = attack
     return results
 
