@@ -122,6 +122,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 request, "Meeting scheduled. Add who is invited, then prepare the agenda."
             )
             return redirect("mase:meeting", pk=meeting.pk)
+    audit.record(AuditAction.VIEW, request=request, object_type="mase_meeting", purpose="schedule")
     return render(request, "mase/schedule.html", {"form": form})
 
 
@@ -144,7 +145,6 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda": agenda,
             "attendance": found.attendance.select_related("agency", "person"),
             "can_run": queries.can_run_meetings(user),
-            "statuses": MeetingStatus,
             "previous": queries.previous_meeting(found),
         },
     )
@@ -238,6 +238,14 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Item added to the agenda.")
             return redirect("mase:meeting", pk=found.pk)
+    listed = form.fields["young_person"].queryset.count()  # type: ignore[attr-defined]
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="mase_meeting",
+        object_id=found.pk,
+        details={"form": "add_item", "young_people_listed": listed},
+    )
     return render(request, "mase/add_item.html", {"meeting": found, "form": form})
 
 
@@ -388,6 +396,7 @@ def record_activity(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Session recorded.")
             return redirect("mase:activity")
+    audit.record(AuditAction.VIEW, request=request, object_type="partnership_activity")
     return render(request, "mase/record_activity.html", {"form": form})
 
 
@@ -425,6 +434,7 @@ def new_disruption_plan(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Disruption plan opened. Add its actions.")
             return redirect("mase:disruption-plan", pk=plan.pk)
+    audit.record(AuditAction.VIEW, request=request, object_type="disruption_plan")
     return render(request, "mase/new_disruption_plan.html", {"form": form})
 
 

@@ -443,6 +443,7 @@ def test_a_kind_of_record_that_is_rising_is_a_theme_with_this_period_against_the
     upcoming = meeting(chair)
     do_prepare_agenda(actor=chair, meeting=upcoming)
     theme = upcoming.items.get(section=Section.THEMES)
+    assert theme.record_type is not None
     assert theme.record_type.code == "concern"
     assert theme.reason.startswith("Recorded more often")
     page = _agenda_text(signed_in(chair), upcoming.pk)
