@@ -207,9 +207,13 @@ def do_decide_disclosure(
             agency_id=request.requesting_agency_id,
             user_id=request.requested_by_id,
             kind="disclosure_decision",
+            # A decision not to share must not reveal which agency holds records.
             message=(
-                f"{request.holding_agency} decided on your disclosure request for reference "
-                f"{notice.reference}: {request.get_status_display().lower()}."
+                f"{request.holding_agency} shared who the young person is for your reference "
+                f"{notice.reference}."
+                if shared
+                else "An agency holding records decided not to share who the young person is "
+                f"for your reference {notice.reference}."
             ),
             object_type="disclosure_request",
             object_id=str(request.pk),

@@ -205,6 +205,8 @@ def test_once_shared_the_requesting_agency_sees_the_young_person(
     assert decision.to_agency == school_dsl.agency
     assert decision.from_agency == police_coordinator.agency
     assert decision.lawful_basis == "public_task_safeguarding"
+    told = Notification.objects.get(agency=school_dsl.agency, kind="disclosure_decision")
+    assert "Testshire Police shared" in told.message
     assert AuditEvent.objects.filter(action=AuditAction.SHARE, recipient="EDU").exists()
     page = _client(school_dsl).get(f"/privacy-preserving/files/{disclosure.notice.submission_id}/")
     content = page.content.decode()
@@ -225,6 +227,9 @@ def test_a_declined_request_keeps_the_young_person_hidden(school_dsl, police_coo
     disclosure.refresh_from_db()
     assert disclosure.status == DisclosureStatus.DECLINED
     assert AuditEvent.objects.filter(action=AuditAction.DECLINE_TO_SHARE).exists()
+    told = Notification.objects.get(agency=school_dsl.agency, kind="disclosure_decision")
+    assert "decided not to share" in told.message
+    assert "Police" not in told.message
     page = _client(school_dsl).get(f"/privacy-preserving/files/{disclosure.notice.submission_id}/")
     assert "Not shared" in page.content.decode()
     assert "Kiera" not in page.content.decode()
