@@ -905,6 +905,7 @@ def do_record_review(
     risk_rating: Rating | str,
     next_review_due: date,
     risk_notes: str = "",
+    review_every_days: int | None = None,
 ) -> CaseReview:
     """Record a case review; the case's next review date moves to the one agreed."""
     if not manages_case(actor, case) and not works_on_case(actor, case):
@@ -923,6 +924,8 @@ def do_record_review(
         errors["next_review_due"] = "The next review must be after today."
     elif next_review_due > held_on + timedelta(days=182):
         errors["next_review_due"] = "Review again within six months."
+    if review_every_days is not None and not 7 <= review_every_days <= 182:
+        errors["review_every_days"] = "Review at least every 26 weeks and at most every week."
     if risk_rating not in Rating.values:
         errors["risk_rating"] = "Choose the level of risk now."
     if errors:
@@ -939,7 +942,8 @@ def do_record_review(
             recorded_at=timezone.now(),
         )
         case.next_review_due = next_review_due
-        case.save(update_fields=["next_review_due"])
+        case.review_every_days = review_every_days or case.review_every_days
+        case.save(update_fields=["next_review_due", "review_every_days"])
         audit.record(
             AuditAction.CREATE,
             actor=actor,

@@ -174,6 +174,17 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_review_due = _date("Next review date")
+    review_every_days = forms.IntegerField(
+        label="Review every (days) from now on",
+        help_text="Leave as it is unless the team agreed to meet more or less often.",
+        min_value=7,
+        max_value=182,
+        error_messages={
+            "required": "Say how often the case is reviewed",
+            "min_value": "Review at least every 182 days and at most every 7",
+            "max_value": "Review at least every 182 days and at most every 7",
+        },
+    )
 
 
 class ViewsForm(forms.Form):

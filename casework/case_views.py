@@ -346,6 +346,7 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "held_on": today,
             "next_review_due": default_next_review(case.review_every_days, today),
+            "review_every_days": case.review_every_days,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -187,11 +187,13 @@ def test_a_review_moves_the_next_review_date(signed_in, case):
             "risk_rating": "amber",
             "risk_notes": "Still in contact with the older group.",
             "next_review_due": next_due.isoformat(),
+            "review_every_days": "28",
         },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.next_review_due == next_due
+    assert case.review_every_days == 28
     assert CaseReview.objects.get().risk_rating == "amber"
 
 
@@ -203,6 +205,7 @@ def test_a_review_in_the_future_is_refused(signed_in, case):
             "summary": "Too early",
             "risk_rating": "green",
             "next_review_due": _later(30),
+            "review_every_days": "42",
         },
     )
     assert response.status_code == 400
