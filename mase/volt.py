@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from governance import policy
 from governance.models import Level
@@ -435,6 +435,16 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
     if any(item.subject_kind == SubjectKind.RECORD_TYPE for item in items):
         now_counts = type_counts(viewer, meeting, periods_back=0)
         before_counts = type_counts(viewer, meeting, periods_back=1)
+    linked = _identifier_figures(
+        viewer,
+        meeting,
+        {(i.link_kind, i.link_value) for i in items if i.subject_kind == SubjectKind.IDENTIFIER},
+    )
+    by_business = _business_figures(
+        viewer,
+        meeting,
+        {i.business_id for i in items if i.subject_kind == SubjectKind.BUSINESS and i.business_id},
+    )
     by_item: dict[int, list[Any]] = {}
     for link in agreed:
         if link.action.young_person_id and link.action.young_person_id not in allowed_people:
@@ -450,7 +460,7 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
             continue
         figures = ""
         if item.subject_kind == SubjectKind.IDENTIFIER:
-            people_seen, records_seen = _identifier_figures(viewer, meeting, item)
+            people_seen, records_seen = linked.get((item.link_kind, item.link_value), (0, 0))
             if not records_seen:
                 hidden += 1
                 continue
@@ -460,8 +470,7 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
                 "(last six months)"
             )
         elif item.subject_kind == SubjectKind.BUSINESS:
-            seen = _recent(viewer, meeting, Level.SUMMARY).filter(owning_agency=item.business_id)
-            count = seen.count()
+            count = by_business.get(item.business_id or 0, 0)
             if not count:
                 hidden += 1
                 continue
@@ -492,14 +501,41 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
     )
 
 
-def _identifier_figures(viewer: Any, meeting: Meeting, item: AgendaItem) -> tuple[int, int]:
-    records = _recent(viewer, meeting, Level.FULL).filter(
-        links__kind=item.link_kind, links__value=item.link_value
+def _identifier_figures(
+    viewer: Any, meeting: Meeting, pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(young people, records) the viewer sees in full behind each identifier: one query."""
+    if not pairs:
+        return {}
+    wanted = Q(pk__in=[])
+    for kind, value in pairs:
+        wanted |= Q(kind=kind, value=value)
+    rows = (
+        RecordLink.objects.filter(
+            wanted, record__in=_recent(viewer, meeting, Level.FULL).values("pk")
+        )
+        .values("kind", "value")
+        .annotate(
+            people=Count("record__young_person", distinct=True),
+            records=Count("record", distinct=True),
+        )
+        .order_by()
     )
-    counted = records.aggregate(
-        people=Count("young_person", distinct=True), records=Count("pk", distinct=True)
+    return {(row["kind"], row["value"]): (row["people"], row["records"]) for row in rows}
+
+
+def _business_figures(viewer: Any, meeting: Meeting, ids: set[int]) -> dict[int, int]:
+    """Records the viewer sees at summary or more from each business: one query."""
+    if not ids:
+        return {}
+    rows = (
+        _recent(viewer, meeting, Level.SUMMARY)
+        .filter(owning_agency_id__in=ids)
+        .values("owning_agency")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return counted["people"] or 0, counted["records"] or 0
+    return {row["owning_agency"]: row["n"] for row in rows}
 
 
 def item_visible_to(viewer: Any, item: AgendaItem) -> bool:

@@ -448,3 +448,39 @@ def test_a_kind_of_record_that_is_rising_is_a_theme_with_this_period_against_the
     assert theme.reason.startswith("Recorded more often")
     page = _agenda_text(signed_in(chair), upcoming.pk)
     assert "3 in the last three months against 1 in the three months before" in page
+
+
+def test_an_agendas_cost_does_not_grow_with_its_items(make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mase.volt import agenda_for
+
+    chair = make_user(Role.COORDINATOR, "police")
+    officer = make_user(Role.PRACTITIONER, "police")
+
+    def agenda_with(phones: int) -> int:
+        made = meeting(chair)
+        for number in range(phones):
+            link = LinkInput("phone", f"020 7946 0{number:03d}", f"Phone {number}")
+            for given in ("Ash", "Blake"):
+                person = YoungPerson.objects.create(
+                    given_name=f"{given}{number}",
+                    family_name="Linked",
+                    date_of_birth=date(2011, 1, 1),
+                )
+                record(officer, person, title="Stopped in a car with an older male", links=[link])
+                do_add_agenda_item(
+                    actor=chair,
+                    meeting=made,
+                    section=Section.VICTIMS,
+                    title=person.full_name,
+                    young_person=person,
+                )
+        do_prepare_agenda(actor=chair, meeting=made)
+        with CaptureQueriesContext(connection) as queries:
+            agenda = agenda_for(officer, made)
+        assert agenda.count + agenda.hidden == made.items.count()
+        return len(queries)
+
+    assert agenda_with(2) == agenda_with(6)
