@@ -100,6 +100,9 @@ def test_the_school_learns_only_that_another_agency_holds_records(school_dsl, ki
     assert "SCH-002" not in content  # no match, no notice
     for secret in ("Kiera", "Blackwell", "Testshire Police", "POL", f"/young-people/{kiera.pk}/"):
         assert secret not in content
+    listing = _client(school_dsl).get("/privacy-preserving/").content.decode()
+    assert "pupils.csv" in listing
+    assert linkage.partnership_settings().fingerprint() in listing  # type: ignore[union-attr]
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="pprl_submission")
     assert event.details["notices"] == 1
     assert set(event.details) == {"compared", "rejected", "notices", "fingerprint"}
