@@ -398,6 +398,20 @@ class Agenda:
     sections: list[SectionView]
     hidden: int = 0
     """Items about young people, places or records this viewer may not see."""
+    actions: list[Any] = field(default_factory=list)
+    """The actions agreed at this meeting that the viewer may see (casework Actions)."""
+
+    @property
+    def actions_done(self) -> int:
+        return sum(1 for action in self.actions if action.status == "done")
+
+    @property
+    def actions_open(self) -> int:
+        return sum(1 for action in self.actions if action.status == "open")
+
+    @property
+    def actions_overdue(self) -> int:
+        return sum(1 for action in self.actions if action.is_overdue)
 
     @property
     def count(self) -> int:
@@ -446,9 +460,11 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
         {i.business_id for i in items if i.subject_kind == SubjectKind.BUSINESS and i.business_id},
     )
     by_item: dict[int, list[Any]] = {}
+    shown_actions = []
     for link in agreed:
         if link.action.young_person_id and link.action.young_person_id not in allowed_people:
             continue
+        shown_actions.append(link.action)
         if link.item_id is not None:
             by_item.setdefault(link.item_id, []).append(link.action)
 
@@ -498,6 +514,7 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
     return Agenda(
         sections=[SectionView(Section(key), views) for key, views in sections.items() if views],
         hidden=hidden,
+        actions=shown_actions,
     )
 
 

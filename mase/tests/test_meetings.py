@@ -301,7 +301,9 @@ def test_open_actions_are_carried_to_the_next_meeting_and_done_ones_are_not(
     carried = upcoming.items.filter(section=Section.CARRIED_FORWARD)
     assert [i.carried_action for i in carried] == [still_open]
     assert carried.get().source == ItemSource.CARRIED
-    page = _agenda_text(signed_in(coordinator), upcoming.pk)
+    client = signed_in(coordinator)
+    assert "Actions agreed at this meeting: 2 (1 done, 1 open)" in _agenda_text(client, last.pk)
+    page = _agenda_text(client, upcoming.pk)
     assert "Actions carried forward" in page
     assert "Serve a child abduction warning notice" in page
     assert "Licensing visit to the takeaway" not in page
