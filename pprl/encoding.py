@@ -3,7 +3,8 @@
 An agency that will not reveal who it is asking about turns each identity into a bit string:
 every field is normalised and cut into tokens (bigrams for names and postcodes, parts for a
 date of birth), each token is hashed with HMAC-SHA256 under the partnership secret, and ``k``
-bit positions per token are set in one filter of ``length`` bits (double hashing). Similar
+bit positions per token (double hashing) are set in that field's own segment of the filter
+(a record-level Bloom filter of ``Settings.length`` bits). Similar
 identities give similar filters, measured by the Dice coefficient, so a misspelt name still
 matches; without the secret nobody can compute the encoding of a guessed identity.
 
@@ -14,7 +15,8 @@ Hardening against frequency attacks (see ADR 0008):
   years and a common surname no longer shows up as one frequent bit pattern.
 * **Balancing**: the filter is followed by its complement and the ``2 * length`` bits are
   permuted by a permutation derived from the secret; every encoding then has exactly half of its
-  bits set, which hides how long the names are and flattens the per-bit frequencies' extremes.
+  bits set, which hides how long the names are, and where each field's bits are is known only
+  to holders of the secret.
 
 Filters are Python ``int`` values (bit ``i`` is position ``i``): fast ``&`` and ``bit_count``
 with no extra dependency. Everything here is pure; nothing touches the database.
