@@ -62,7 +62,7 @@ def _plain_settings(columns: Sequence[str], link_type: str = "link_only") -> Any
                 "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
             )
         )
-    for name in ("postcode", "gender", "school", "suburb", "state"):
+    for name in ("postcode", "gender", "school", "town"):
         if name in columns:
             comparisons.append(cl.ExactMatch(name))
     for name in ("address", "address_1", "address_2", "street_number"):
@@ -169,6 +169,7 @@ def _febrl_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tu
         for rec_id, row in frame.iterrows():
             parts = [text(row[c]) for c in ("street_number", "address_1", "address_2")]
             place = [text(row[c]) for c in ("suburb", "state")]
+            town = " ".join(p for p in place if p) or None
             found.append(
                 {
                     "id": rec_id,
@@ -179,7 +180,8 @@ def _febrl_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tu
                     "gender": None,
                     "postcode": text(row["postcode"]),
                     "school": None,
-                    "address": " ".join(p for p in parts + place if p) or None,
+                    "address": " ".join(p for p in parts if p) or None,
+                    "town": town,
                     # soc_sec_id is deliberately not passed: it is effectively the identifier.
                 }
             )
@@ -204,6 +206,7 @@ def _febrl_plain_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
                 "date_of_birth": born.isoformat() if born else None,
                 "postcode": record["postcode"],
                 "address": record["address"],
+                "town": record["town"],
             }
         )
     return rows

@@ -8,8 +8,9 @@ labelled data (u by random sampling, m by expectation maximisation on blocked pa
 it as a JSON-able dict that can be saved per feed and reused.
 
 Records are mappings with the keys ``id`` (str), ``given_name``, ``family_name``, ``other_names``,
-``date_of_birth`` (date or None), ``gender``, ``postcode``, ``school`` and ``address``; a missing
-value is None. Standardisation is in ``matching.standardise``; the comparisons and blocking rules
+``date_of_birth`` (date or None), ``gender``, ``postcode``, ``school`` and ``address``, and
+optionally ``town`` (the locality, when a feed keeps it apart from the address); a missing value
+is None. Standardisation is in ``matching.standardise``; the comparisons and blocking rules
 are below. The backend is DuckDB (in-process) by default or Spark (``matching.spark``), chosen by
 the ``backend`` argument or the ``TESSERA_LINKAGE_BACKEND`` setting.
 """
@@ -35,7 +36,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 2  # bump when comparisons or levels change meaning
+MODEL_VERSION = 3  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -244,7 +245,15 @@ def comparisons() -> list[ComparisonCreator]:
         (cll.JaroWinklerLevel("address", 0.88), "small spelling difference", 0.15, 0.005),
         (_else(), 0.15, 0.9935),
     )
-    return [given, family, born, code, sex, school, home]
+    town = _comparison(
+        "town",
+        "Town or locality",
+        _null("town"),
+        (_level(_equal("town"), "same"), 0.8, 0.01),
+        (cll.JaroWinklerLevel("town", 0.9), "small spelling difference", 0.1, 0.01),
+        (_else(), 0.1, 0.98),
+    )
+    return [given, family, born, code, sex, school, home, town]
 
 
 def _comparison(
@@ -280,6 +289,9 @@ def blocking_rules() -> list[BlockingRuleCreator | str]:
         block_on("given_canon", "family_sx"),
         block_on("postcode"),
         block_on("street", "family_sx"),
+        block_on("address"),
+        block_on("town", "given_first"),
+        block_on("town", "family_sx"),
         block_on("given_canon", "dob_y", "dob_m"),
     ]
 
@@ -353,6 +365,7 @@ _SCHEMA = pa.schema(
         ("school", pa.string()),
         ("address", pa.string()),
         ("street", pa.string()),
+        ("town", pa.string()),
     ]
 )
 

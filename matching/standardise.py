@@ -290,6 +290,7 @@ COLUMNS = (
     "school",
     "address",
     "street",
+    "town",
 )
 
 
@@ -332,4 +333,5 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
         "school": school(record.get("school")),
         "address": home,
         "street": street(home),
+        "town": name(record.get("town")),
     }
