@@ -88,6 +88,11 @@ _PAGES: dict[str, HomePage] = {
                 "Overdue actions",
                 "Actions past their due date, from any agency, will appear here to chase.",
             ),
+            Panel(
+                "Reassessments due",
+                "CSE screening tool reassessments overdue or due in the next two weeks will "
+                "appear here.",
+            ),
         ),
     ),
     Role.ANALYST: HomePage(
@@ -244,6 +249,14 @@ def _coordinator(user: User, panel: Panel) -> Panel:
             panel,
             items=tuple(Link(text, url) for text, url in next_meeting_lines(user)),
             links=(Link("MASE meetings", reverse("mase:index")),),
+        )
+    if panel.title == "Reassessments due":
+        from assessment.panels import reassessment_lines
+
+        return replace(
+            panel,
+            items=tuple(Link(text, url) for text, url in reassessment_lines(user)),
+            links=(Link("All reassessments due", reverse("assessment:due")),),
         )
     return panel
 
