@@ -491,12 +491,12 @@ def _postcode(rng: random.Random) -> str:
     return f"EB{rng.randint(1, 9)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
+_SURNAME_WEIGHTS = [1 / (rank + 20) for rank in range(len(SURNAMES))]
+
+
 def _surname(rng: random.Random) -> str:
-    # Zipf-like: common names much more common.
-    index = min(int(rng.paretovariate(1.1)) - 1, len(SURNAMES) - 1)
-    if rng.random() < 0.5:
-        index = rng.randrange(len(SURNAMES))
-    return SURNAMES[index]
+    # Zipf-like, as in England: the commonest (Smith) about 2 % of people, a long tail.
+    return rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
 
 
 def population(size: int, rng: random.Random, prefix: str = "p") -> list[Child]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import nicknames, standardise
@@ -26,6 +26,7 @@ def test_a_double_barrelled_name_keeps_both_parts():
     assert row["family_multi"] is True
 
 
+@settings(max_examples=50, deadline=None)  # a shared machine: no timing limits
 @given(first=NAME_PARTS, second=NAME_PARTS, separator=st.sampled_from(["-", " ", " - ", "  "]))
 def test_any_separator_between_name_parts_standardises_the_same(first, second, separator):
     assert standardise.name(first + separator + second) == f"{first} {second}"
@@ -49,6 +50,7 @@ def test_a_nicknamed_record_shares_a_group_with_the_full_name():
     assert set(alfie["given_groups"]) & set(alfred["given_groups"])
 
 
+@settings(max_examples=50, deadline=None)  # a shared machine: no timing limits
 @given(st.sampled_from(sorted(nicknames.groups_by_name())))
 def test_every_listed_name_is_a_variant_of_itself_and_has_a_group(name):
     assert nicknames.are_variants(name, name)
@@ -66,6 +68,7 @@ def test_dates_of_birth_in_the_formats_agencies_send():
     assert standardise.date_of_birth(None) is None
 
 
+@settings(max_examples=50, deadline=None)  # a shared machine: no timing limits
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)))
 def test_swapping_day_and_month_twice_gives_the_date_back(born):
     swapped = standardise.swapped_day_month(born)
@@ -77,6 +80,7 @@ def test_swapping_day_and_month_twice_gives_the_date_back(born):
         assert standardise.swapped_day_month(swapped) == born
 
 
+@settings(max_examples=50, deadline=None)  # a shared machine: no timing limits
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)))
 def test_date_parts_are_kept_for_comparison(born):
     row = standardise.row({"id": "1", "date_of_birth": born.strftime("%d/%m/%Y")})
@@ -105,6 +109,7 @@ def test_a_code_that_is_not_a_uk_postcode_is_kept_whole():
     assert standardise.postcode("  ") is None
 
 
+@settings(max_examples=50, deadline=None)  # a shared machine: no timing limits
 @given(
     area=st.sampled_from(["EB", "M", "SW", "B", "LS"]),
     district=st.integers(min_value=1, max_value=99),
@@ -136,3 +141,10 @@ def test_gender_words_are_understood_and_unknown_ones_left_out():
 def test_schools_compare_without_the_and_school():
     assert standardise.school("The Eastbrook School") == standardise.school("EASTBROOK")
     assert standardise.school("St Mary's C of E Primary") == "st marys c of e primary"
+
+
+def test_the_town_is_optional_and_compared_as_a_name():
+    assert standardise.row({"id": "1"})["town"] is None
+    assert standardise.row({"id": "1", "town": "Newcastle-upon-Tyne"})["town"] == (
+        "newcastle upon tyne"
+    )
