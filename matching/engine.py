@@ -36,7 +36,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 3  # bump when comparisons or levels change meaning
+MODEL_VERSION = 4  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -141,13 +141,21 @@ def comparisons() -> list[ComparisonCreator]:
         (cll.JaroWinklerLevel("given_first", 0.88), "small spelling difference", 0.05, 0.01),
         (
             _level(
+                "given_first_l = family_r OR family_l = given_first_r",
+                "one name in the other's place",
+            ),
+            0.01,
+            0.002,
+        ),
+        (
+            _level(
                 "(more_names_l OR more_names_r) AND OVERLAP(forenames_l, forenames_r)",
                 "middle name used",
             ),
             0.01,
             0.002,
         ),
-        (_else(), 0.05, 0.975),
+        (_else(), 0.04, 0.973),
     )
     family = _comparison(
         "family_name",
