@@ -119,6 +119,7 @@ class Scenario:
     awaiting_case: Case  # awaiting its strategy discussion
     discussion: StrategyDiscussion
     plan_action: Action  # owned by the practitioner, open
+    referral_with_outcome: Referral
     referral_without_outcome: Referral
     assessment_pk: int
     young_person: YoungPerson
@@ -127,6 +128,7 @@ class Scenario:
     disruption_plan: DisruptionPlan
     disruption_action: DisruptionAction
     batch: ImportBatch
+    queued_batch: ImportBatch
     review_item: ReviewItem
     linked_row: ImportedRow
     submission: EncodingSubmission
@@ -142,6 +144,7 @@ class Scenario:
             "discussion": self.discussion.pk,
             "action": self.plan_action.pk,
             "referral": self.referral_without_outcome.pk,
+            "referral_with_outcome": self.referral_with_outcome.pk,
             "assessment": self.assessment_pk,
             "young_person": self.young_person.pk,
             "meeting": self.meeting.pk,
@@ -149,6 +152,7 @@ class Scenario:
             "plan": self.disruption_plan.pk,
             "disruption_action": self.disruption_action.pk,
             "batch": self.batch.pk,
+            "queued_batch": self.queued_batch.pk,
             "review_item": self.review_item.pk,
             "linked_row": self.linked_row.pk,
             "submission": self.submission.pk,
@@ -307,6 +311,13 @@ def build(
         name="DS Synthetic",
         presence=Presence.PRESENT,
     )
+    do_record_attendance(
+        actor=coordinator,
+        meeting=meeting,
+        agency=agencies["social_care"],
+        person=screener,
+        presence=Presence.PRESENT,
+    )
     item = do_add_agenda_item(
         actor=coordinator,
         meeting=meeting,
@@ -345,6 +356,14 @@ def build(
         owner_agency=agencies["youth_charity"],
         owner=coordinator,
         due_on=today + timedelta(days=7),
+    )
+    do_add_disruption_action(
+        actor=coordinator,
+        plan=plan,
+        kind=DisruptionKind.HOTEL_ENGAGEMENT,
+        title="Visit the hotel on the ring road with the MASH social worker",
+        owner_agency=agencies["social_care"],
+        due_on=today + timedelta(days=10),
     )
     do_record_activity(
         actor=coordinator,
@@ -389,6 +408,19 @@ def build(
     review_item = ReviewItem.objects.get(candidate=tyler)
     linked_row = ImportedRow.objects.get(batch=batch, match_status=MatchStatus.LINKED)
 
+    # A second file, queued and not yet run: its page polls for progress with htmx.
+    waiting = _attendance_csv(
+        tmp_path / "synthetic-attendance-week-2.csv",
+        [_pupil("Tayla", "Synthetic-Brown", "2011-03-04", attendance_date="2026-10-12")],
+    )
+    queued = do_start_import(
+        actor=practitioner,
+        agency=agencies["school"],
+        feed=Feed.SCHOOL_ATTENDANCE,
+        path=waiting,
+        file_name=waiting.name,
+    ).batch
+
     # --- Privacy-preserving linkage: the charity holds a record on Casey; the school asks ----
     record(coordinator, casey, title="Seen at the retail park late at night")
     settings = linkage.partnership_settings()
@@ -420,6 +452,7 @@ def build(
         awaiting_case=awaiting_case,
         discussion=discussion,
         plan_action=plan_action,
+        referral_with_outcome=referral,
         referral_without_outcome=without_outcome,
         assessment_pk=made.pk,
         young_person=casey,
@@ -428,6 +461,7 @@ def build(
         disruption_plan=plan,
         disruption_action=disruption_action,
         batch=batch,
+        queued_batch=queued,
         review_item=review_item,
         linked_row=linked_row,
         submission=submission,

@@ -30,10 +30,12 @@ pytestmark = pytest.mark.browser
 class Visit:
     """A page to check: ``path`` is filled in with the scenario's ids. With ``submit``, the
     form holding that button is then sent with every field emptied, and the page that comes
-    back must show the error summary, and pass axe as well."""
+    back must show the error summary, and pass axe as well. With ``swaps_in``, the page is
+    checked after htmx has fetched that path and swapped it in."""
 
     path: str
     submit: str = ""
+    swaps_in: str = ""  # a path htmx asks for after the page loads; checked after the swap
 
 
 CASES = [
@@ -57,6 +59,7 @@ CASES = [
     Visit("/cases/actions/"),
     Visit("/cases/actions/{action}/", submit="Cancel action"),
     Visit("/cases/referrals/"),
+    Visit("/cases/referrals/{referral_with_outcome}/"),
     Visit("/cases/referrals/{referral}/", submit="Set action"),
     Visit("/cases/referrals/{referral}/", submit="Record decision not to act"),
     Visit("/cases/referrals/{referral}/strategy/", submit="Record strategy discussion"),
@@ -94,6 +97,7 @@ MATCHING = [
     Visit("/matching/review/?show=unsure"),
     Visit("/matching/review/{review_item}/", submit="Unsure: ask for a second opinion"),
     Visit("/matching/links/"),
+    Visit("/matching/links/?batch={batch}"),
     Visit("/matching/links/{linked_row}/undo/", submit="Undo the link"),
     Visit("/matching/thresholds/"),
     Visit("/matching/thresholds/school_attendance/", submit="Save thresholds"),
@@ -123,9 +127,27 @@ PAGES: dict[Role, list[Visit]] = {
         Visit("/assessments/young-person/{young_person}/"),
         Visit("/imports/", submit="Import file"),
         Visit("/imports/{batch}/"),
+        Visit("/imports/{queued_batch}/", swaps_in="/imports/{queued_batch}/progress/"),
         Visit("/privacy-preserving/", submit="Compare encodings"),
         Visit("/privacy-preserving/files/{submission}/"),
         Visit("/privacy-preserving/notices/{notice}/request/", submit="Send request"),
+    ],
+    Role.MASH_SCREENER: [
+        Visit("/account/authenticator/", submit="Use this app from now on"),
+        Visit("/notifications/"),
+        Visit("/cases/"),
+        Visit("/cases/{case}/"),
+        Visit("/cases/referrals/"),
+        Visit("/cases/referrals/{referral}/", submit="Set action"),
+        Visit("/matching/review/"),
+        Visit("/matching/review/{review_item}/", submit="Unsure: ask for a second opinion"),
+        Visit("/matching/links/"),
+        Visit("/mase/"),
+        Visit("/mase/meetings/{meeting}/"),
+        Visit("/mase/items/{item}/"),
+        Visit("/mase/disruption/"),
+        Visit("/mase/disruption/{plan}/"),
+        Visit("/privacy-preserving/"),
     ],
     Role.ADMINISTRATOR: [
         Visit("/account/authenticator/", submit="Use this app from now on"),
@@ -201,6 +223,7 @@ def _user_for(scenario: scenario_data.Scenario, role: Role) -> Any:
     return {
         Role.COORDINATOR: scenario.coordinator,
         Role.PRACTITIONER: scenario.practitioner,
+        Role.MASH_SCREENER: scenario.screener,
         Role.ADMINISTRATOR: scenario.administrator,
     }[role]
 
@@ -213,12 +236,23 @@ def _axe(page: Page, assert_accessible: AxeCheck) -> str:
     return ""
 
 
-def _check(page: Page, visit: Visit, path: str, assert_accessible: AxeCheck) -> list[str]:
+def _check(page: Page, visit: Visit, assert_accessible: AxeCheck) -> list[str]:
+    path = visit.path
     problems: list[str] = []
-    response = page.goto(path)
+    if visit.swaps_in:
+        swapped = visit.swaps_in
+        with page.expect_response(lambda answer: answer.url.endswith(swapped), timeout=8_000):
+            response = page.goto(path)
+        page.wait_for_load_state("networkidle")
+    else:
+        response = page.goto(path)
     status = response.status if response is not None else 0
     if status != 200:
         return [f"{path}: answered {status}, not 200"]
+    if not page.url.endswith(path):
+        return [f"{path}: went to {page.url} instead"]
+    if page.locator("h1").count() != 1:
+        problems.append(f"{path}: has {page.locator('h1').count()} main headings, not 1")
     if problem := _axe(page, assert_accessible):
         problems.append(f"{path}: {problem}")
     if visit.submit:
@@ -257,6 +291,7 @@ def test_every_page_of_the_new_apps_is_accessible(
 
     problems: list[str] = []
     for visit in PAGES[role]:
-        problems.extend(_check(page, visit, visit.path.format(**ids), assert_accessible))
+        visit = Visit(visit.path.format(**ids), visit.submit, visit.swaps_in.format(**ids))
+        problems.extend(_check(page, visit, assert_accessible))
     problems.extend(watched.problems)
     assert not problems, f"{len(problems)} problem(s) for the {role.label}:\n" + "\n".join(problems)
