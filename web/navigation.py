@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from imports.actions import feeds_for
 from partnership.models import Role, User
 
 
@@ -33,6 +34,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))
     if user.reads_case_content or user.role == Role.STRATEGIC_LEAD:
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
+    if feeds_for(user):
+        sections.append(("Imports", reverse("imports:start"), "/imports/"))
     if user.role in (Role.MASH_SCREENER, Role.ANALYST, Role.COORDINATOR):
         sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
     if user.role == Role.COMMUNITY_PARTNER:
