@@ -45,6 +45,7 @@ from mase.actions import (
     do_add_disruption_action,
     do_assign_meeting_action,
     do_create_disruption_plan,
+    do_prepare_agenda,
     do_record_activity,
     do_record_attendance,
     do_record_minutes,
@@ -325,6 +326,7 @@ def build(
         title="Casey: older men collecting from school",
         young_person=casey,
     )
+    do_prepare_agenda(actor=coordinator, meeting=meeting)  # VOLT items from the data
     do_add_agenda_item(
         actor=coordinator,
         meeting=meeting,

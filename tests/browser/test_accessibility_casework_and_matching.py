@@ -151,6 +151,7 @@ PAGES: dict[Role, list[Visit]] = {
     ],
     Role.ADMINISTRATOR: [
         Visit("/account/authenticator/", submit="Use this app from now on"),
+        Visit("/sign-in/confirm/?next=/account/authenticator/", submit="Continue"),
         Visit("/cases/pathways/", submit="Save pathway"),
         Visit("/matching/thresholds/"),
         Visit("/matching/thresholds/school_attendance/", submit="Save thresholds"),
