@@ -165,6 +165,17 @@ def _nobody() -> Viewer:
 
 # --- Deciding one record -----------------------------------------------------------------
 
+# Everything ``level_of`` reads of a record (the rest comes from the viewer): records alike in
+# these get the same level, so a long chronology can decide once for each distinct set.
+LEVEL_FIELDS = (
+    "disposed_at",
+    "owning_agency_id",
+    "owning_service_id",
+    "author_id",
+    "category",
+    "classification",
+)
+
 
 def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     user = viewer.user

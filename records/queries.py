@@ -8,23 +8,62 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import policy
 from governance.models import AuditEvent, Level
-from partnership.models import Agency, User
+from partnership.models import Agency, Service, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, RecordType
 
 
-@dataclass(frozen=True)
 class Entry:
-    record: AgencyRecord
-    level: Level
+    """One record of a chronology and the level at which this viewer sees it.
+
+    A chronology decides a level for every record (the counts and the existence flags need
+    them all) but a page shows a hundred entries: the record is built from its row only when
+    it is first asked for.
+    """
+
+    __slots__ = ("_record", "_related", "_row", "level")
+
+    def __init__(
+        self,
+        record: AgencyRecord | None,
+        level: Level,
+        *,
+        row: tuple[Any, ...] | None = None,
+        related: _Related | None = None,
+    ) -> None:
+        if record is None and (row is None or related is None):
+            raise ValueError("an entry needs a record, or a row and its related objects")
+        self._record = record
+        self._row = row
+        self._related = related
+        self.level = level
+
+    @property
+    def record(self) -> AgencyRecord:
+        if self._record is None:
+            assert self._row is not None
+            assert self._related is not None
+            self._record = self._related.record(self._row)
+        return self._record
 
     @property
     def is_full(self) -> bool:
         return self.level == Level.FULL
+
+    @property
+    def href(self) -> str:
+        """The record's own page (reversed once for the whole chronology, not per entry)."""
+        if self._related is None:
+            return reverse("records:detail", args=[self.record.pk])
+        return self._related.href(self.record.pk)
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.record.pk} {self.level.label}>"
 
 
 @dataclass(frozen=True)
@@ -91,36 +130,131 @@ class Chronology:
         return sum(1 for entry in self.entries if entry.is_full)
 
 
+# What a chronology reads of each record (the columns the hand-written baseline reads too):
+# the record's own columns, then the names shown from its type, agency and service. Everything
+# else (details, facts, location, ...) is left deferred: loaded only if something asks for it.
+_READ = {
+    "id",
+    "young_person_id",
+    "record_type_id",
+    "owning_agency_id",
+    "owning_service_id",
+    "author_id",
+    "category",
+    "classification",
+    "nature",
+    "occurred_at",
+    "ended_at",
+    "title",
+    "disposed_at",
+}
+# In the model's order of fields, as ``Model.from_db`` expects the values of a partial row.
+_RECORD_COLUMNS = tuple(f.attname for f in AgencyRecord._meta.concrete_fields if f.attname in _READ)
+_TYPE_COLUMNS = ("id", "code", "name")
+_AGENCY_COLUMNS = ("id", "name", "short_name", "cse_contact")
+_SERVICE_COLUMNS = ("id", "name", "kind")
+_JOINED = (
+    *(f"record_type__{name}" for name in _TYPE_COLUMNS[1:]),
+    *(f"owning_agency__{name}" for name in _AGENCY_COLUMNS[1:]),
+    *(f"owning_service__{name}" for name in _SERVICE_COLUMNS[1:]),
+)
+_AT = {name: index for index, name in enumerate(_RECORD_COLUMNS)}
+_TYPE_AT = len(_RECORD_COLUMNS)
+_AGENCY_AT = _TYPE_AT + len(_TYPE_COLUMNS) - 1
+_SERVICE_AT = _AGENCY_AT + len(_AGENCY_COLUMNS) - 1
+# The facts ``policy.level_of`` reads of a record; records alike in these get the same level.
+_LEVEL_FACTS = tuple(_AT[name] for name in policy.LEVEL_FIELDS)
+
+
+class _Related:
+    """A chronology's record types, agencies and services, one instance per row in the table
+    (shared by every entry that names it), and records built from rows on demand."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.types: dict[int, RecordType] = {}
+        self.agencies: dict[int, Agency] = {}
+        self.services: dict[int, Service] = {}
+        self._href: tuple[str, str] | None = None
+
+    def href(self, pk: int) -> str:
+        if self._href is None:
+            marker = "987654321"
+            before, _marker, after = reverse("records:detail", args=[int(marker)]).partition(marker)
+            self._href = (before, after)
+        return f"{self._href[0]}{pk}{self._href[1]}"
+
+    def agency(self, row: tuple[Any, ...]) -> Agency:
+        pk = row[_AT["owning_agency_id"]]
+        agency = self.agencies.get(pk)
+        if agency is None:
+            values = (pk, *row[_AGENCY_AT : _AGENCY_AT + len(_AGENCY_COLUMNS) - 1])
+            agency = self.agencies[pk] = Agency.from_db(self.db, _AGENCY_COLUMNS, values)
+        return agency
+
+    def record(self, row: tuple[Any, ...]) -> AgencyRecord:
+        record = AgencyRecord.from_db(self.db, _RECORD_COLUMNS, row[:_TYPE_AT])
+        type_id = row[_AT["record_type_id"]]
+        record_type = self.types.get(type_id)
+        if record_type is None:
+            values = (type_id, *row[_TYPE_AT:_AGENCY_AT])
+            record_type = self.types[type_id] = RecordType.from_db(self.db, _TYPE_COLUMNS, values)
+        record.record_type = record_type
+        record.owning_agency = self.agency(row)
+        service_id = row[_AT["owning_service_id"]]
+        if service_id is None:
+            record.owning_service = None
+        else:
+            service = self.services.get(service_id)
+            if service is None:
+                values = (service_id, *row[_SERVICE_AT:])
+                service = self.services[service_id] = Service.from_db(
+                    self.db, _SERVICE_COLUMNS, values
+                )
+            record.owning_service = service
+        return record
+
+
 def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> Chronology:
     """One timeline across agencies, each entry at the level this user may see.
 
     A fixed number of queries whatever the number of records: the viewer's context (three),
     the sharing agreement (one or two) and the records themselves (one).
+
+    Every record gets its level from ``policy.level_of``, decided once for each distinct set
+    of the facts it reads (``policy.LEVEL_FIELDS``): a heavy chronology has hundreds of
+    records but few distinct (agency, service, author, category, classification).
     """
     viewer = policy.viewer_for(user, young_person)
     chronology = Chronology(young_person=young_person, viewer=viewer, filters=filters)
     if not viewer.reads:
         return chronology
-    records = (
-        filters.apply(
-            AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)
-        )
-        .select_related("record_type", "owning_agency", "owning_service")
-        .defer("details", "facts", "location")  # the chronology shows one line per entry
-    )
-    hidden: dict[int, int] = defaultdict(int)
-    agencies: dict[int, Agency] = {}
+    records = filters.apply(
+        AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)
+    ).order_by("-occurred_at", "-pk")
+    related = _Related(records.db)
     # Break-glass is offered only when it would show something the viewer cannot see now.
     with_break_glass = replace(viewer, break_glass=True)
-    for record in records.order_by("-occurred_at", "-pk"):
-        level = policy.level_of(viewer, record)
+    levels: dict[tuple[Any, ...], tuple[Level, bool]] = {}
+    hidden: dict[int, int] = defaultdict(int)
+    entries = chronology.entries
+    for row in records.values_list(*_RECORD_COLUMNS, *_JOINED):
+        facts = tuple(row[index] for index in _LEVEL_FACTS)
+        decided = levels.get(facts)
+        if decided is None:
+            probe = AgencyRecord(**dict(zip(policy.LEVEL_FIELDS, facts, strict=True)))
+            level = policy.level_of(viewer, probe)
+            would_help = (
+                level == Level.EXISTENCE and policy.level_of(with_break_glass, probe) > level
+            )
+            decided = levels[facts] = (level, would_help)
+        level, would_help = decided
         if level >= Level.SUMMARY:
-            chronology.entries.append(Entry(record, level))
+            entries.append(Entry(None, level, row=row, related=related))
         elif level == Level.EXISTENCE:
-            hidden[record.owning_agency_id] += 1
-            agencies[record.owning_agency_id] = record.owning_agency
-            if policy.level_of(with_break_glass, record) > level:
-                chronology.break_glass_would_help = True
+            hidden[related.agency(row).pk] += 1
+            chronology.break_glass_would_help |= would_help
+    agencies = related.agencies
     chronology.flags = [
         ExistenceFlag(agencies[agency_id], count, own_agency=agency_id == user.agency_id)
         for agency_id, count in sorted(hidden.items(), key=lambda item: agencies[item[0]].name)
