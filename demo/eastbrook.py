@@ -676,6 +676,7 @@ class Generator:
             __import__("demo.assessments", fromlist=["generate"]).generate(self)
             __import__("demo.cases", fromlist=["generate"]).generate(self)  # before MASE
             __import__("demo.mase", fromlist=["generate"]).generate(self)  # after cases
+            __import__("demo.imports", fromlist=["generate"]).generate(self)  # real import job
             __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
         return DemoSummary(
             seed=self.seed,
