@@ -47,6 +47,8 @@ def test_nicknames_are_variants_of_their_full_names():
 def test_a_nicknamed_record_shares_a_group_with_the_full_name():
     alfie = standardise.row({"id": "1", "given_name": "ALFIE"})
     alfred = standardise.row({"id": "2", "given_name": "Alfred"})
+    assert isinstance(alfie["given_groups"], list)
+    assert isinstance(alfred["given_groups"], list)
     assert set(alfie["given_groups"]) & set(alfred["given_groups"])
 
 
