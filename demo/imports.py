@@ -30,6 +30,7 @@ names say so.
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ def generate(gen: Generator) -> DemoImports:
     )
     missing = _import(gen, POLICE_IMPORTER, Feed.POLICE_MISSING, MISSING_FILE, missing_rows)
     result = DemoImports(attendance, missing, attendance_rows, missing_rows)
+    result.privacy_preserving = submit_encodings(gen, missing_rows) is not None
     gen._progress(
         f"imports: {attendance.rows_seen} attendance marks ({attendance.rows_rejected} rejected), "
         f"{missing.rows_seen} missing episodes ({missing.rows_rejected} rejected)"
@@ -451,6 +453,75 @@ def missing_file(gen: Generator) -> list[PlannedRow]:
     return rows
 
 
+# --- A privacy-preserving submission by the voluntary sector ------------------------------
+
+PPRL_SUBMITTER = "safesteps.practitioner"
+PPRL_FILE = "safe-steps-caseload-synthetic-encodings.csv"
+# A young person on Safe Steps' list whom no other agency knows (made up).
+PPRL_UNKNOWN = ("Maisie", "Thornbury", "2012-08-17", "female", "EB6 2LT")
+
+
+def pprl_identities(gen: Generator, missing_rows: list[PlannedRow]) -> list[dict[str, str]]:
+    """Safe Steps' list: young people the police reported missing, as the youth worker knows
+    them (one by the name they go by), and one child no other agency knows."""
+    plans = {person.pk: plan for plan, person in _pairs(gen)}
+    known = sorted(
+        {
+            row.young_person_id
+            for row in missing_rows
+            if row.kind in (EXACT, NICKNAME) and row.young_person_id is not None
+        }
+    )
+    identities: list[dict[str, str]] = []
+    for number, person_id in enumerate(known[:3], start=1):
+        plan = plans[person_id]
+        given = plan.given_name
+        if number == 2 and _variant(given):
+            given = _variant(given)
+        sex = {"female": "female", "male": "male"}.get(plan.gender.value, "")
+        identities.append(
+            {
+                "reference": f"SS-{number:03d}",
+                "given_name": given,
+                "family_name": plan.family_name,
+                "date_of_birth": plan.date_of_birth.isoformat(),
+                "sex": sex,
+                "postcode": plan.home.postcode,
+            }
+        )
+    given, family, born, sex, postcode = PPRL_UNKNOWN
+    identities.append(
+        {
+            "reference": f"SS-{len(identities) + 1:03d}",
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born,
+            "sex": sex,
+            "postcode": postcode,
+        }
+    )
+    return identities
+
+
+def submit_encodings(gen: Generator, missing_rows: list[PlannedRow]) -> object | None:
+    """Encode Safe Steps' list on "their own machine" and submit it (None when the partnership
+    has no linkage secret set, as in production until one is)."""
+    from pprl import linkage
+    from pprl.actions import do_submit_encodings
+
+    settings = linkage.partnership_settings()
+    if settings is None:
+        return None
+    identities = pprl_identities(gen, missing_rows)
+    text = io.StringIO()
+    linkage.write_encodings(text, settings, enumerate(identities, start=2))
+    return do_submit_encodings(
+        actor=gen.user_by_username[PPRL_SUBMITTER],
+        file_name=PPRL_FILE,
+        handle=io.BytesIO(text.getvalue().encode("utf-8")),
+    )
+
+
 # --- Writing and importing ----------------------------------------------------------------
 
 
@@ -536,5 +607,7 @@ __all__ = [
     "attendance_file",
     "generate",
     "missing_file",
+    "pprl_identities",
+    "submit_encodings",
     "write_csv",
 ]

@@ -20,6 +20,8 @@ from imports.models import (
     MatchStatus,
 )
 from matching.models import ReviewItem
+from partnership.models import AgencyKind
+from pprl.models import EncodingSubmission, LinkNotice
 from records.models import AgencyRecord
 
 
@@ -127,3 +129,17 @@ def town_upload_files():
     from imports.storage import upload_dir
 
     return upload_dir().glob("*.csv")
+
+
+def test_the_voluntary_sector_submission_finds_young_people_other_agencies_know(town):
+    identities = demo_imports.pprl_identities(town, demo_imports.missing_file(town))
+    submission = EncodingSubmission.objects.get()
+    assert submission.submitted_by.username == demo_imports.PPRL_SUBMITTER
+    assert submission.agency.kind == AgencyKind.VOLUNTARY_SECTOR
+    assert submission.rows_compared == len(identities)
+    assert submission.rows_rejected == 0
+    # Every young person on the list but the one no agency knows is held by another agency.
+    notices = LinkNotice.objects.filter(submission=submission)
+    assert notices.count() == len(identities) - 1
+    unknown_reference = identities[-1]["reference"]
+    assert not notices.filter(reference=unknown_reference).exists()
