@@ -8,11 +8,12 @@ who may import that feed for that agency, and to nobody else.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from imports.actions import feeds_for
-from imports.models import ImportBatch, ImportRejection
+from imports.models import ImportBatch, ImportRejection, LinkedHow, MatchStatus
 from partnership.models import User
 
 REPORT_HEADER = ("row", "field", "problem", "outcome")
@@ -29,6 +30,50 @@ def batches_for(user: User) -> QuerySet[ImportBatch]:
 
 def batch_for(user: User, pk: int) -> ImportBatch | None:
     return batches_for(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class MatchingOutcome:
+    """What matching made of a batch's rows: counts only, no young person's details."""
+
+    by_identifier: int = 0
+    probabilistic: int = 0
+    clerical: int = 0
+    in_review: int = 0
+    new_people: int = 0
+    waiting: int = 0
+
+    @property
+    def linked(self) -> int:
+        return self.by_identifier + self.probabilistic + self.clerical
+
+    @property
+    def total(self) -> int:
+        return self.linked + self.in_review + self.new_people + self.waiting
+
+
+def matching_outcome(batch: ImportBatch) -> MatchingOutcome:
+    """One grouped count over the batch's rows (index on batch), for its page."""
+    counts: dict[str, int] = {}
+    grouped = (
+        batch.rows.order_by().values_list("match_status", "linked_how").annotate(rows=Count("pk"))
+    )
+    for status, how, rows in grouped:
+        if status == MatchStatus.LINKED:
+            if how in (LinkedHow.UPN, LinkedHow.NHS):
+                key = "by_identifier"
+            elif how == LinkedHow.CLERICAL:
+                key = "clerical"
+            else:
+                key = "probabilistic"
+        elif status == MatchStatus.IN_REVIEW:
+            key = "in_review"
+        elif status == MatchStatus.NEW_PERSON:
+            key = "new_people"
+        else:
+            key = "waiting"
+        counts[key] = counts.get(key, 0) + rows
+    return MatchingOutcome(**counts)
 
 
 def outcome_of(problem: ImportRejection) -> str:

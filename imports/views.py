@@ -16,9 +16,10 @@ from governance.audit import refusal as _refused
 from governance.models import AuditAction
 from imports import actions, queries
 from imports.forms import UploadForm
-from imports.models import ImportBatch
+from imports.models import BatchStatus, ImportBatch
 from imports.storage import keep_upload
 from imports.tasks import run_import
+from matching.actions import may_review
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.paginator import CappedPaginator
@@ -91,7 +92,15 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "imports/batch.html",
-        {"batch": found, "page": page, "problems": list(page.object_list)},
+        {
+            "batch": found,
+            "page": page,
+            "problems": list(page.object_list),
+            "matching": (
+                queries.matching_outcome(found) if found.status == BatchStatus.DONE else None
+            ),
+            "may_review": may_review(request.user),
+        },
     )
 
 

@@ -8,7 +8,7 @@ linked here.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,6 +43,9 @@ from mase.models import (
 from mase.queries import can_run_meetings
 from partnership.models import Agency, AgencyKind, Role, User
 from people.models import YoungPerson
+
+if TYPE_CHECKING:
+    from casework.models import Case
 
 
 def _require_runner(actor: User, what: str = "run MASE meetings") -> None:
@@ -373,6 +376,7 @@ def do_assign_meeting_action(
     if young_person is None and item.carried_action is not None:
         young_person = item.carried_action.young_person
     with transaction.atomic():
+        open_case = _open_case_for(young_person)
         action = do_assign_action(
             actor=actor,
             title=title,
@@ -385,6 +389,11 @@ def do_assign_meeting_action(
             is_synthetic=is_synthetic,
             allow_past_due=allow_past_due,
         )
+        if open_case is not None:
+            # The meeting's authority to set the action is the chair's, not the case team's:
+            # the action joins the young person's open plan so the case team sees it there.
+            action.case = open_case
+            action.save(update_fields=["case"])
         link = MeetingAction.objects.create(meeting=item.meeting, item=item, action=action)
         audit.record(
             AuditAction.CREATE,
@@ -392,9 +401,28 @@ def do_assign_meeting_action(
             object_type="mase_action",
             object_id=link.pk,
             recipient=owner_agency.short_name,
-            details={"meeting": item.meeting_id, "item": item.pk, "action": action.pk},
+            details={
+                "meeting": item.meeting_id,
+                "item": item.pk,
+                "action": action.pk,
+                "case": getattr(open_case, "pk", None),
+            },
         )
     return action
+
+
+def _open_case_for(young_person: YoungPerson | None) -> Case | None:
+    """The young person's open case, if there is one (there is at most one)."""
+    from casework.models import Case, CaseStatus
+
+    if young_person is None:
+        return None
+    return (
+        Case.objects.select_for_update()
+        .filter(young_person=young_person)
+        .exclude(status=CaseStatus.CLOSED)
+        .first()
+    )
 
 
 # --- Disruption --------------------------------------------------------------------------

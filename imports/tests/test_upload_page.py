@@ -13,7 +13,7 @@ from django.test import Client
 from conftest import sign_in_fully
 from governance.models import AuditEvent
 from imports.models import BatchStatus, Feed, ImportBatch, ImportedRow
-from imports.tests.helpers import attendance
+from imports.tests.helpers import UPN, attendance
 from partnership.models import Role, ServiceKind
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,57 @@ def test_a_health_user_of_the_same_agency_kind_sees_their_own_recent_imports(mak
     page = client.get("/imports/").content.decode()
     assert "health.csv" in page
     assert "Health attendances" in page
+
+
+def _matching_section(page: str) -> str:
+    return page.split("Matching to young people</h2>")[1].split("Validation report</h2>")[0]
+
+
+def test_the_batch_page_says_what_matching_made_of_the_rows_and_leads_a_reviewer_on(make_user):
+    from imports.models import LinkedHow, MatchStatus
+    from records.tests.helpers import young_person
+
+    pupil = young_person("Kayla", "Synthetic-Testperson")
+    pupil.upn = UPN
+    pupil.save()
+    screener = make_user(Role.MASH_SCREENER, "school")
+    client = _client_for(screener)
+    others = [attendance(upn="", given_name=f"Pupil{n}", session="PM") for n in range(3)]
+    client.post(
+        "/imports/",
+        {"feed": Feed.SCHOOL_ATTENDANCE, "file": _csv_upload([attendance(), *others])},
+    )
+    batch = ImportBatch.objects.get()
+    # Matching is replaced by a recorder in these tests: set what it would have decided.
+    pending = list(batch.rows.filter(match_status=MatchStatus.PENDING).order_by("pk"))
+    assert len(pending) == 3
+    ImportedRow.objects.filter(pk=pending[0].pk).update(match_status=MatchStatus.IN_REVIEW)
+    ImportedRow.objects.filter(pk=pending[1].pk).update(
+        match_status=MatchStatus.LINKED, linked_how=LinkedHow.PROBABILISTIC, young_person=pupil
+    )
+    ImportedRow.objects.filter(pk=pending[2].pk).update(match_status=MatchStatus.NEW_PERSON)
+
+    section = _matching_section(client.get(f"/imports/{batch.pk}/").content.decode())
+
+    def count(label: str) -> str:
+        return section.split(label + "</dt>")[1].split("</dd>")[0].rsplit(">", 1)[1]
+
+    assert count("Linked by UPN or NHS number") == "1"
+    assert count("Linked automatically (probabilistic match)") == "1"
+    assert count("Waiting in the clerical review queue") == "1"
+    assert count("New young people created") == "1"
+    assert count("Linked after clerical review") == "0"
+    assert 'href="/matching/review/"' in section
+    assert f'href="/matching/links/?batch={batch.pk}"' in section
+
+
+def test_a_practitioner_sees_the_matching_counts_without_links_to_review(make_user):
+    practitioner = make_user(Role.PRACTITIONER, "school")
+    client = _client_for(practitioner)
+    client.post(
+        "/imports/", {"feed": Feed.SCHOOL_ATTENDANCE, "file": _csv_upload([attendance(upn="")])}
+    )
+    batch = ImportBatch.objects.get()
+    section = _matching_section(client.get(f"/imports/{batch.pk}/").content.decode())
+    assert "Not matched yet" in section
+    assert "/matching/" not in section

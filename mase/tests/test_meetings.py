@@ -311,6 +311,50 @@ def test_open_actions_are_carried_to_the_next_meeting_and_done_ones_are_not(
     assert still_open.status == ActionStatus.OPEN
 
 
+def test_an_action_about_a_young_person_with_an_open_case_joins_that_case_plan(
+    signed_in, agencies, coordinator, make_user, high_risk
+):
+    lead = make_user(Role.PRACTITIONER, "charity")
+    case = do_open_case(actor=coordinator, young_person=high_risk, lead=lead)
+    upcoming = meeting(coordinator, invite=(agencies["police"],))
+    do_prepare_agenda(actor=coordinator, meeting=upcoming)
+    item = AgendaItem.objects.get(meeting=upcoming, young_person=high_risk)
+    action = do_assign_meeting_action(
+        actor=coordinator,
+        item=item,
+        title="Return home interview by the youth worker",
+        owner_agency=agencies["charity"],
+        due_on=timezone.localdate() + timedelta(days=5),
+    )
+    assert action.case == case
+    assert AuditEvent.objects.filter(object_type="mase_action", details__case=case.pk).exists()
+    page = signed_in(lead).get(f"/cases/{case.pk}/").content.decode()
+    plan = page.split(">Plan</h2>")[1].split("Case team</h2>")[0]
+    assert "Return home interview by the youth worker" in plan
+    assert "Other actions for this young person" not in plan
+
+
+def test_an_action_about_no_young_person_or_one_without_a_case_belongs_to_no_case(
+    agencies, coordinator, high_risk
+):
+    upcoming = meeting(coordinator, invite=(agencies["police"],))
+    do_prepare_agenda(actor=coordinator, meeting=upcoming)
+    about_person = AgendaItem.objects.get(meeting=upcoming, young_person=high_risk)
+    about_adult = do_add_agenda_item(
+        actor=coordinator, meeting=upcoming, section=Section.OFFENDERS, title="Adult known as Jay"
+    )
+    due = timezone.localdate() + timedelta(days=5)
+    for item in (about_person, about_adult):
+        action = do_assign_meeting_action(
+            actor=coordinator,
+            item=item,
+            title="Share what is known with the MASH",
+            owner_agency=agencies["police"],
+            due_on=due,
+        )
+        assert action.case is None
+
+
 # --- Meetings and attendance -------------------------------------------------------------
 
 

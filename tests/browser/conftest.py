@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 from pytest_django import DjangoDbBlocker
 
 from partnership.actions import do_create_agency, do_create_user
@@ -65,10 +66,25 @@ AGENCIES: dict[str, tuple[str, str, AgencyKind]] = {
 
 
 def current_code(user: User) -> str:
-    """The code the user's authenticator app shows now."""
+    """A code the user's authenticator app shows now, and one the sign-in will take.
+
+    A code is good once: a second sign-in in the same 30-second step is refused the code the
+    first used. The device accepts the next step's code too (tolerance), so that is used then;
+    if both are spent, this waits for the step after.
+    """
     device = TOTPDevice.objects.get(user=user, confirmed=True)
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    return f"{value:06d}"
+    while True:
+        step = int(time.time() - device.t0) // device.step
+        for ahead in range(device.tolerance + 1):
+            if step + ahead > device.last_t:
+                value = totp(
+                    device.bin_key,
+                    step=device.step,
+                    t0=device.t0 - ahead * device.step,
+                    digits=device.digits,
+                )
+                return f"{value:0{device.digits}d}"
+        time.sleep(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,6 +140,53 @@ def _test_database_in_use() -> bool:
     return name.startswith("test_") or "memorydb" in name or name.endswith("test.sqlite3")
 
 
+class _SharedBrowser:
+    """One Playwright and one Chromium for the whole run.
+
+    Other folders' conftests import the ``browser`` fixture, which makes each of them a fixture
+    of its own; a second ``sync_playwright()`` inside the first one's event loop is refused. So
+    every copy of the fixture borrows the same browser, and the last to finish closes it.
+    """
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.playwright: Playwright | None = None
+        self.chromium: Browser | None = None
+        self.previous_async_unsafe: str | None = None
+
+    def acquire(self, executable: str) -> Browser:
+        if self.chromium is None:
+            # Playwright's sync API runs an event loop in this thread, after which Django
+            # refuses ORM calls from it unless told that this is deliberate.
+            self.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            self.chromium = self.playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        self.users += 1
+        return self.chromium
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users > 0:
+            return
+        try:
+            if self.chromium is not None:
+                self.chromium.close()
+            if self.playwright is not None:
+                self.playwright.stop()
+        finally:
+            self.chromium = self.playwright = None
+            if self.previous_async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.previous_async_unsafe
+
+
+_SHARED_BROWSER = _SharedBrowser()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     executable = os.environ.get("TESSERA_CHROMIUM") or shutil.which("chromium")
@@ -131,22 +194,11 @@ def browser() -> Iterator[Browser]:
         pytest.skip("Browser tests need Debian's chromium: apt-get install -y chromium")
     if not (BUILD_DIR / "tessera.css").exists():
         pytest.fail("The front end is not built: run `make assets` (npm ci && npm run build)")
-    # Playwright's sync API runs an event loop in this thread, after which Django refuses ORM
-    # calls from it unless told that this is deliberate. Only browser sessions need this.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    chromium = _SHARED_BROWSER.acquire(executable)
     try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
+        yield chromium
     finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        _SHARED_BROWSER.release()
 
 
 def _is_expected(message: ConsoleMessage) -> bool:
