@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 .PHONY: help venv deps dev-deps assets migrate demo-data demo serve test lint typecheck pytest \
-        test-browser bench clean
+        test-browser test-spark bench clean
 
 help:
 	@echo "make demo   - install everything, load the synthetic Eastbrook partnership, serve on http://$(HOST)"
@@ -29,6 +29,10 @@ $(VENV)/.deps: requirements/base.txt | $(PY)
 $(VENV)/.dev-deps: requirements/dev.txt requirements/base.txt | $(PY)
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	@touch $@ $(VENV)/.deps
+
+$(VENV)/.spark-deps: requirements/spark.txt requirements/dev.txt | $(VENV)/.dev-deps
+	$(BIN)/pip install --quiet -r requirements/spark.txt
+	@touch $@
 
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
@@ -69,9 +73,19 @@ test-browser: dev-deps assets
 	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install -y chromium"; exit 1; }
 	$(BIN)/pytest -q -m browser -p no:xdist
 
+# BROWSER=no leaves the browser tests out (CI runs them once, in the SQLite pass).
+BROWSER ?= yes
 test: lint typecheck pytest
-	@if command -v chromium >/dev/null; then $(MAKE) --no-print-directory test-browser; \
+	@if [ "$(BROWSER)" = "no" ]; then echo "NOTE: browser tests not run in this pass (BROWSER=no)"; \
+	elif command -v chromium >/dev/null; then $(MAKE) --no-print-directory test-browser; \
 	else echo "NOTE: chromium not installed, browser tests not run (apt-get install -y chromium)"; fi
+
+# The record linkage on Splink's Spark backend (local mode): needs Java 17+ and pyspark.
+test-spark: dev-deps
+	@if ! command -v java >/dev/null && [ -z "$$JAVA_HOME" ]; then \
+	  echo "NOTE: Java is not installed, the Spark linkage test is not run (Spark needs Java 17+)"; \
+	else $(MAKE) --no-print-directory $(VENV)/.spark-deps && \
+	  $(BIN)/pytest -q -p no:xdist -p no:cacheprovider matching/tests/test_engine_spark.py; fi
 
 bench: dev-deps
 	$(PY) -m bench

@@ -1,8 +1,8 @@
 """Splink's Spark backend for national-scale batches (``TESSERA_LINKAGE_BACKEND=spark``).
 
 The engine is the same (same standardisation, comparisons, blocking rules and saved model); only
-the SQL engine changes. Spark needs ``pyspark`` (not in Tessera's requirements: it is large and
-most partnerships never need it; install ``pyspark==4.0.1`` on the batch host) and Java 17+.
+the SQL engine changes. Spark needs ``pyspark`` (``requirements/spark.txt``, kept out of the
+usual install: it is large and most partnerships never need it) and Java 17+.
 The session is local unless ``TESSERA_SPARK_MASTER`` names a cluster (for example
 ``spark://host:7077``); Splink's similarity functions (Jaro-Winkler, Damerau-Levenshtein) come
 from the jar that ships inside Splink and are added to the session here.
@@ -10,6 +10,7 @@ from the jar that ships inside Splink and are added to the session here.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -22,7 +23,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 def unavailable_reason() -> str | None:
     """Why the Spark backend cannot run here, or None when it can."""
     try:
-        import pyspark  # type: ignore[import-not-found]  # noqa: F401
+        import pyspark  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
     except ImportError:
         return "pyspark is not installed (pip install pyspark==4.0.1 on the batch host)"
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
@@ -36,9 +37,12 @@ def session() -> Any:
     reason = unavailable_reason()
     if reason:
         raise RuntimeError(f"The Spark linkage backend is not available: {reason}.")
-    from pyspark.sql import SparkSession  # type: ignore[import-not-found]
+    from pyspark.sql import SparkSession  # type: ignore[import-not-found,unused-ignore]
     from splink.backends.spark import similarity_jar_location
 
+    # py4j reports each connection it opens and closes at INFO, the last ones after logging
+    # has shut down at exit; warnings and errors are still logged.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     master = os.environ.get("TESSERA_SPARK_MASTER", "local[2]")
     builder = (
         SparkSession.builder.appName("tessera-linkage")

@@ -1,10 +1,13 @@
 """The same linkage on Splink's Spark backend (local mode), when pyspark and Java are present.
 
-Tessera does not install pyspark (docs/adr/0007-record-linkage.md); on a batch host that has
-it, this test checks that Spark finds the same pairs with the same evidence as DuckDB.
+`make test-spark` installs pyspark (requirements/spark.txt) and runs this; CI does so when Java
+is present (docs/adr/0007-record-linkage.md). It checks that Spark finds the same pairs with the
+same evidence as DuckDB.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,6 +16,15 @@ from matching.tests.test_engine import INCOMING, KNOWN
 
 reason = spark.unavailable_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=f"Spark linkage not tested: {reason}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_spark_afterwards() -> Iterator[None]:
+    # Stopped here, not at interpreter exit, when py4j would log to streams already closed.
+    yield
+    if spark.session.cache_info().currsize:
+        spark.session().stop()
+        spark.session.cache_clear()
 
 
 def test_spark_finds_the_same_pairs_with_the_same_evidence_as_duckdb():
