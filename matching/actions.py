@@ -345,39 +345,11 @@ def _new_person_for(*, actor: User | None, row: ImportedRow) -> YoungPerson:
 def _link_followers(*, actor: User, row: ImportedRow, young_person: YoungPerson) -> None:
     """Confirmed links are transitive: a row of the same import that matched this row above
     the automatic threshold, and was waiting on the same candidate, follows it."""
-    followers = ReviewItem.objects.filter(
-        via_row=row,
-        candidate=young_person,
-        status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE],
-        row__match_status=MatchStatus.IN_REVIEW,
-    ).select_related("row")
-    for follower in followers:
-        other = follower.row
-        follower.status = ReviewStatus.LINKED
-        follower.reviewer = actor
-        follower.decided_at = timezone.now()
-        follower.note = f"Followed row {row.row_number}, confirmed as the same young person."
-        follower.save(update_fields=["status", "reviewer", "decided_at", "note"])
-        _judge(
-            actor=actor,
-            row=other,
-            young_person_id=young_person.pk,
-            verdict=Verdict.SAME,
-            note=follower.note,
-        )
+    note = f"Followed row {row.row_number}, confirmed as the same young person."
+    for other in _decide_followers(
+        actor=actor, row=row, candidate_id=young_person.pk, verdict=Verdict.SAME, note=note
+    ):
         _link_row(actor=actor, row=other, young_person=young_person, how=LinkedHow.CLERICAL)
-        audit.record(
-            AuditAction.UPDATE,
-            actor=actor,
-            object_type="review_item",
-            object_id=follower.pk,
-            details={
-                "decision": "link",
-                "row": other.pk,
-                "young_person": young_person.pk,
-                "followed_row": row.pk,
-            },
-        )
 
 
 def _reject_followers(
@@ -386,42 +358,51 @@ def _reject_followers(
     """Transitive the other way: a row of the same import that matched this row above the
     automatic threshold, and waited on the candidate now rejected, is not that young person
     either; with no other candidate left it joins the young person made from this row."""
+    note = f"Followed row {row.row_number}, found not to be this young person."
+    for other in _decide_followers(
+        actor=actor, row=row, candidate_id=rejected_id, verdict=Verdict.DIFFERENT, note=note
+    ):
+        if not other.review_items.filter(
+            status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
+        ).exists():
+            _link_row(actor=actor, row=other, young_person=new_person, how=LinkedHow.CLERICAL)
+
+
+def _decide_followers(
+    *, actor: User, row: ImportedRow, candidate_id: int, verdict: Verdict, note: str
+) -> list[ImportedRow]:
+    """Decide, as ``row`` was decided, every waiting review item that followed it to the same
+    candidate: each is judged and audited; the rows they were about are returned."""
     followers = ReviewItem.objects.filter(
         via_row=row,
-        candidate_id=rejected_id,
+        candidate_id=candidate_id,
         status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE],
         row__match_status=MatchStatus.IN_REVIEW,
     ).select_related("row")
+    status = ReviewStatus.LINKED if verdict == Verdict.SAME else ReviewStatus.REJECTED
+    decided: list[ImportedRow] = []
     for follower in followers:
         other = follower.row
-        follower.status = ReviewStatus.REJECTED
+        follower.status = status
         follower.reviewer = actor
         follower.decided_at = timezone.now()
-        follower.note = f"Followed row {row.row_number}, found not to be this young person."
+        follower.note = note
         follower.save(update_fields=["status", "reviewer", "decided_at", "note"])
-        _judge(
-            actor=actor,
-            row=other,
-            young_person_id=rejected_id,
-            verdict=Verdict.DIFFERENT,
-            note=follower.note,
-        )
+        _judge(actor=actor, row=other, young_person_id=candidate_id, verdict=verdict, note=note)
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
             object_type="review_item",
             object_id=follower.pk,
             details={
-                "decision": "reject",
+                "decision": "link" if verdict == Verdict.SAME else "reject",
                 "row": other.pk,
-                "young_person": rejected_id,
+                "young_person": candidate_id,
                 "followed_row": row.pk,
             },
         )
-        if not other.review_items.filter(
-            status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
-        ).exists():
-            _link_row(actor=actor, row=other, young_person=new_person, how=LinkedHow.CLERICAL)
+        decided.append(other)
+    return decided
 
 
 # --- Undoing a link -----------------------------------------------------------------------
