@@ -173,21 +173,28 @@ def _breakdown(
 
 
 def _explain(statements: Sequence[tuple[float, str, Any]], kinds: Sequence[str]) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) the slowest statement of each kind."""
+    """EXPLAIN (ANALYZE, BUFFERS) the slowest SELECT of each kind.
+
+    Only reads: EXPLAIN ANALYZE runs the statement, and an audit INSERT run again would
+    collide with the row it already wrote."""
     slowest: dict[str, tuple[float, str, Any]] = {}
     for entry in statements:
+        if not entry[1].lstrip().upper().startswith("SELECT"):
+            continue
         kind = _kind(entry[1])
         if kind in kinds and (kind not in slowest or entry[0] > slowest[kind][0]):
             slowest[kind] = entry
     plans = []
-    with connection.cursor() as cursor:
-        for kind in kinds:
-            if kind not in slowest:
-                continue
-            ms, sql, params = slowest[kind]
+    for kind in kinds:
+        if kind not in slowest:
+            continue
+        ms, sql, params = slowest[kind]
+        # A SELECT ... FOR UPDATE takes its lock: released at once by the rollback.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
-            plans.append(f"  [{kind}] {ms:.2f} ms in the request\n    {sql}\n{plan}")
+            transaction.set_rollback(True)
+        plans.append(f"  [{kind}] {ms:.2f} ms in the request\n    {sql}\n{plan}")
     return plans
 
 
