@@ -46,6 +46,14 @@ def school_days(start: date, count: int) -> list[date]:
     return days
 
 
+def pupil_upn(number: int) -> str:
+    """Pupil ``number``'s UPN: unique for the first 12,000 pupils (twelve schools of up to a
+    thousand each), none for the rest (a school that does not send UPNs)."""
+    if number >= 12_000:
+        return ""
+    return make_upn(881, 4000 + number % 12, 20, number // 12)
+
+
 def write_attendance(path: Path, rows: int, *, seed: int = 2017) -> Path:
     """Write ``rows`` synthetic session marks to ``path`` (CSV) and return it."""
     random_ = random.Random(seed)
@@ -61,7 +69,7 @@ def write_attendance(path: Path, rows: int, *, seed: int = 2017) -> Path:
                 (date(2009, 9, 1) + timedelta(days=number % 2500)).isoformat(),
                 "F" if number % 2 else "M",
                 f"EB{number % 9 + 1} {number % 10}{'ABDEFGHJ'[number % 8]}{'LNPQRSTU'[number % 8]}",
-                make_upn(881, 4000 + number % 12, 20, number % 1000) if number < 12_000 else "",
+                pupil_upn(number),
                 f"MIS-{number:06d}",
             )
         )

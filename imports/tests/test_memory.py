@@ -53,3 +53,11 @@ def test_a_large_file_is_imported_within_a_fixed_memory_bound(agencies, tmp_path
 
     # Merely holding the file's rows as dictionaries takes more than the whole import did.
     assert peak < _peak(read_whole_file)
+
+
+def test_the_synthetic_pupils_have_distinct_upns_so_no_row_is_a_duplicate():
+    from imports.synthetic import pupil_upn
+
+    upns = [pupil_upn(number) for number in range(12_000)]
+    assert len(set(upns)) == 12_000
+    assert pupil_upn(12_000) == ""
