@@ -21,11 +21,11 @@ from typing import Any, Protocol
 import pytest
 from django.conf import settings
 from django.db import connection
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 from pytest_django import DjangoDbBlocker
 
+from conftest import current_code as code_at
 from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, AgencyKind, Role, User
 
@@ -77,13 +77,7 @@ def current_code(user: User) -> str:
         step = int(time.time() - device.t0) // device.step
         for ahead in range(device.tolerance + 1):
             if step + ahead > device.last_t:
-                value = totp(
-                    device.bin_key,
-                    step=device.step,
-                    t0=device.t0 - ahead * device.step,
-                    digits=device.digits,
-                )
-                return f"{value:0{device.digits}d}"
+                return code_at(device, steps_ago=-ahead)
         time.sleep(1)
 
 
