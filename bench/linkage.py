@@ -298,8 +298,9 @@ def febrl4(repeats: int = 1) -> dict[str, float]:
         "false_negatives": len(truth - ours),
         "false_positives_one_to_one": len(ours_1to1 - truth),
         "false_negatives_one_to_one": len(truth - ours_1to1),
-        # Judged on CPU time: the wall clock on a shared machine measures the neighbours too.
-        "meets_target": max(f1, o_f1) >= 0.999 and cpu_ratio <= 1,
+        # Pair-wise F1 (the one-to-one figure is reported beside it), and no slower on the wall
+        # clock or in CPU time (the steadier of the two on a shared machine).
+        "meets_target": f1 >= 0.999 and ratio <= 1 and cpu_ratio <= 1,
     }
 
 
@@ -446,7 +447,7 @@ def run(quick: bool) -> dict[str, dict[str, float]]:
     """All three linkage benchmarks; prints a table and returns entries for results.json."""
     results: dict[str, dict[str, float]] = {}
     print("Linkage: FEBRL4 (ours and plain Splink)...", flush=True)
-    results["linkage_febrl4"] = febrl4(repeats=1 if quick else 3)
+    results["linkage_febrl4"] = febrl4(repeats=1 if quick else 5)
     print("Linkage: Eastbrook cross-agency (ours and plain Splink)...", flush=True)
     results.update(eastbrook(quick))
     print("Linkage: scale...", flush=True)

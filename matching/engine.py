@@ -22,7 +22,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa  # type: ignore[import-untyped]
 from splink import Linker, SettingsCreator, block_on
@@ -40,7 +40,7 @@ MODEL_VERSION = 4  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
-U_MAX_PAIRS = 300_000
+U_MAX_PAIRS = 100_000
 U_SEED = 5
 EM_MAX_PAIRS = 2_000_000
 EM_SAMPLE_ABOVE = 20_000  # records on the smaller side
@@ -55,9 +55,9 @@ logger = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 
-@dataclass(frozen=True)
-class FieldEvidence:
-    """How one field compared: ``label`` in plain words, ``weight`` = log2 Bayes factor."""
+class FieldEvidence(NamedTuple):
+    """How one field compared: ``label`` in plain words, ``weight`` = log2 Bayes factor.
+    (A named tuple: a link makes one per field per scored pair, thousands a batch.)"""
 
     field: str
     label: str
@@ -297,6 +297,8 @@ def blocking_rules() -> list[BlockingRuleCreator | str]:
         block_on("given_canon", "family_sx"),
         block_on("postcode"),
         block_on("street", "family_sx"),
+        # the same house number and street, whatever else was mistyped
+        block_on("house"),
         block_on("address"),
         block_on("town", "given_first"),
         block_on("town", "family_sx"),
@@ -373,6 +375,7 @@ _SCHEMA = pa.schema(
         ("school", pa.string()),
         ("address", pa.string()),
         ("street", pa.string()),
+        ("house", pa.string()),
         ("town", pa.string()),
     ]
 )
@@ -450,12 +453,12 @@ def train_model(
             tables.append(_register(db_api, name, standardised_table(right), names[1]))
             sizes.append(len(right))
         link_type = "link_only" if right is not None else "dedupe_only"
-        return _export(_train(db_api, tables, link_type, sizes))
+        return _export(_train(tables, link_type, sizes))
     finally:
         _clean_up(db_api, name, names)
 
 
-def _train(db_api: DatabaseAPI[Any], tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
+def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
     linker = Linker(tables, _settings(link_type), log_level=None)
     if link_type == "link_only":
         possible = sizes[0] * sizes[1]
@@ -528,11 +531,12 @@ def _settings_from_model(model: Mapping[str, Any], dialect: str) -> dict[str, An
     if model.get("format") != MODEL_FORMAT or model.get("version") != MODEL_VERSION:
         raise ValueError("This linkage model was saved by a different engine version; retrain it.")
     settings = _settings("link_only").create_settings_dict(dialect)
-    built = settings["comparisons"]
     saved = model["comparisons"]
-    if [c["output_column_name"] for c in built] != [c["output_column_name"] for c in saved]:
+    if [c["output_column_name"] for c in settings["comparisons"]] != [
+        c["output_column_name"] for c in saved
+    ]:
         raise ValueError("The linkage model's comparisons differ from the engine's; retrain it.")
-    for comparison, trained in zip(built, saved, strict=True):
+    for comparison, trained in zip(settings["comparisons"], saved, strict=True):
         levels = comparison["comparison_levels"]
         if len(levels) != len(trained["levels"]):
             raise ValueError("The linkage model's levels differ from the engine's; retrain it.")
@@ -560,26 +564,42 @@ def link(
     min_probability: float = 0.01,
 ) -> list[Candidate]:
     """Score every blocked pair of (left, right) records; return those at ``min_probability``
-    or above, best first. Without a ``model`` one is trained on these records first."""
+    or above, best first. Without a ``model`` one is trained on these records first (and
+    scores at once, as ``train_model`` then ``link`` with its result would)."""
     name = backend_name(backend)
     db_api = _database(name)
     names = _table_names()
     try:
-        left_table = _register(db_api, name, standardised_table(left), names[0])
-        right_table = _register(db_api, name, standardised_table(right), names[1])
-        sizes = [len(left), len(right)]
+        tables = [
+            _register(db_api, name, standardised_table(left), names[0]),
+            _register(db_api, name, standardised_table(right), names[1]),
+        ]
         if model is None:
-            model = _export(_train(db_api, [left_table, right_table], "link_only", sizes))
-        settings = _settings_from_model(model, _dialect(name))
-        linker = Linker([left_table, right_table], copy.deepcopy(settings), log_level=None)
+            linker = _train(tables, "link_only", [len(left), len(right)])
+            settings = linker.misc.save_model_to_json()
+        else:
+            settings = _settings_from_model(model, _dialect(name))
+            # The settings are the engine's own, checked when the model was trained.
+            linker = Linker(
+                tables, copy.deepcopy(settings), log_level=None, validate_settings=False
+            )
         predictions = linker.inference.predict(
             threshold_match_probability=min_probability, warning_mode="never"
         )
-        rows = predictions.as_record_list()
+        labels = _labels(settings)
+        # Only the columns the candidates need, by column: the full prediction table carries
+        # every compared value and intermediate figure, many times what is read here.
+        wanted = ["source_dataset_l", "unique_id_l", "unique_id_r", "match_weight"]
+        wanted.append("match_probability")
+        for field in labels:
+            wanted += [f"gamma_{field}", f"mw_{field}"]
+        present = {column.unquote().name for column in predictions.columns}
+        wanted += [f"mw_tf_adj_{field}" for field in labels if f"mw_tf_adj_{field}" in present]
+        select = f"SELECT {', '.join(wanted)} FROM {{this}}"  # noqa: S608 - our own column names
+        columns = predictions.query_sql(select).as_dict()
     finally:
         _clean_up(db_api, name, names)
-    labels = _labels(settings)
-    candidates = [_candidate(row, labels, names[1]) for row in rows]
+    candidates = _candidates(columns, labels, names[1])
     candidates.sort(key=lambda c: (-c.match_weight, c.left_id, c.right_id))
     return candidates
 
@@ -600,25 +620,46 @@ def _labels(settings: Mapping[str, Any]) -> dict[str, dict[int, str]]:
     return found
 
 
-def _candidate(
-    row: Mapping[str, Any], labels: Mapping[str, Mapping[int, str]], right_name: str
-) -> Candidate:
-    if row.get("source_dataset_l") == right_name:
-        left_id, right_id = str(row["unique_id_r"]), str(row["unique_id_l"])
-    else:
-        left_id, right_id = str(row["unique_id_l"]), str(row["unique_id_r"])
-    evidence = []
+def _candidates(
+    columns: Mapping[str, Sequence[Any]], labels: Mapping[str, Mapping[int, str]], right_name: str
+) -> list[Candidate]:
+    """Candidates from the prediction columns: per field, the level's label and its weight
+    (the level's log2 Bayes factor plus any term-frequency adjustment)."""
+    per_field = []
     for field, by_gamma in labels.items():
-        gamma = int(row[f"gamma_{field}"])
-        weight = float(row[f"mw_{field}"]) + float(row.get(f"mw_tf_adj_{field}") or 0.0)
-        evidence.append(FieldEvidence(field, by_gamma.get(gamma, str(gamma)), round(weight, 3)))
-    return Candidate(
-        left_id=left_id,
-        right_id=right_id,
-        match_weight=float(row["match_weight"]),
-        probability=float(row["match_probability"]),
-        evidence=tuple(evidence),
-    )
+        weights = columns[f"mw_{field}"]
+        adjustments = columns.get(f"mw_tf_adj_{field}") or [None] * len(weights)
+        per_field.append(
+            [
+                FieldEvidence(
+                    field, by_gamma.get(int(g), str(g)), round(float(w) + float(a or 0), 3)
+                )
+                for g, w, a in zip(columns[f"gamma_{field}"], weights, adjustments, strict=True)
+            ]
+        )
+    found = []
+    for index, (source, left_id, right_id, weight, probability) in enumerate(
+        zip(
+            columns["source_dataset_l"],
+            columns["unique_id_l"],
+            columns["unique_id_r"],
+            columns["match_weight"],
+            columns["match_probability"],
+            strict=True,
+        )
+    ):
+        if source == right_name:
+            left_id, right_id = right_id, left_id
+        found.append(
+            Candidate(
+                left_id=str(left_id),
+                right_id=str(right_id),
+                match_weight=float(weight),
+                probability=float(probability),
+                evidence=tuple(evidence[index] for evidence in per_field),
+            )
+        )
+    return found
 
 
 def count_pairs(

@@ -253,6 +253,18 @@ def street(standardised_address: str | None) -> str | None:
     return " ".join(words) or None
 
 
+def house(standardised_address: str | None) -> str | None:
+    """The house number and the first word after it ("12a high road" -> "12a high"), or None
+    when the address does not start with a number: a small block of addresses that survives
+    typos later in the street, the locality and the postcode."""
+    if not standardised_address:
+        return None
+    words = standardised_address.split(" ")
+    if len(words) < 2 or not words[0][:1].isdigit():
+        return None
+    return f"{words[0]} {words[1]}"
+
+
 def school(value: object) -> str | None:
     """A school name without "the" and "school", so "The Eastbrook School" = "Eastbrook"."""
     if value is None:
@@ -290,6 +302,7 @@ COLUMNS = (
     "school",
     "address",
     "street",
+    "house",
     "town",
 )
 
@@ -333,5 +346,6 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
         "school": school(record.get("school")),
         "address": home,
         "street": street(home),
+        "house": house(home),
         "town": name(record.get("town")),
     }

@@ -76,10 +76,11 @@ def test_a_nicknamed_double_barrelled_child_with_swapped_birth_date_is_found(can
     assert labels["family_name"] == "one part of a double-barrelled name"
     assert labels["date_of_birth"] == "day and month swapped"
     assert labels["postcode"] == "same sector"
-    assert labels["school"] == "missing on one side"
     weights = {e.field: e.weight for e in pair.evidence}
     assert weights["given_name"] > 0
+    assert labels["school"] == "missing on one side"
     assert weights["school"] == 0
+    assert labels["address"] == "same"
 
 
 def test_swapped_given_and_family_names_are_recognised(candidates):
@@ -151,8 +152,42 @@ def test_a_model_whose_levels_mean_something_else_is_refused():
         engine.link(KNOWN, INCOMING, model=changed, backend="duckdb")
 
 
+def test_a_model_with_comparisons_out_of_order_is_refused():
+    model = engine.train_model(KNOWN, INCOMING, backend="duckdb")
+    changed = json.loads(json.dumps(model))
+    changed["comparisons"].reverse()
+    with pytest.raises(ValueError, match="retrain"):
+        engine.link(KNOWN, INCOMING, model=changed, backend="duckdb")
+
+
 def test_pairs_the_blocking_rules_let_through_are_counted():
     # yp-2/mp-2 share a date of birth; yp-1/mp-1 pass only the day-and-month-swapped rule
     # (different postcodes, family names that sound different, no shared date). Nothing else
     # shares a date, a postcode, a name or a street.
     assert engine.count_pairs(KNOWN, INCOMING, backend="duckdb") == 2
+
+
+def test_the_same_house_number_and_street_is_enough_to_compare_a_pair():
+    # Every other blocking key differs (names mistyped, no date of birth, postcode and
+    # street both mistyped): only "same house number and first word of the street" pairs them.
+    school_roll = [
+        {
+            "id": "a",
+            "given_name": "Georgia",
+            "family_name": "Asher",
+            "postcode": "EB5 4AA",
+            "address": "38 Onslow Street",
+        },
+    ]
+    police = [
+        {
+            "id": "b",
+            "given_name": "Gorgia",
+            "family_name": "Ashe",
+            "postcode": "EB5 3AA",
+            "address": "38 onslow sreet",
+        },
+    ]
+    assert engine.count_pairs(school_roll, police, backend="duckdb") == 1
+    police[0]["address"] = "40 onslow sreet"
+    assert engine.count_pairs(school_roll, police, backend="duckdb") == 0

@@ -134,6 +134,15 @@ def test_addresses_spell_out_abbreviations_and_street_drops_the_number():
     assert standardise.street(standardise.address("Flat 3, 12a High Rd")) == "high road"
 
 
+def test_the_house_key_is_the_number_and_the_first_word_of_the_street():
+    # Two spellings of one address with a typo later on share the key; a named house has none.
+    assert standardise.house(standardise.address("38 Onslow Street, Prospect")) == "38 onslow"
+    assert standardise.house(standardise.address("38 onslow sreet prospdct")) == "38 onslow"
+    assert standardise.house(standardise.address("Rose Cottage, Mill Lane")) is None
+    assert standardise.house(standardise.address("12")) is None
+    assert standardise.house(None) is None
+
+
 def test_gender_words_are_understood_and_unknown_ones_left_out():
     assert standardise.gender("Female") == standardise.gender("f") == "f"
     assert standardise.gender("boy") == "m"
