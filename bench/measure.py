@@ -141,6 +141,9 @@ class Series:
     session_saves: int = 0
     baseline_ms: list[float] = field(default_factory=list)
     data_ms: list[float] = field(default_factory=list)  # the app's data layer, no request
+    # bench.pipeline's pages (chronology only): the audited empty page, the hand-written page
+    floor_ms: list[float] = field(default_factory=list)
+    handwritten_ms: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)  # records (chronology) / rows (list)
     groups: list[str] = field(default_factory=list)
 
@@ -235,10 +238,14 @@ def measure_chronology(
 ) -> Series:
     for pk in spare:
         _get(client, f"/young-people/{pk}/")
+        _get(client, f"/bench/floor/{pk}/")
+        _get(client, f"/bench/handwritten/{pk}/")
         chronology_baseline(pk)
         chronology_data_layer(user, pk)
     series = Series()
     for index, person in enumerate(people):
+        series.floor_ms.append(_get(client, f"/bench/floor/{person.pk}/")[0])
+        series.handwritten_ms.append(_get(client, f"/bench/handwritten/{person.pk}/")[0])
         rows = _measure(
             client,
             f"/young-people/{person.pk}/",

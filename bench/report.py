@@ -76,6 +76,19 @@ def chronology_metrics(series: Series) -> Metrics:
         session_saves=series.session_saves,
         records_per_chronology=_r(sum(series.sizes) / len(series.sizes), 1),
     )
+    if series.floor_ms:
+        # bench.pipeline: what the request pipeline and the audit write cost with no gate and
+        # no template (the floor), and with the baseline's rows written out by hand.
+        f95, h95 = percentile(series.floor_ms, 0.95), percentile(series.handwritten_ms, 0.95)
+        b95 = percentile(series.baseline_ms, 0.95)
+        metrics.update(
+            floor_p50_ms=_r(percentile(series.floor_ms, 0.5)),
+            floor_p95_ms=_r(f95),
+            floor_ratio=_r(f95 / b95),
+            handwritten_p50_ms=_r(percentile(series.handwritten_ms, 0.5)),
+            handwritten_p95_ms=_r(h95),
+            ratio_to_handwritten=_r(metrics["p95_ms"] / h95),
+        )
     for group in ("median", "heavy"):
         picked = [i for i, g in enumerate(series.groups) if g == group]
         if not picked:
@@ -141,6 +154,16 @@ def table(results: dict[str, Metrics]) -> str:
                 f"{'':>8} {'':>8} {m[group + '_yp_baseline_p95_ms']:>8.2f} "
                 f"{m[group + '_yp_ratio']:>6.1f} {'':>7} "
                 f"{m[group + '_yp_data_layer_p95_ms']:>8.1f}"
+            )
+        if "floor_p95_ms" in m:
+            lines.append(
+                f"{'  floor: audited empty page':<30} {m['floor_p50_ms']:>7.1f} "
+                f"{m['floor_p95_ms']:>7.1f} {'':>8} {'':>8} {'':>8} {m['floor_ratio']:>6.1f}"
+            )
+            lines.append(
+                f"{'  hand-written page':<30} {m['handwritten_p50_ms']:>7.1f} "
+                f"{m['handwritten_p95_ms']:>7.1f} {'':>8} {'':>8} {'':>8} "
+                f"{m['ratio_to_handwritten']:>6.1f}  (page p95 / this p95)"
             )
     return "\n".join(lines)
 

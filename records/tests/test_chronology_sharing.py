@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -17,6 +18,7 @@ from governance.actions import (
 )
 from governance.models import AuditAction, AuditEvent, Level
 from partnership.models import Role, ServiceKind
+from records.models import AgencyRecord
 from records.tests.helpers import record, young_person
 
 
@@ -263,3 +265,40 @@ def test_a_long_chronology_shows_the_newest_hundred_first(make_user, person, coo
     assert str(made[-1].pk) not in first  # oldest is on the next page
     html = client.get(f"/young-people/{person.pk}/?page=2").content.decode()
     assert f"/records/{made[-1].pk}/" in html
+
+
+def test_each_timeline_entry_shows_what_its_level_allows_escaped_and_in_uk_time(
+    make_user, person, coordinator
+):
+    worker = make_user(Role.PRACTITIONER, "csc")
+    written = record(
+        worker,
+        person,
+        title="Said <b>Uncle</b> & friends collect her",
+        nature="allegation",
+        classification="sensitive",
+    )
+    # 14:05 UTC on 1 July is 15:05 in London (British Summer Time).
+    AgencyRecord.objects.filter(pk=written.pk).update(
+        occurred_at=datetime(2026, 7, 1, 14, 5, tzinfo=UTC)
+    )
+    dsl = make_user(Role.PRACTITIONER, "school")
+    for user in (worker, dsl):
+        join_case_team(user, person, coordinator)
+
+    client = Client()
+    sign_in_fully(client, worker)
+    html = client.get(f"/young-people/{person.pk}/").content.decode()
+    assert "Said &lt;b&gt;Uncle&lt;/b&gt; &amp; friends collect her" in html
+    assert "<b>Uncle</b>" not in html
+    assert '<time datetime="2026-07-01T15:05:00+01:00">1 July 2026, 15:05</time>' in html
+    assert 'govuk-tag--orange">Allegation</strong>' in html
+    assert 'govuk-tag--red">Sensitive: case team only</strong>' in html
+
+    # Children's social care shares a summary of its records with schools: no title, a contact.
+    client = Client()
+    sign_in_fully(client, dsl)
+    html = client.get(f"/young-people/{person.pk}/").content.decode()
+    assert levels_seen(client, person) == {str(written.pk): "Summary"}
+    assert "Uncle" not in html
+    assert "Summary only. For details contact" in html
