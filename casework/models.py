@@ -210,6 +210,9 @@ class Case(models.Model):
     )
     review_every_days = models.PositiveIntegerField(default=DEFAULT_REVIEW_DAYS)
     next_review_due = models.DateField()
+    review_overdue_notified_on = models.DateField(
+        null=True, blank=True, help_text="Written only by the overdue job."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome_code = models.CharField(max_length=30, choices=OutcomeCode.choices, blank=True)
     closure_note = models.TextField(blank=True)

@@ -3,8 +3,9 @@
 The casework steps before this one already notified people through the real actions (an action
 given to someone, a case they are on changed). This step runs the same overdue check that
 ``manage.py run_schedule`` queues every few minutes, so the referral the demo leaves past its
-24-hour clock, and any action past its due date, are waiting in the screeners', coordinators'
-and owners' notifications when the demo starts. Nothing here is made up beyond the data the
+24-hour clock, any action past its due date and the case past its review date are waiting in
+the screeners', coordinators', owners' and lead professionals' notifications when the demo
+starts. Nothing here is made up beyond the data the
 earlier steps wrote: the notifications come from the real job.
 
 It must stay the last step of ``Generator.run``, after every step that makes actions.
@@ -28,6 +29,9 @@ def generate(gen: Generator) -> int:
     result = check_overdue()
     total = Notification.objects.count()
     actions = f"{result.actions} overdue action{'' if result.actions == 1 else 's'}"
+    reviews = f"{result.case_reviews} case review{'' if result.case_reviews == 1 else 's'}"
     referrals = f"{result.referrals} referral{'' if result.referrals == 1 else 's'}"
-    gen._progress(f"{total} notifications ({actions} and {referrals} past the clock told)")
+    gen._progress(
+        f"{total} notifications ({actions}, {reviews} and {referrals} past the clock told)"
+    )
     return total

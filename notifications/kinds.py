@@ -11,6 +11,7 @@ ACTION_OVERDUE = "action_overdue"
 CASE_CHANGED = "case_changed"
 CASE_LEAD = "case_lead"
 CASE_MEMBER = "case_member"
+CASE_REVIEW_OVERDUE = "case_review_overdue"
 REFERRAL_OVERDUE = "referral_overdue"
 BREAK_GLASS = "break_glass"
 SECOND_FACTOR_CHANGED = "second_factor_changed"
@@ -21,6 +22,7 @@ SUBJECTS: dict[str, str] = {
     CASE_CHANGED: "Tessera: a case you are on has changed",
     CASE_LEAD: "Tessera: you are the lead professional on a case",
     CASE_MEMBER: "Tessera: you have been added to a case team",
+    CASE_REVIEW_OVERDUE: "Tessera: a case review is overdue",
     REFERRAL_OVERDUE: "Tessera: a referral has passed its 24-hour screening clock",
     BREAK_GLASS: "Tessera: break-glass access touched your agency's records",
     SECOND_FACTOR_CHANGED: "Tessera: the authenticator app for your account was changed",

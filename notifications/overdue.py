@@ -7,6 +7,10 @@ Both checks are idempotent: running them again, or twice at once, tells nobody t
   named, to the owning agency), the owning agency's coordinators and the lead professional of
   its case. ``Action.overdue_notified_on`` records the day; moving the due date later and
   missing it again is told again.
+- An open case whose review date has passed is told once per review date to its lead
+  professional, the coordinators in its team and the lead agency's coordinators.
+  ``Case.review_overdue_notified_on`` records the day; a review sets the next date, and missing
+  that one is told again.
 - A referral still awaiting screening 24 hours after receipt is told once to the receiving
   agency's coordinators and MASH screeners (or the agency itself if it has neither). The
   notification itself marks it as told.
@@ -22,7 +26,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import SCREENING_HOURS, Action, ActionStatus, Referral, ReferralStatus
+from casework.models import (
+    SCREENING_HOURS,
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+    Referral,
+    ReferralStatus,
+)
 from governance import audit
 from governance.models import AuditAction, Notification
 from notifications import kinds
@@ -35,6 +47,7 @@ class OverdueRun:
     actions: int
     referrals: int
     notifications: int
+    case_reviews: int = 0
 
 
 def check_overdue(*, today: date | None = None, now: datetime | None = None) -> OverdueRun:
@@ -46,13 +59,21 @@ def check_overdue(*, today: date | None = None, now: datetime | None = None) -> 
         if made:
             actions += 1
             notified += made
+    case_reviews = 0
+    for case_id in _cases_to_tell(today):
+        made = _tell_case_review_overdue(case_id, today)
+        if made:
+            case_reviews += 1
+            notified += made
     referrals = 0
     for referral_id in _referrals_to_tell(now):
         made = _tell_referral_overdue(referral_id, now)
         if made:
             referrals += 1
             notified += made
-    return OverdueRun(actions=actions, referrals=referrals, notifications=notified)
+    return OverdueRun(
+        actions=actions, referrals=referrals, notifications=notified, case_reviews=case_reviews
+    )
 
 
 # --- Actions ------------------------------------------------------------------------------
@@ -126,6 +147,67 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
             details={
                 "change": "overdue_notified",
                 "due_on": action.due_on.isoformat(),
+                "notifications": len(made),
+            },
+        )
+    return len(made)
+
+
+# --- Case reviews -------------------------------------------------------------------------
+
+REVIEW_NOT_TOLD_SINCE_DUE = Q(review_overdue_notified_on__isnull=True) | Q(
+    review_overdue_notified_on__lte=F("next_review_due")
+)
+
+
+def _cases_to_tell(today: date) -> list[int]:
+    """Open cases past their review date whose lateness nobody has been told about yet."""
+    return list(
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(next_review_due__lt=today)
+        .filter(REVIEW_NOT_TOLD_SINCE_DUE)
+        .order_by("next_review_due", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _tell_case_review_overdue(case_id: int, today: date) -> int:
+    with transaction.atomic():
+        # Claim the case for today, as for actions: whoever updates the row first tells.
+        claimed = (
+            Case.objects.exclude(status=CaseStatus.CLOSED)
+            .filter(pk=case_id, next_review_due__lt=today)
+            .filter(REVIEW_NOT_TOLD_SINCE_DUE)
+            .update(review_overdue_notified_on=today)
+        )
+        if not claimed:
+            return 0
+        case = Case.objects.select_related("lead").get(pk=case_id)
+        in_team = case.members.filter(removed_at__isnull=True).values_list("user_id", flat=True)
+        coordinators = list(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True)
+            .filter(Q(agency_id=case.lead_agency_id) | Q(pk__in=in_team))
+            .order_by("pk")
+        )
+        made = notify(
+            kind=kinds.CASE_REVIEW_OVERDUE,
+            message=(
+                f"The review of case {case.reference} was due on "
+                f"{case.next_review_due:%-d %B %Y} and has not been recorded."
+            ),
+            users=_active([case.lead, *coordinators]),
+            url=reverse("cases:review", args=[case.pk]),
+            object_type="case",
+            object_id=case.pk,
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=None,
+            object_type="case",
+            object_id=case.pk,
+            details={
+                "change": "review_overdue_notified",
+                "next_review_due": case.next_review_due.isoformat(),
                 "notifications": len(made),
             },
         )

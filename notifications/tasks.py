@@ -37,13 +37,15 @@ def check_overdue() -> dict[str, int]:
 
     result = run()
     logger.info(
-        "Overdue check: %s actions and %s referrals told, %s notifications",
+        "Overdue check: %s actions, %s case reviews and %s referrals told, %s notifications",
         result.actions,
+        result.case_reviews,
         result.referrals,
         result.notifications,
     )
     return {
         "actions": result.actions,
+        "case_reviews": result.case_reviews,
         "referrals": result.referrals,
         "notifications": result.notifications,
     }

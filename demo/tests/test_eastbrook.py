@@ -413,3 +413,19 @@ def test_a_bulk_load_writes_one_audit_event_with_counts_only(eastbrook):
     event = AuditEvent.objects.latest("seq")
     assert event.details["young_people"] == 3
     assert "Name" not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_the_case_past_its_review_date_is_waiting_in_its_leads_notifications(eastbrook):
+    # The demo leaves one case 18 days past its review; the load's overdue check (the real
+    # job) has told its lead professional, the children's social care coordinator.
+    from casework.models import Case
+    from governance.models import Notification
+
+    late = [case for case in Case.objects.all() if case.review_overdue]
+    assert late
+    for case in late:
+        told = Notification.objects.filter(
+            kind="case_review_overdue", object_type="case", object_id=str(case.pk)
+        )
+        assert case.lead in {notice.user for notice in told}

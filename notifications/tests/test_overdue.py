@@ -8,8 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from casework.actions import do_assign_action, do_cancel_action, do_complete_action, do_open_case
-from casework.models import Action
+from casework.actions import (
+    do_add_case_member,
+    do_assign_action,
+    do_cancel_action,
+    do_complete_action,
+    do_open_case,
+    do_record_review,
+)
+from casework.models import Action, Case, CaseStatus
 from governance.models import Notification
 from notifications.overdue import check_overdue
 from partnership.models import Role, ServiceKind
@@ -183,3 +190,66 @@ def test_each_person_told_about_a_late_referral_can_open_where_the_link_goes(
     assert signed_in(mash["screener"]).get(to_screener.url).status_code == 200
     client.logout()
     assert signed_in(mash["coordinator"]).get(to_coordinator.url).status_code == 200
+
+
+# --- Case reviews ---------------------------------------------------------------------------
+
+
+def _review_due(case, days_late):
+    Case.objects.filter(pk=case.pk).update(
+        next_review_due=timezone.localdate() - timedelta(days=days_late)
+    )
+
+
+def _review_notices():
+    return Notification.objects.filter(kind="case_review_overdue")
+
+
+def test_a_case_past_its_review_date_tells_the_lead_and_the_coordinators_in_its_team_once(
+    team, case
+):
+    do_add_case_member(actor=team["coordinator"], case=case, user=team["coordinator"])
+    _review_due(case, 3)
+
+    call_command("run_schedule", "--once")
+    again = check_overdue()
+
+    told = {n.user for n in _review_notices()}
+    # The lead (charity) and the police coordinator in the case team; not the school's
+    # coordinator, the action owner or anyone else outside the case.
+    assert told == {team["lead"], team["coordinator"]}
+    assert again.case_reviews == 0
+    assert _review_notices().count() == 2
+    notice = _review_notices().get(user=team["lead"])
+    assert notice.url == f"/cases/{case.pk}/review/"
+    assert case.reference in notice.message
+    assert "Jordan" not in notice.message
+    case.refresh_from_db()
+    assert case.review_overdue_notified_on == timezone.localdate()
+
+
+def test_a_case_reviewed_on_time_or_closed_is_not_chased(team, case):
+    _review_due(case, 0)  # due today: not late yet
+    assert check_overdue().case_reviews == 0
+    _review_due(case, 5)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    assert check_overdue().case_reviews == 0
+    assert not _review_notices().exists()
+
+
+def test_the_next_review_date_missed_as_well_is_told_again(team, case):
+    today = timezone.localdate()
+    _review_due(case, 1)
+    assert check_overdue(today=today).case_reviews == 1
+    # The team reviews late and agrees the next review a month on; that one is missed too.
+    do_record_review(
+        actor=team["lead"],
+        case=case,
+        held_on=today,
+        summary="Reviewed with the school and police.",
+        risk_rating="amber",
+        next_review_due=today + timedelta(days=30),
+    )
+    assert check_overdue(today=today + timedelta(days=30)).case_reviews == 0
+    assert check_overdue(today=today + timedelta(days=31)).case_reviews == 1
+    assert _review_notices().filter(user=team["lead"]).count() == 2
