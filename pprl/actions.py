@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,14 +11,22 @@ from django.utils import timezone
 
 from governance import audit
 from governance.actions import do_record_sharing_decision
-from governance.models import AuditAction, ConsentStatus, LawfulBasis, Notification
+from governance.models import (
+    AuditAction,
+    AuditOutcome,
+    ConsentStatus,
+    LawfulBasis,
+    Notification,
+)
 from partnership.models import Role, User
 from pprl import linkage
+from pprl.encoding import Settings
 from pprl.models import (
     DisclosureRequest,
     DisclosureStatus,
     EncodingSubmission,
     LinkNotice,
+    SubmissionStatus,
 )
 
 # Who answers a disclosure request for the holding agency.
@@ -45,59 +54,163 @@ def can_decide(user: object, request: DisclosureRequest) -> bool:
     )
 
 
-def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> EncodingSubmission:
-    """Compare an agency's encodings file with the young people other agencies hold records
-    on. The agency is told, per matching reference, only that another agency holds records."""
-    if not can_submit(actor):
-        raise PermissionDenied("Your role cannot submit encodings.")
+def _configured() -> Settings:
     settings = linkage.partnership_settings()
     if settings is None:
         raise ValidationError(
             {"file": "Privacy-preserving linkage is not set up in this partnership."}
         )
+    return settings
+
+
+def _compare(
+    settings: Settings, agency_id: int, handle: IO[bytes]
+) -> tuple[list[linkage.Submitted], list[linkage.Rejection], list[linkage.Match]]:
     try:
         submitted, rejected = linkage.read_encodings(handle, settings)
     except ValueError as error:
         raise ValidationError({"file": str(error)}) from None
-    assert actor.agency_id is not None
-    candidates = linkage.held_by_others(actor.agency_id)
-    matches = linkage.match(settings, submitted, candidates)
+    matches = linkage.match(settings, submitted, linkage.held_by_others(agency_id))
+    return submitted, rejected, matches
+
+
+def _keep_results(
+    submission: EncodingSubmission,
+    compared: tuple[list[linkage.Submitted], list[linkage.Rejection], list[linkage.Match]],
+    *,
+    actor: User,
+    action: AuditAction,
+) -> None:
+    """The counts, the rejections and a notice per match, and the audit event (counts only:
+    the log is read by IG officers of the submitting agency too). In the caller's transaction."""
+    submitted, rejected, matches = compared
     now = timezone.now()
+    submission.rows_compared = len(submitted)
+    submission.rows_rejected = len(rejected)
+    submission.notices_given = len(matches)
+    submission.rejections = [r.as_dict() for r in rejected[:1000]]
+    submission.status = SubmissionStatus.DONE
+    submission.error = ""
+    submission.save()
+    LinkNotice.objects.bulk_create(
+        LinkNotice(
+            submission=submission,
+            reference=found.submitted.reference,
+            young_person_id=found.young_person_id,
+            score=found.score,
+            created_at=now,
+        )
+        for found in matches
+    )
+    audit.record(
+        action,
+        actor=actor,
+        object_type="pprl_submission",
+        object_id=submission.pk,
+        details={
+            "compared": len(submitted),
+            "rejected": len(rejected),
+            "notices": len(matches),
+            "fingerprint": submission.fingerprint,
+        },
+    )
+
+
+def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> EncodingSubmission:
+    """Compare an agency's encodings file with the young people other agencies hold records
+    on, now (the command line and the demo; the page queues it: ``do_queue_encodings``). The
+    agency is told, per matching reference, only that another agency holds records."""
+    if not can_submit(actor):
+        raise PermissionDenied("Your role cannot submit encodings.")
+    settings = _configured()
+    assert actor.agency_id is not None
+    compared = _compare(settings, actor.agency_id, handle)
     with transaction.atomic():
         submission = EncodingSubmission.objects.create(
             agency_id=actor.agency_id,
             submitted_by=actor,
-            submitted_at=now,
+            submitted_at=timezone.now(),
             file_name=file_name[:200],
             fingerprint=settings.fingerprint(),
-            rows_compared=len(submitted),
-            rows_rejected=len(rejected),
-            notices_given=len(matches),
-            rejections=[r.as_dict() for r in rejected[:1000]],
         )
-        LinkNotice.objects.bulk_create(
-            LinkNotice(
-                submission=submission,
-                reference=found.submitted.reference,
-                young_person_id=found.young_person_id,
-                score=found.score,
-                created_at=now,
-            )
-            for found in matches
+        _keep_results(submission, compared, actor=actor, action=AuditAction.CREATE)
+    return submission
+
+
+def do_queue_encodings(*, actor: User, file_name: str, path: Path) -> EncodingSubmission:
+    """Record an uploaded encodings file, kept at ``path``, for the background job to compare
+    (``run_comparison``); the caller queues the job."""
+    if not can_submit(actor):
+        raise PermissionDenied("Your role cannot submit encodings.")
+    settings = _configured()
+    assert actor.agency_id is not None
+    with transaction.atomic():
+        submission = EncodingSubmission.objects.create(
+            agency_id=actor.agency_id,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            file_name=file_name[:200],
+            fingerprint=settings.fingerprint(),
+            status=SubmissionStatus.QUEUED,
+            stored_path=str(path),
         )
-        # Counts only: the log is read by IG officers of the submitting agency too.
         audit.record(
             AuditAction.CREATE,
             actor=actor,
             object_type="pprl_submission",
             object_id=submission.pk,
-            details={
-                "compared": len(submitted),
-                "rejected": len(rejected),
-                "notices": len(matches),
-                "fingerprint": submission.fingerprint,
-            },
+            details={"queued": True, "fingerprint": submission.fingerprint},
         )
+    return submission
+
+
+def run_comparison(submission_id: int) -> EncodingSubmission:
+    """The background job's work: compare a queued file, keep the results (or why it could not
+    be compared), and delete the upload either way. Run twice, it compares once."""
+    claimed = EncodingSubmission.objects.filter(
+        pk=submission_id, status=SubmissionStatus.QUEUED
+    ).update(status=SubmissionStatus.RUNNING)
+    submission = EncodingSubmission.objects.select_related("submitted_by").get(pk=submission_id)
+    if not claimed:
+        return submission
+    path = Path(submission.stored_path)
+    try:
+        settings = _configured()
+        if settings.fingerprint() != submission.fingerprint:
+            raise ValidationError(
+                {
+                    "file": "The partnership's secret changed after this file was uploaded: "
+                    "encode it again and upload it again."
+                }
+            )
+        with path.open("rb") as handle:
+            compared = _compare(settings, submission.agency_id, handle)
+        with transaction.atomic():
+            submission.stored_path = ""
+            _keep_results(
+                submission, compared, actor=submission.submitted_by, action=AuditAction.UPDATE
+            )
+    except (ValidationError, OSError) as error:
+        message = (
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else "The uploaded file could not be read again: upload it again."
+        )
+        with transaction.atomic():
+            submission.status = SubmissionStatus.FAILED
+            submission.error = message
+            submission.stored_path = ""
+            submission.save(update_fields=["status", "error", "stored_path"])
+            audit.record(
+                AuditAction.UPDATE,
+                actor=submission.submitted_by,
+                outcome=AuditOutcome.FAILED,
+                object_type="pprl_submission",
+                object_id=submission.pk,
+                details={"failed": message},
+            )
+    finally:
+        path.unlink(missing_ok=True)
     return submission
 
 

@@ -13,8 +13,16 @@ from django.db import models
 from partnership.models import Agency
 
 
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be compared"
+    RUNNING = "running", "Being compared"
+    DONE = "done", "Compared"
+    FAILED = "failed", "Could not be compared"
+
+
 class EncodingSubmission(models.Model):
-    """One encodings file an agency submitted."""
+    """One encodings file an agency submitted. An upload is compared by a background job
+    (``pprl.tasks.compare_encodings``); its status says where that has got to."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     submitted_by = models.ForeignKey(
@@ -31,12 +39,23 @@ class EncodingSubmission(models.Model):
     rejections = models.JSONField(
         default=list, blank=True, help_text="Row number, column and rule for each rejected row."
     )
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DONE
+    )
+    error = models.TextField(blank=True, help_text="Why the file could not be compared.")
+    stored_path = models.CharField(
+        max_length=500, blank=True, help_text="The upload, kept only until it has been compared."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Encodings file {self.file_name} ({self.submitted_at:%d %b %Y})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)
 
 
 class LinkNotice(models.Model):

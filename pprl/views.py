@@ -11,9 +11,11 @@ from django.views.decorators.http import require_http_methods
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from imports.storage import keep_upload
 from pprl import actions, linkage, queries
 from pprl.forms import DisclosureDecisionForm, DisclosureRequestForm, EncodingsUploadForm
 from pprl.models import DisclosureStatus
+from pprl.tasks import compare_encodings
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.paginator import CappedPaginator
@@ -27,19 +29,17 @@ def submissions(request: HttpRequest) -> HttpResponse:
     form = EncodingsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # Kept on disk for the background job, which deletes it once compared.
+        path, _sha256, _size = keep_upload(upload)
         try:
-            submission = actions.do_submit_encodings(
-                actor=user, file_name=upload.name or "encodings.csv", handle=upload.file
+            submission = actions.do_queue_encodings(
+                actor=user, file_name=upload.name or "encodings.csv", path=path
             )
         except ValidationError as error:
+            path.unlink(missing_ok=True)
             add_action_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{submission.rows_compared} encodings compared. "
-                f"{submission.notices_given} of your references match a young person another "
-                "agency holds records on.",
-            )
+            compare_encodings.enqueue(submission.pk)
             return redirect("pprl:submission", pk=submission.pk)
     page = CappedPaginator(queries.submissions_of(user), 25).get_page(request.GET.get("page"))
     audit.record(
@@ -79,9 +79,14 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         details={
             "notices": len(notices),
             "revealed": [n.young_person.pk for n in notices if n.young_person is not None],
+            "status": found.status,
         },
     )
-    return render(request, "pprl/submission.html", {"submission": found, "notices": notices})
+    response = render(request, "pprl/submission.html", {"submission": found, "notices": notices})
+    if request.headers.get("HX-Request") and not found.is_active:
+        # The page was polling while the job ran: now it is done, show the whole page.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,9 +15,11 @@ from django.test import Client
 
 from conftest import sign_in_fully
 from governance.models import AuditAction, AuditEvent, Notification, SharingDecision
+from imports.storage import upload_dir
 from partnership.models import Role, User
 from people.models import YoungPerson
 from pprl import linkage
+from pprl.actions import do_queue_encodings, run_comparison
 from pprl.encoding import Settings
 from pprl.models import DisclosureRequest, DisclosureStatus, EncodingSubmission, LinkNotice
 from records.tests.helpers import record
@@ -78,6 +80,11 @@ def school_dsl(make_user) -> User:
     return make_user(Role.PRACTITIONER, "school")
 
 
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.TESSERA_IMPORTS_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def police_coordinator(make_user) -> User:
     return make_user(Role.COORDINATOR, "police")
@@ -103,9 +110,17 @@ def test_the_school_learns_only_that_another_agency_holds_records(school_dsl, ki
     listing = _client(school_dsl).get("/privacy-preserving/").content.decode()
     assert "pupils.csv" in listing
     assert linkage.partnership_settings().fingerprint() in listing  # type: ignore[union-attr]
-    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="pprl_submission")
-    assert event.details["notices"] == 1
-    assert set(event.details) == {"compared", "rejected", "notices", "fingerprint"}
+    # Queued by the page, compared by the background job (run at once in tests), both audited.
+    queued = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="pprl_submission")
+    assert set(queued.details) == {"queued", "fingerprint"}
+    compared = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="pprl_submission")
+    assert compared.actor_id == school_dsl.pk
+    assert compared.details["notices"] == 1
+    assert set(compared.details) == {"compared", "rejected", "notices", "fingerprint"}
+    # The upload is deleted once compared.
+    assert submission.status == "done"
+    assert submission.stored_path == ""
+    assert not any(upload_dir().iterdir())
 
 
 def test_nothing_is_said_about_young_people_only_the_submitting_agency_holds(make_user, school_dsl):
@@ -125,9 +140,38 @@ def test_nothing_is_said_about_young_people_only_the_submitting_agency_holds(mak
 def test_a_file_encoded_under_another_secret_is_refused(school_dsl, kiera):
     other = Settings(secret=b"a-different-partnership-secret-0123456789")
     response = _submit(school_dsl, _encodings(settings=other))
-    assert response.status_code == 200
-    assert "encoded with a different partnership secret" in response.content.decode()
-    assert not EncodingSubmission.objects.exists()
+    submission = EncodingSubmission.objects.get()
+    assert response["Location"] == f"/privacy-preserving/files/{submission.pk}/"
+    assert submission.status == "failed"
+    page = _client(school_dsl).get(response["Location"]).content.decode()
+    assert "This file could not be compared" in page
+    assert "encoded with a different partnership secret" in page
+    assert not LinkNotice.objects.exists()
+    assert not any(upload_dir().iterdir())
+    listing = _client(school_dsl).get("/privacy-preserving/").content.decode()
+    assert "Could not be compared" in listing
+
+
+def test_while_the_job_runs_the_page_says_so_and_asks_again(school_dsl, kiera, tmp_path):
+    path = tmp_path / "queued.csv"
+    path.write_bytes(_encodings().read())
+    submission = do_queue_encodings(actor=school_dsl, file_name="queued.csv", path=path)
+    client = _client(school_dsl)
+    url = f"/privacy-preserving/files/{submission.pk}/"
+
+    waiting = client.get(url, headers={"HX-Request": "true"})
+    assert "Waiting to be compared" in waiting.content.decode()
+    assert 'hx-trigger="every 2s"' in waiting.content.decode()
+    assert "HX-Refresh" not in waiting
+    assert "SCH-001" not in waiting.content.decode()
+
+    run_comparison(submission.pk)
+    run_comparison(submission.pk)  # a second run of the job compares nothing again
+    assert LinkNotice.objects.filter(submission=submission).count() == 1
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+    assert "SCH-001" in done.content.decode()
+    assert not path.exists()
 
 
 def test_a_request_needs_its_purpose(school_dsl, kiera):
