@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -21,7 +21,7 @@ def select_options(field: forms.BoundField) -> SafeString:
         "",
         '<option value="{}"{}>{}</option>',
         (
-            (value, format_html(" selected") if str(value) == current else "", label)
+            (value, " selected" if str(value) == current else "", label)
             for value, label in getattr(field.field, "choices", ())
         ),
     )

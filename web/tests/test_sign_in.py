@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django_otp.oath import TOTP
 
 from conftest import PASSWORD, current_code, device_of, sign_in_fully, sign_in_with_password
 from governance.models import AuditAction, AuditEvent, AuditOutcome
@@ -50,7 +51,12 @@ def test_a_reused_code_is_refused(make_user):
     first, second = Client(), Client()
     sign_in_fully(first, user)
     sign_in_with_password(second, user)
-    used = current_code(device_of(user))
+    # The code of the time step the first sign-in spent (not "the code now": a 30-second
+    # boundary between the two would give a fresh code and the test would pass by chance).
+    device = device_of(user)
+    spent = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    spent.time = device.t0 + device.last_t * device.step
+    used = f"{spent.token():0{device.digits}d}"
     response = second.post("/sign-in/code/", {"code": used})
     assert response.status_code == 200
     assert b"wrong, already used or expired" in response.content
