@@ -18,6 +18,7 @@ from governance.models import (
     LawfulBasis,
     Notification,
 )
+from imports.storage import is_upload
 from partnership.models import Role, User
 from pprl import linkage
 from pprl.encoding import Settings
@@ -174,7 +175,12 @@ def run_comparison(submission_id: int) -> EncodingSubmission:
     if not claimed:
         return submission
     path = Path(submission.stored_path)
+    # Only ever a file the upload page kept in the private uploads folder: anything else is
+    # neither read nor deleted.
+    ours = is_upload(path)
     try:
+        if not ours:
+            raise OSError("outside the uploads folder")
         settings = _configured()
         if settings.fingerprint() != submission.fingerprint:
             raise ValidationError(
@@ -210,7 +216,8 @@ def run_comparison(submission_id: int) -> EncodingSubmission:
                 details={"failed": message},
             )
     finally:
-        path.unlink(missing_ok=True)
+        if ours:
+            path.unlink(missing_ok=True)
     return submission
 
 

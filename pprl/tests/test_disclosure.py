@@ -152,8 +152,8 @@ def test_a_file_encoded_under_another_secret_is_refused(school_dsl, kiera):
     assert "Could not be compared" in listing
 
 
-def test_while_the_job_runs_the_page_says_so_and_asks_again(school_dsl, kiera, tmp_path):
-    path = tmp_path / "queued.csv"
+def test_while_the_job_runs_the_page_says_so_and_asks_again(school_dsl, kiera):
+    path = upload_dir() / "queued.csv"
     path.write_bytes(_encodings().read())
     submission = do_queue_encodings(actor=school_dsl, file_name="queued.csv", path=path)
     client = _client(school_dsl)
@@ -341,3 +341,12 @@ def test_the_encoding_tool_writes_references_and_encodings_only(tmp_path: Path):
     for identifying in ("Kiera", "Blackwel", "2010", "EB4", "female"):
         assert identifying not in written
     assert "2 encodings written" in out.getvalue()
+
+
+def test_the_job_opens_only_files_in_the_uploads_folder(school_dsl, kiera, tmp_path):
+    elsewhere = tmp_path / "not-an-upload.csv"
+    elsewhere.write_bytes(_encodings().read())
+    submission = do_queue_encodings(actor=school_dsl, file_name="x.csv", path=elsewhere)
+    assert run_comparison(submission.pk).status == "failed"
+    assert elsewhere.exists()  # neither read nor deleted
+    assert not LinkNotice.objects.exists()
