@@ -531,12 +531,11 @@ def _settings_from_model(model: Mapping[str, Any], dialect: str) -> dict[str, An
     if model.get("format") != MODEL_FORMAT or model.get("version") != MODEL_VERSION:
         raise ValueError("This linkage model was saved by a different engine version; retrain it.")
     settings = _settings("link_only").create_settings_dict(dialect)
+    built = settings["comparisons"]
     saved = model["comparisons"]
-    if [c["output_column_name"] for c in settings["comparisons"]] != [
-        c["output_column_name"] for c in saved
-    ]:
+    if [c["output_column_name"] for c in built] != [c["output_column_name"] for c in saved]:
         raise ValueError("The linkage model's comparisons differ from the engine's; retrain it.")
-    for comparison, trained in zip(settings["comparisons"], saved, strict=True):
+    for comparison, trained in zip(built, saved, strict=True):
         levels = comparison["comparison_levels"]
         if len(levels) != len(trained["levels"]):
             raise ValueError("The linkage model's levels differ from the engine's; retrain it.")
@@ -589,8 +588,13 @@ def link(
         labels = _labels(settings)
         # Only the columns the candidates need, by column: the full prediction table carries
         # every compared value and intermediate figure, many times what is read here.
-        wanted = ["source_dataset_l", "unique_id_l", "unique_id_r", "match_weight"]
-        wanted.append("match_probability")
+        wanted = [
+            "source_dataset_l",
+            "unique_id_l",
+            "unique_id_r",
+            "match_weight",
+            "match_probability",
+        ]
         for field in labels:
             wanted += [f"gamma_{field}", f"mw_{field}"]
         present = {column.unquote().name for column in predictions.columns}

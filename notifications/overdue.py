@@ -18,11 +18,13 @@ Both checks are idempotent: running them again, or twice at once, tells nobody t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,27 +55,27 @@ class OverdueRun:
 def check_overdue(*, today: date | None = None, now: datetime | None = None) -> OverdueRun:
     today = today or timezone.localdate()
     now = now or timezone.now()
-    actions = notified = 0
-    for action_id in _actions_to_tell(today):
-        made = _tell_action_overdue(action_id, today)
-        if made:
-            actions += 1
-            notified += made
-    case_reviews = 0
-    for case_id in _cases_to_tell(today):
-        made = _tell_case_review_overdue(case_id, today)
-        if made:
-            case_reviews += 1
-            notified += made
-    referrals = 0
-    for referral_id in _referrals_to_tell(now):
-        made = _tell_referral_overdue(referral_id, now)
-        if made:
-            referrals += 1
-            notified += made
+    actions, from_actions = _tell_each(_actions_to_tell(today), _tell_action_overdue, today)
+    reviews, from_reviews = _tell_each(_cases_to_tell(today), _tell_case_review_overdue, today)
+    referrals, from_referrals = _tell_each(_referrals_to_tell(now), _tell_referral_overdue, now)
     return OverdueRun(
-        actions=actions, referrals=referrals, notifications=notified, case_reviews=case_reviews
+        actions=actions,
+        referrals=referrals,
+        notifications=from_actions + from_reviews + from_referrals,
+        case_reviews=reviews,
     )
+
+
+def _tell_each(ids: list[int], tell: Callable[[int, Any], int], when: Any) -> tuple[int, int]:
+    """How many of these were told (another run may have claimed some first), and how many
+    notifications that made."""
+    told = made = 0
+    for pk in ids:
+        count = tell(pk, when)
+        if count:
+            told += 1
+            made += count
+    return told, made
 
 
 # --- Actions ------------------------------------------------------------------------------
@@ -160,14 +162,18 @@ REVIEW_NOT_TOLD_SINCE_DUE = Q(review_overdue_notified_on__isnull=True) | Q(
 )
 
 
-def _cases_to_tell(today: date) -> list[int]:
+def _late_untold_cases(today: date) -> QuerySet[Case]:
     """Open cases past their review date whose lateness nobody has been told about yet."""
-    return list(
+    return (
         Case.objects.exclude(status=CaseStatus.CLOSED)
         .filter(next_review_due__lt=today)
         .filter(REVIEW_NOT_TOLD_SINCE_DUE)
-        .order_by("next_review_due", "pk")
-        .values_list("pk", flat=True)
+    )
+
+
+def _cases_to_tell(today: date) -> list[int]:
+    return list(
+        _late_untold_cases(today).order_by("next_review_due", "pk").values_list("pk", flat=True)
     )
 
 
@@ -175,10 +181,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
     with transaction.atomic():
         # Claim the case for today, as for actions: whoever updates the row first tells.
         claimed = (
-            Case.objects.exclude(status=CaseStatus.CLOSED)
-            .filter(pk=case_id, next_review_due__lt=today)
-            .filter(REVIEW_NOT_TOLD_SINCE_DUE)
-            .update(review_overdue_notified_on=today)
+            _late_untold_cases(today).filter(pk=case_id).update(review_overdue_notified_on=today)
         )
         if not claimed:
             return 0

@@ -117,23 +117,30 @@ def _keep_results(
     )
 
 
-def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> EncodingSubmission:
-    """Compare an agency's encodings file with the young people other agencies hold records
-    on, now (the command line and the demo; the page queues it: ``do_queue_encodings``). The
-    agency is told, per matching reference, only that another agency holds records."""
+def _new_submission(actor: User, file_name: str, **extra: object) -> EncodingSubmission:
+    """The submission row for an upload: in the caller's transaction, after its checks."""
     if not can_submit(actor):
         raise PermissionDenied("Your role cannot submit encodings.")
     settings = _configured()
     assert actor.agency_id is not None
-    compared = _compare(settings, actor.agency_id, handle)
+    return EncodingSubmission(
+        agency_id=actor.agency_id,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        file_name=file_name[:200],
+        fingerprint=settings.fingerprint(),
+        **extra,
+    )
+
+
+def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> EncodingSubmission:
+    """Compare an agency's encodings file with the young people other agencies hold records
+    on, now (the demo loader; the upload page queues it: ``do_queue_encodings``). The
+    agency is told, per matching reference, only that another agency holds records."""
+    submission = _new_submission(actor, file_name)
+    compared = _compare(_configured(), submission.agency_id, handle)
     with transaction.atomic():
-        submission = EncodingSubmission.objects.create(
-            agency_id=actor.agency_id,
-            submitted_by=actor,
-            submitted_at=timezone.now(),
-            file_name=file_name[:200],
-            fingerprint=settings.fingerprint(),
-        )
+        submission.save()
         _keep_results(submission, compared, actor=actor, action=AuditAction.CREATE)
     return submission
 
@@ -141,20 +148,11 @@ def do_submit_encodings(*, actor: User, file_name: str, handle: IO[bytes]) -> En
 def do_queue_encodings(*, actor: User, file_name: str, path: Path) -> EncodingSubmission:
     """Record an uploaded encodings file, kept at ``path``, for the background job to compare
     (``run_comparison``); the caller queues the job."""
-    if not can_submit(actor):
-        raise PermissionDenied("Your role cannot submit encodings.")
-    settings = _configured()
-    assert actor.agency_id is not None
+    submission = _new_submission(
+        actor, file_name, status=SubmissionStatus.QUEUED, stored_path=str(path)
+    )
     with transaction.atomic():
-        submission = EncodingSubmission.objects.create(
-            agency_id=actor.agency_id,
-            submitted_by=actor,
-            submitted_at=timezone.now(),
-            file_name=file_name[:200],
-            fingerprint=settings.fingerprint(),
-            status=SubmissionStatus.QUEUED,
-            stored_path=str(path),
-        )
+        submission.save()
         audit.record(
             AuditAction.CREATE,
             actor=actor,
