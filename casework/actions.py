@@ -40,6 +40,8 @@ from governance.actions import (
     do_record_sharing_decision,
 )
 from governance.models import AuditAction, ConsentStatus, LegitimateRelationship, RelationshipKind
+from notifications.api import notify
+from notifications.models import NotificationKind
 from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
 from people import identifiers
 from people.models import YoungPerson
@@ -294,13 +296,9 @@ def works_on_case(user: User, case: Case) -> bool:
     return manages_case(user, case) or (user.reads_case_content and _is_member(user, case))
 
 
-def _notify(**kwargs: object) -> None:
-    from notifications.api import notify
-
-    notify(**kwargs)  # type: ignore[arg-type]
-
-
-def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) -> None:
+def _tell_case_team(
+    case: Case, *, actor: User | None, kind: NotificationKind, message: str
+) -> None:
     """Tell everyone on the case (except who did it) that it changed."""
     team = User.objects.filter(
         pk__in=CaseMember.objects.filter(case=case, removed_at__isnull=True).values("user_id"),
@@ -310,7 +308,7 @@ def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) 
         team = team.exclude(pk=actor.pk)
     members = list(team)
     if members:
-        _notify(
+        notify(
             kind=kind,
             message=message,
             users=members,
@@ -412,8 +410,8 @@ def do_open_case(
             details={"young_person": young_person.pk, "lead": lead.pk, "status": case.status},
         )
         if lead.pk != actor.pk:
-            _notify(
-                kind="case_lead",
+            notify(
+                kind=NotificationKind.CASE_LEAD,
                 message=f"You are now the lead professional for {ABOUT_SOMEONE}.",
                 users=[lead],
                 url=reverse("cases:detail", args=[case.pk]),
@@ -443,8 +441,8 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
             recipient=user.get_username(),
             details={"change": "member_added", "member": member.pk},
         )
-        _notify(
-            kind="case_member",
+        notify(
+            kind=NotificationKind.CASE_MEMBER,
             message=f"You have been added to the case team for {ABOUT_SOMEONE}.",
             users=[user],
             url=reverse("cases:detail", args=[case.pk]),
@@ -454,7 +452,7 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"Someone joined the case team for {ABOUT_SOMEONE}.",
         )
     return member
@@ -485,7 +483,7 @@ def do_remove_case_member(*, actor: User, member: CaseMember, reason: str) -> Ca
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"Someone left the case team for {ABOUT_SOMEONE}.",
         )
     return member
@@ -597,8 +595,8 @@ def do_assign_action(
             else f"Your agency has a new action{about}, due {due_on:%-d %B %Y}."
         )
         if owner is None or owner.pk != actor.pk:
-            _notify(
-                kind="action_assigned",
+            notify(
+                kind=NotificationKind.ACTION_ASSIGNED,
                 message=message,
                 users=[owner] if owner is not None else [],
                 agency=owner_agency,
@@ -610,7 +608,7 @@ def do_assign_action(
             _tell_case_team(
                 case,
                 actor=actor,
-                kind="case_changed",
+                kind=NotificationKind.CASE_CHANGED,
                 message=f"The plan changed for {ABOUT_SOMEONE}: a new action was added.",
             )
     return action
@@ -638,7 +636,7 @@ def _finish(*, actor: User, action: Action, status: ActionStatus, note: str, cha
             _tell_case_team(
                 current.case,
                 actor=actor,
-                kind="case_changed",
+                kind=NotificationKind.CASE_CHANGED,
                 message=f"The plan changed for {ABOUT_SOMEONE}: an action was {change}.",
             )
     action.refresh_from_db()
@@ -890,7 +888,7 @@ def do_change_lead(*, actor: User, case: Case, lead: User, reason: str) -> Case:
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"The lead professional changed for {ABOUT_SOMEONE}.",
         )
     return case
@@ -954,7 +952,7 @@ def do_record_review(
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"The case of {ABOUT_SOMEONE} was reviewed.",
         )
     return review
@@ -1002,7 +1000,10 @@ def _close(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: st
         details={"change": "closed", "outcome": case.outcome_code},
     )
     _tell_case_team(
-        case, actor=actor, kind="case_changed", message=f"The case of {ABOUT_SOMEONE} was closed."
+        case,
+        actor=actor,
+        kind=NotificationKind.CASE_CHANGED,
+        message=f"The case of {ABOUT_SOMEONE} was closed.",
     )
     return case
 
@@ -1078,7 +1079,7 @@ def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"The case of {ABOUT_SOMEONE} was reopened.",
         )
     return case
@@ -1141,7 +1142,7 @@ def do_save_transition_plan(
         _tell_case_team(
             case,
             actor=actor,
-            kind="case_changed",
+            kind=NotificationKind.CASE_CHANGED,
             message=f"The transition plan at 18 changed for {ABOUT_SOMEONE}.",
         )
     return plan

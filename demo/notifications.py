@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from governance.models import Notification
+from notifications.models import Notification
 from notifications.overdue import check_overdue
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import audit
@@ -19,12 +20,13 @@ from governance.models import (
     LawfulBasis,
     LegitimateRelationship,
     Level,
-    Notification,
     RelationshipKind,
     SharingAgreement,
     SharingDecision,
     SharingRule,
 )
+from notifications.api import notify
+from notifications.models import NotificationKind
 from partnership.models import Agency, Role, User
 from people.models import YoungPerson
 
@@ -257,20 +259,31 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
             .values_list("owning_agency_id", flat=True)
             .distinct()
         )
-        Notification.objects.bulk_create(
-            Notification(
-                agency_id=agency_id,
-                kind="break_glass",
-                message=(
-                    f"{actor.get_full_name() or actor.username} ({actor.agency}) used break-glass "
-                    "access to a young person's records that include yours."
-                ),
-                object_type="break_glass",
-                object_id=str(access.pk),
-                created_at=now,
-            )
-            for agency_id in sorted(set(owners))
+        message = (
+            f"{actor.get_full_name() or actor.username} ({actor.agency}) used break-glass "
+            "access to a young person's records that include yours."
         )
+        review_url = reverse("governance:break-glass-review", args=[access.pk])
+        for agency in Agency.objects.filter(pk__in=set(owners)).order_by("pk"):
+            # Everyone in the agency who reads case content sees the notice; its IG officers,
+            # who review the use, are also told by name (and by email) with the way in.
+            notify(
+                kind=NotificationKind.BREAK_GLASS,
+                message=message,
+                agency=agency,
+                object_type="break_glass",
+                object_id=access.pk,
+            )
+            notify(
+                kind=NotificationKind.BREAK_GLASS,
+                message=message,
+                users=User.objects.filter(
+                    agency=agency, role=Role.IG_OFFICER, is_active=True
+                ).order_by("pk"),
+                url=review_url,
+                object_type="break_glass",
+                object_id=access.pk,
+            )
         audit.record(
             AuditAction.BREAK_GLASS,
             actor=actor,

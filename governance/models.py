@@ -294,57 +294,6 @@ class BreakGlassAccess(models.Model):
         return f"Break-glass by user {self.user_id} on {self.granted_at:%d %b %Y %H:%M}"
 
 
-class Notification(models.Model):
-    """A message to an agency (and optionally one person in it).
-
-    Written through ``notifications.api.notify``. A notification addressed to a person with an
-    email address is also emailed, without its message: the email carries a neutral subject and
-    a link into Tessera, and ``email_status`` records whether it went.
-    """
-
-    class EmailStatus(models.TextChoices):
-        NOT_EMAILED = "", "Not emailed"
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="notifications")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=40)
-    message = models.TextField()
-    url = models.CharField(
-        max_length=300, blank=True, help_text="Where in Tessera to go: a path, such as /cases/4/."
-    )
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, blank=True, default=EmailStatus.NOT_EMAILED
-    )
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(
-        max_length=100, blank=True, help_text="The kind of failure only: never an address."
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["agency", "read_at"], name="notification_unread_idx"),
-            models.Index(
-                fields=["kind", "object_type", "object_id"], name="notification_about_idx"
-            ),
-            models.Index(fields=["email_status"], name="notification_email_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.message[:60]
-
-
 # --- Retention ---------------------------------------------------------------------------
 
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("sharing-agreement/versions/<int:pk>/", views.agreement_version, name="agreement-version"),
     path("break-glass/", views.break_glass_queue, name="break-glass"),
     path("break-glass/<int:pk>/review/", views.break_glass_review, name="break-glass-review"),
-    path("notifications/", views.notifications, name="notifications"),
     path("retention/", views.retention, name="retention"),
     path("retention/<int:pk>/dispose/", views.retention_dispose, name="retention-dispose"),
     path("subject-access/", views.subject_access_start, name="subject-access-start"),

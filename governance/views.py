@@ -1,5 +1,6 @@
-"""Information governance pages: the sharing agreement, break-glass review, notifications,
-retention review and subject access export.
+"""Information governance pages: the sharing agreement, break-glass review, retention review
+and subject access export. Notifications, break-glass notices included, have one page: the
+notifications app's.
 
 Who may use what:
 
@@ -7,7 +8,6 @@ Who may use what:
   configure it but never read case content) and by strategic leads. Only administrators change it.
 - Break-glass review, retention review and subject access are for IG officers, each acting for
   their own agency.
-- An agency's notifications are read by its people who read case content.
 
 Anything else is refused with an audit row and a 404, as if the page did not exist.
 """
@@ -43,12 +43,12 @@ from governance.models import (
     BreakGlassAccess,
     BreakGlassReview,
     Level,
-    Notification,
     RetentionRule,
     SharingAgreement,
 )
 from governance.queries import SUBJECT_ACCESS
 from governance.retention import overdue_for_agency, schedule
+from notifications.queries import unread_count
 from partnership.models import AgencyKind, Role, User
 from people.models import YoungPerson
 from records import actions as record_actions
@@ -111,7 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
         counts = {
             "break_glass": _break_glass_queue(user).count(),
             "retention": overdue_for_agency(user.agency_id or 0).count(),
-            "notifications": _notifications_for(user).filter(read_at__isnull=True).count(),
+            "notifications": unread_count(user),
         }
     audit.record(AuditAction.VIEW, request=request, object_type="governance_index", details=counts)
     return render(
@@ -335,44 +335,6 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "governance/break_glass_review.html",
         {"access": access, "form": form, "now": timezone.now()},
-    )
-
-
-# --- Notifications -----------------------------------------------------------------------
-
-
-def _notifications_for(user: User) -> QuerySet[Notification]:
-    if user.agency_id is None:
-        return Notification.objects.none()
-    return Notification.objects.filter(agency_id=user.agency_id).filter(
-        Q(user__isnull=True) | Q(user=user)
-    )
-
-
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not policy.reads_case_content(user) or user.agency_id is None:
-        raise _refuse(request, AuditAction.LIST, "notification")
-    rows = _notifications_for(user).order_by("-created_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    reviewable: set[str] = set()
-    if _is_ig_officer(user):
-        ids = [n.object_id for n in page.object_list if n.object_type == "break_glass"]
-        reviewable = {
-            str(pk)
-            for pk in _break_glass_queue(user)
-            .filter(pk__in=[int(i) for i in ids if i.isdigit()])
-            .values_list("pk", flat=True)
-        }
-    audit.record(
-        AuditAction.LIST,
-        request=request,
-        object_type="notification",
-        details={"page": page.number, "shown": len(page.object_list)},
-    )
-    return render(
-        request, "governance/notifications.html", {"page": page, "reviewable": reviewable}
     )
 
 

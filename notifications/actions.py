@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction, Notification
+from governance.models import AuditAction
+from notifications.models import Notification
 from notifications.queries import may_read_notifications, notifications_for
 from partnership.models import User
 

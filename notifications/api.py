@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Notification
+from notifications.models import Notification, NotificationKind
+from notifications.tasks import send_notification_email
 from partnership.models import Agency, User
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def notify(
     *,
-    kind: str,
+    kind: NotificationKind,
     message: str,
     users: Iterable[User] = (),
     agency: Agency | None = None,
@@ -33,6 +34,7 @@ def notify(
 ) -> list[Notification]:
     """One notification per named user (in their agency), or one for the agency if no users.
 
+    ``kind`` is one of :class:`NotificationKind` (also its email subject).
     ``url`` is a path inside Tessera (such as ``/cases/4/``) where the reader can act on it.
     """
     now = timezone.now()
@@ -71,7 +73,5 @@ def notify(
 def queue_emails(notification_ids: Iterable[int]) -> None:
     """Queue one email task per notification. A notification whose task cannot be queued
     stays pending, and the scheduled retry picks it up."""
-    from notifications.tasks import send_notification_email
-
     for pk in notification_ids:
         send_notification_email.enqueue(pk)

@@ -1,34 +1,34 @@
-"""The kinds of notification, and the neutral subject line each is emailed under.
+"""The neutral subject line each kind of notification is emailed under.
 
 An email leaves the secure system, so its subject says what kind of thing happened and never to
-whom: no names, no case details. Kinds not listed here are emailed under ``DEFAULT_SUBJECT``.
+whom: no names, no case details. The kinds themselves are
+:class:`notifications.models.NotificationKind`.
 """
 
 from __future__ import annotations
 
-ACTION_ASSIGNED = "action_assigned"
-ACTION_OVERDUE = "action_overdue"
-CASE_CHANGED = "case_changed"
-CASE_LEAD = "case_lead"
-CASE_MEMBER = "case_member"
-CASE_REVIEW_OVERDUE = "case_review_overdue"
-REFERRAL_OVERDUE = "referral_overdue"
-BREAK_GLASS = "break_glass"
-SECOND_FACTOR_CHANGED = "second_factor_changed"
+from notifications.models import NotificationKind
 
-SUBJECTS: dict[str, str] = {
-    ACTION_ASSIGNED: "Tessera: you have a new action",
-    ACTION_OVERDUE: "Tessera: an action is overdue",
-    CASE_CHANGED: "Tessera: a case you are on has changed",
-    CASE_LEAD: "Tessera: you are the lead professional on a case",
-    CASE_MEMBER: "Tessera: you have been added to a case team",
-    CASE_REVIEW_OVERDUE: "Tessera: a case review is overdue",
-    REFERRAL_OVERDUE: "Tessera: a referral has passed its 24-hour screening clock",
-    BREAK_GLASS: "Tessera: break-glass access touched your agency's records",
-    SECOND_FACTOR_CHANGED: "Tessera: the authenticator app for your account was changed",
+SUBJECTS: dict[NotificationKind, str] = {
+    NotificationKind.ACTION_ASSIGNED: "Tessera: you have a new action",
+    NotificationKind.ACTION_OVERDUE: "Tessera: an action is overdue",
+    NotificationKind.CASE_CHANGED: "Tessera: a case you are on has changed",
+    NotificationKind.CASE_LEAD: "Tessera: you are the lead professional on a case",
+    NotificationKind.CASE_MEMBER: "Tessera: you have been added to a case team",
+    NotificationKind.CASE_REVIEW_OVERDUE: "Tessera: a case review is overdue",
+    NotificationKind.REFERRAL_OVERDUE: "Tessera: a referral has passed its 24-hour screening clock",
+    NotificationKind.BREAK_GLASS: "Tessera: break-glass access touched your agency's records",
+    NotificationKind.SECOND_FACTOR_CHANGED: (
+        "Tessera: the authenticator app for your account was changed"
+    ),
+    NotificationKind.DISCLOSURE_REQUEST: "Tessera: an agency asks you to decide on a disclosure",
+    NotificationKind.DISCLOSURE_DECISION: "Tessera: a disclosure you asked for has been decided",
 }
-DEFAULT_SUBJECT = "Tessera: you have a new notification"
 
 
 def subject_for(kind: str) -> str:
-    return SUBJECTS.get(kind, DEFAULT_SUBJECT)
+    try:
+        return SUBJECTS[NotificationKind(kind)]
+    except ValueError:
+        # A row written before its kind was retired: still emailed, under a neutral subject.
+        return "Tessera: you have a new notification"

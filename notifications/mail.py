@@ -15,8 +15,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Notification
 from notifications.kinds import subject_for
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Chasing what is late, without waiting for anyone to open a page.
 
-Run by the scheduled task ``notifications.tasks.check_overdue`` (see docs/notifications.md).
+Run by the scheduled task ``notifications.periodic.check_overdue`` (see docs/notifications.md).
 Both checks are idempotent: running them again, or twice at once, tells nobody twice.
 
 - An open action past its due date is told once per due date to its owner (or, with nobody
@@ -38,9 +38,9 @@ from casework.models import (
     ReferralStatus,
 )
 from governance import audit
-from governance.models import AuditAction, Notification
-from notifications import kinds
+from governance.models import AuditAction
 from notifications.api import notify
+from notifications.models import Notification, NotificationKind
 from partnership.models import Agency, Role, User
 
 
@@ -129,7 +129,7 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
 
         def tell(users: list[User], agency: Agency | None = None) -> list[Notification]:
             return notify(
-                kind=kinds.ACTION_OVERDUE,
+                kind=NotificationKind.ACTION_OVERDUE,
                 message=message,
                 users=users,
                 agency=agency,
@@ -193,7 +193,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
             .order_by("pk")
         )
         made = notify(
-            kind=kinds.CASE_REVIEW_OVERDUE,
+            kind=NotificationKind.CASE_REVIEW_OVERDUE,
             message=(
                 f"The review of case {case.reference} was due on "
                 f"{case.next_review_due:%-d %B %Y} and has not been recorded."
@@ -222,7 +222,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
 
 def _told_about_referral(referral_id: int) -> bool:
     return Notification.objects.filter(
-        kind=kinds.REFERRAL_OVERDUE, object_type="referral", object_id=str(referral_id)
+        kind=NotificationKind.REFERRAL_OVERDUE, object_type="referral", object_id=str(referral_id)
     ).exists()
 
 
@@ -237,7 +237,7 @@ def _referrals_to_tell(now: datetime) -> list[int]:
     )
     told = set(
         Notification.objects.filter(
-            kind=kinds.REFERRAL_OVERDUE,
+            kind=NotificationKind.REFERRAL_OVERDUE,
             object_type="referral",
             object_id__in=[str(pk) for pk in waiting],
         ).values_list("object_id", flat=True)
@@ -272,7 +272,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
 
         def tell(users: list[User], agency: Agency | None, url: str) -> list[Notification]:
             return notify(
-                kind=kinds.REFERRAL_OVERDUE,
+                kind=NotificationKind.REFERRAL_OVERDUE,
                 message=message,
                 users=users,
                 agency=agency,

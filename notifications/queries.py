@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from governance.models import Notification
+from notifications.models import Notification
 from partnership.models import Role, User
 
 

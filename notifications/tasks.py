@@ -1,7 +1,9 @@
-"""Background work for notifications, run by the django-tasks worker (``manage.py db_worker``).
+"""Emailing notifications, run by the django-tasks worker (``manage.py db_worker``).
 
-``send_notification_email`` is queued after a commit by ``notifications.api.notify``. The
-periodic ones, ``check_overdue`` and ``retry_emails``, are queued by ``manage.py run_schedule``.
+``send_notification_email`` is queued after a commit by ``notifications.api.notify``;
+``retry_emails`` is one of the periodic jobs in ``notifications.periodic``. This module sits
+below ``api`` and must not import ``api`` or ``overdue`` (which imports ``api``): that was an
+import cycle.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from governance.models import Notification
 from notifications import mail
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -29,26 +31,6 @@ STALE_AFTER = timedelta(minutes=10)
 @task()
 def send_notification_email(notification_id: int) -> str:
     return mail.send(notification_id)
-
-
-@task()
-def check_overdue() -> dict[str, int]:
-    from notifications.overdue import check_overdue as run
-
-    result = run()
-    logger.info(
-        "Overdue check: %s actions, %s case reviews and %s referrals told, %s notifications",
-        result.actions,
-        result.case_reviews,
-        result.referrals,
-        result.notifications,
-    )
-    return {
-        "actions": result.actions,
-        "case_reviews": result.case_reviews,
-        "referrals": result.referrals,
-        "notifications": result.notifications,
-    }
 
 
 def emails_to_retry() -> list[int]:

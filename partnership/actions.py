@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import audit
 from governance.models import AuditAction
 from notifications.api import notify
+from notifications.models import NotificationKind
 from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
 
 
@@ -204,7 +205,7 @@ def do_replace_device(
             details={"change": "replaced", "devices_removed": replaced, "sessions_ended": ended},
         )
         notify(
-            kind="second_factor_changed",
+            kind=NotificationKind.SECOND_FACTOR_CHANGED,
             message="The authenticator app for your Tessera account was changed. If this was "
             "not you, tell your administrator at once.",
             users=[user],

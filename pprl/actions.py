@@ -7,6 +7,7 @@ from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import audit
@@ -16,9 +17,10 @@ from governance.models import (
     AuditOutcome,
     ConsentStatus,
     LawfulBasis,
-    Notification,
 )
 from imports.storage import is_upload
+from notifications.api import notify
+from notifications.models import NotificationKind
 from partnership.models import Role, User
 from pprl import linkage
 from pprl.encoding import Settings
@@ -256,20 +258,27 @@ def do_request_disclosure(
             )
             for agency_id in to_ask
         ]
-        Notification.objects.bulk_create(
-            Notification(
-                agency_id=request.holding_agency_id,
-                kind="disclosure_request",
-                message=(
-                    f"{actor.agency} asks to know who a young person is, after privacy-preserving "
-                    "linkage matched one your agency holds records on. Decide whether to share."
-                ),
-                object_type="disclosure_request",
-                object_id=str(request.pk),
-                created_at=now,
-            )
-            for request in requests
+        message = (
+            f"{actor.agency} asks to know who a young person is, after privacy-preserving "
+            "linkage matched one your agency holds records on. Decide whether to share."
         )
+        for request in requests:
+            deciders = list(
+                User.objects.filter(
+                    agency_id=request.holding_agency_id, role__in=DECIDING_ROLES, is_active=True
+                ).order_by("pk")
+            )
+            # The people who decide are told by name with the way in; an agency without them
+            # gets one notice for the agency, without a link most of its people cannot open.
+            notify(
+                kind=NotificationKind.DISCLOSURE_REQUEST,
+                message=message,
+                users=deciders,
+                agency=request.holding_agency,
+                url=reverse("pprl:decide", args=[request.pk]) if deciders else "",
+                object_type="disclosure_request",
+                object_id=request.pk,
+            )
         for request in requests:
             audit.record(
                 AuditAction.CREATE,
@@ -321,10 +330,8 @@ def do_decide_disclosure(
         request.decision = decision
         request.status = DisclosureStatus.SHARED if shared else DisclosureStatus.DECLINED
         request.save(update_fields=["decision", "status"])
-        Notification.objects.create(
-            agency_id=request.requesting_agency_id,
-            user_id=request.requested_by_id,
-            kind="disclosure_decision",
+        notify(
+            kind=NotificationKind.DISCLOSURE_DECISION,
             # A decision not to share must not reveal which agency holds records.
             message=(
                 f"{request.holding_agency} shared who the young person is for your reference "
@@ -333,9 +340,11 @@ def do_decide_disclosure(
                 else "An agency holding records decided not to share who the young person is "
                 f"for your reference {notice.reference}."
             ),
+            users=[request.requested_by],
+            agency=request.requesting_agency,
+            url=reverse("pprl:submission", args=[notice.submission_id]),
             object_type="disclosure_request",
-            object_id=str(request.pk),
-            created_at=timezone.now(),
+            object_id=request.pk,
         )
         audit.record(
             AuditAction.UPDATE,

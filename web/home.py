@@ -187,9 +187,7 @@ def _practitioner(user: User, panel: Panel) -> Panel:
             ),
         )
     if panel.title == "Significance prompts":
-        return replace(
-            panel, links=(Link("Notices for your agency", reverse("governance:notifications")),)
-        )
+        return replace(panel, links=(Link("Your notifications", reverse("notifications:list")),))
     if panel.title == "Actions you own":
         from casework.panels import actions_you_own
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from casework.actions import do_add_case_member, do_assign_action, do_open_case
 from casework.models import Action, ActionStatus, Case, CaseReview, CaseStatus, TransitionPlan
 from governance import policy
-from governance.models import AuditEvent, AuditOutcome, Notification
+from governance.models import AuditEvent, AuditOutcome
+from notifications.models import Notification
 from partnership.models import Role
 from people.models import YoungPerson
 

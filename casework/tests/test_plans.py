@@ -19,7 +19,7 @@ from casework.actions import (
 )
 from casework.models import ActionSource, ActionStatus, CaseStatus
 from governance import policy
-from governance.models import Notification
+from notifications.models import Notification
 from partnership.models import Role, ServiceKind
 from people.models import YoungPerson
 

@@ -420,7 +420,7 @@ def test_the_case_past_its_review_date_is_waiting_in_its_leads_notifications(eas
     # The demo leaves one case 18 days past its review; the load's overdue check (the real
     # job) has told its lead professional, the children's social care coordinator.
     from casework.models import Case
-    from governance.models import Notification
+    from notifications.models import Notification
 
     late = [case for case in Case.objects.all() if case.review_overdue]
     assert late

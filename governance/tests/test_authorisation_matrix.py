@@ -106,7 +106,6 @@ _CORE_ROUTES_OUTSIDE_MATRIX = {
             "agreement-edit",
             "break-glass",
             "break-glass-review",
-            "notifications",
             "retention",
             "retention-dispose",
             "subject-access-start",

@@ -31,10 +31,11 @@ from governance.models import (
     AuditOutcome,
     BreakGlassAccess,
     BreakGlassReview,
-    Notification,
     SharingAgreement,
 )
 from governance.policy import sharing_rules
+from notifications.api import notify
+from notifications.models import Notification, NotificationKind
 from partnership.models import Role, User
 from people.actions import do_record_identity
 from people.models import YoungPerson
@@ -121,7 +122,6 @@ ROUTES: dict[str, tuple[set[Role], Callable[[dict[str, Any]], tuple[int, ...]]]]
     "governance:agreement-edit": ({Role.ADMINISTRATOR}, lambda w: ()),
     "governance:break-glass": ({Role.IG_OFFICER}, lambda w: ()),
     "governance:break-glass-review": ({Role.IG_OFFICER}, lambda w: (w["access"].pk,)),
-    "governance:notifications": (CASE_CONTENT_ROLES, lambda w: ()),
     "governance:retention": ({Role.IG_OFFICER}, lambda w: ()),
     "governance:retention-dispose": ({Role.IG_OFFICER}, lambda w: (w["record"].pk,)),
     "governance:subject-access-start": ({Role.IG_OFFICER}, lambda w: ()),
@@ -415,46 +415,59 @@ def test_an_ig_officer_cannot_review_break_glass_outside_their_agency(
 
 
 # --- Notifications -----------------------------------------------------------------------
+# One notifications page, the notifications app's, with one rule for who sees what.
 
 
-def test_an_agency_sees_its_break_glass_notifications_newest_first(
+def test_an_agency_sees_break_glass_on_its_records_on_the_notifications_page(
     signed_in, make_user, agencies, break_glass
 ):
-    now = timezone.now()
-    Notification.objects.create(
-        agency=agencies["police"],
-        kind="test",
-        message="An older notice",
-        created_at=now - timedelta(days=2),
-    )
-    Notification.objects.create(
-        agency=agencies["health"], kind="test", message="A notice to health only", created_at=now
+    notify(
+        kind=NotificationKind.CASE_CHANGED,
+        message="A notice to health only",
+        agency=agencies["health"],
     )
     user = make_user(Role.COORDINATOR, "police")
-    response = signed_in(user).get(reverse("governance:notifications"))
+    response = signed_in(user).get(reverse("notifications:list"))
     content = response.content.decode()
     assert "used break-glass access to a young person" in content
-    assert content.index("used break-glass access") < content.index("An older notice")
     assert "A notice to health only" not in content
-    assert "Review this break-glass use" not in content  # only IG officers review
-    assert AuditEvent.objects.filter(
-        actor_id=user.pk, action=AuditAction.LIST, object_type="notification"
+    review = reverse("governance:break-glass-review", args=[break_glass.pk])
+    assert review not in content  # only IG officers review
+    assert Notification.objects.filter(
+        agency=agencies["police"], user=None, kind=NotificationKind.BREAK_GLASS, url=""
     ).exists()
 
 
-def test_an_ig_officer_can_go_from_a_notification_to_its_review(signed_in, make_user, break_glass):
-    client = signed_in(make_user(Role.IG_OFFICER, "police"))
-    response = client.get(reverse("governance:notifications"))
-    review = reverse("governance:break-glass-review", args=[break_glass.pk])
-    assert f'href="{review}"'.encode() in response.content
+def test_an_ig_officer_is_told_by_name_and_can_open_the_review(signed_in, make_user, young_person):
+    police_ig = make_user(Role.IG_OFFICER, "police")
+    police_ig.email = "ig.officer@police.example"
+    police_ig.save(update_fields=["email"])
+    author = make_user(Role.PRACTITIONER, "police", username="police.author")
+    record_for(author, young_person)
+    opener = make_user(Role.PRACTITIONER, "school", username="school.opener")
+    access = do_break_glass(
+        actor=opener, young_person=young_person, reason="Missing tonight: need police contacts"
+    )
+    notice = Notification.objects.get(user=police_ig, kind=NotificationKind.BREAK_GLASS)
+    review = reverse("governance:break-glass-review", args=[access.pk])
+    assert notice.url == review
+    assert notice.email_status == Notification.EmailStatus.PENDING
+    response = signed_in(police_ig).post(
+        reverse("notifications:read", args=[notice.pk]), {"open": "1"}
+    )
+    assert response.status_code == 302
+    assert response.url == review
 
 
-def test_an_administrator_has_no_notifications_page(signed_in, make_user, break_glass):
+def test_an_administrator_is_not_shown_break_glass_notices(signed_in, make_user, break_glass):
     admin = make_user(Role.ADMINISTRATOR, "police")
-    response = signed_in(admin).get(reverse("governance:notifications"))
-    assert response.status_code == 404
+    response = signed_in(admin).get(reverse("notifications:list"))
     assert b"used break-glass" not in response.content
-    assert refused(admin, AuditAction.LIST).exists()
+
+
+def test_the_old_governance_notifications_address_is_gone(signed_in, make_user, break_glass):
+    response = signed_in(make_user(Role.COORDINATOR, "police")).get("/governance/notifications/")
+    assert response.status_code == 404
 
 
 # --- Retention review --------------------------------------------------------------------
@@ -765,7 +778,7 @@ def test_the_index_lists_the_tools_for_an_ig_officer(signed_in, make_user, break
         "governance:break-glass",
         "governance:retention",
         "governance:subject-access-start",
-        "governance:notifications",
+        "notifications:list",
         "governance:agreement",
     ):
         assert f'href="{reverse(name)}"' in content

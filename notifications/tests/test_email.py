@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.actions import do_assign_action, do_open_case
-from governance.models import Notification
 from notifications.api import notify
+from notifications.models import Notification, NotificationKind
 from notifications.overdue import check_overdue
 from notifications.tasks import retry_emails
 from notifications.tests.smtp import free_port
@@ -69,7 +69,7 @@ def test_an_overdue_action_reaches_the_smtp_server_without_the_young_persons_nam
 
 def _failing_action(user) -> None:
     with transaction.atomic():
-        notify(kind="case_changed", message="Changed", users=[user])
+        notify(kind=NotificationKind.CASE_CHANGED, message="Changed", users=[user])
         raise RuntimeError("the action failed")
 
 
@@ -91,7 +91,9 @@ def test_an_email_is_sent_by_a_task_after_the_commit(
     people, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        (notice,) = notify(kind="case_changed", message="Changed", users=[people["owner"]])
+        (notice,) = notify(
+            kind=NotificationKind.CASE_CHANGED, message="Changed", users=[people["owner"]]
+        )
     assert mailoutbox == []
     assert notice.email_status == Status.PENDING
 
@@ -109,8 +111,8 @@ def test_agency_notices_and_people_without_an_address_are_not_emailed(
 ):
     no_address = make_user(Role.PRACTITIONER, "health")
     with django_capture_on_commit_callbacks(execute=True):
-        notify(kind="case_changed", message="Changed", users=[no_address])
-        notify(kind="break_glass", message="Notice", agency=agencies["health"])
+        notify(kind=NotificationKind.CASE_CHANGED, message="Changed", users=[no_address])
+        notify(kind=NotificationKind.BREAK_GLASS, message="Notice", agency=agencies["health"])
 
     assert mailoutbox == []
     assert set(Notification.objects.values_list("email_status", flat=True)) == {Status.NOT_EMAILED}
@@ -122,7 +124,9 @@ def test_a_failed_send_is_recorded_and_the_retry_job_sends_it(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listening
     with django_capture_on_commit_callbacks(execute=True):
-        (notice,) = notify(kind="action_assigned", message="New", users=[people["owner"]])
+        (notice,) = notify(
+            kind=NotificationKind.ACTION_ASSIGNED, message="New", users=[people["owner"]]
+        )
     notice.refresh_from_db()
     assert (notice.email_status, notice.email_error) == (Status.FAILED, "ConnectionRefusedError")
     assert "owner@police.test" not in notice.email_error
@@ -140,7 +144,9 @@ def test_an_email_is_not_sent_twice(people, mailoutbox, django_capture_on_commit
     from notifications import mail
 
     with django_capture_on_commit_callbacks(execute=True):
-        (notice,) = notify(kind="case_changed", message="Changed", users=[people["owner"]])
+        (notice,) = notify(
+            kind=NotificationKind.CASE_CHANGED, message="Changed", users=[people["owner"]]
+        )
 
     assert mail.send(notice.pk) == "skipped"
     retry_emails.enqueue()

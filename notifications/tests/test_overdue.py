@@ -17,7 +17,7 @@ from casework.actions import (
     do_record_review,
 )
 from casework.models import Action, Case, CaseStatus
-from governance.models import Notification
+from notifications.models import Notification
 from notifications.overdue import check_overdue
 from partnership.models import Role, ServiceKind
 from records.tests.helpers import young_person

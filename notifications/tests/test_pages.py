@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from governance.models import AuditAction, AuditEvent, AuditOutcome, Notification
+from governance.models import AuditAction, AuditEvent, AuditOutcome
 from notifications.api import notify
+from notifications.models import Notification, NotificationKind
 from partnership.models import Role
 
 LIST = "/notifications/"
@@ -22,14 +23,20 @@ def test_a_practitioner_sees_their_own_and_their_agencys_notifications_only(
 ):
     colleague = make_user(Role.COORDINATOR, "police")
     elsewhere = make_user(Role.PRACTITIONER, "school")
-    notify(kind="action_assigned", message="You have a new action, due soon.", users=[practitioner])
     notify(
-        kind="break_glass",
+        kind=NotificationKind.ACTION_ASSIGNED,
+        message="You have a new action, due soon.",
+        users=[practitioner],
+    )
+    notify(
+        kind=NotificationKind.BREAK_GLASS,
         message="Break-glass was used on records of yours.",
         agency=agencies["police"],
     )
-    notify(kind="action_assigned", message="For your colleague only.", users=[colleague])
-    notify(kind="action_assigned", message="For another agency.", users=[elsewhere])
+    notify(
+        kind=NotificationKind.ACTION_ASSIGNED, message="For your colleague only.", users=[colleague]
+    )
+    notify(kind=NotificationKind.ACTION_ASSIGNED, message="For another agency.", users=[elsewhere])
 
     response = signed_in(practitioner).get(LIST)
 
@@ -45,8 +52,8 @@ def test_a_practitioner_sees_their_own_and_their_agencys_notifications_only(
 
 
 def test_the_header_counts_unread_notifications_on_every_page(signed_in, practitioner):
-    notify(kind="case_changed", message="One", users=[practitioner])
-    notify(kind="case_changed", message="Two", users=[practitioner])
+    notify(kind=NotificationKind.CASE_CHANGED, message="One", users=[practitioner])
+    notify(kind=NotificationKind.CASE_CHANGED, message="Two", users=[practitioner])
     client = signed_in(practitioner)
 
     home = client.get("/").content.decode()
@@ -57,7 +64,10 @@ def test_the_header_counts_unread_notifications_on_every_page(signed_in, practit
 
 def test_opening_a_notification_marks_it_read_and_goes_to_its_page(signed_in, practitioner):
     (notice,) = notify(
-        kind="action_assigned", message="Do this", users=[practitioner], url="/young-people/"
+        kind=NotificationKind.ACTION_ASSIGNED,
+        message="Do this",
+        users=[practitioner],
+        url="/young-people/",
     )
     client = signed_in(practitioner)
 
@@ -78,7 +88,10 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(signed_in, pr
 
 def test_a_notification_never_sends_the_reader_to_another_site(signed_in, practitioner):
     (notice,) = notify(
-        kind="action_assigned", message="Do this", users=[practitioner], url="//evil.example/"
+        kind=NotificationKind.ACTION_ASSIGNED,
+        message="Do this",
+        users=[practitioner],
+        url="//evil.example/",
     )
     response = signed_in(practitioner).post(
         reverse("notifications:read", args=[notice.pk]), {"open": "1"}
@@ -87,8 +100,8 @@ def test_a_notification_never_sends_the_reader_to_another_site(signed_in, practi
 
 
 def test_marking_all_read_clears_the_count(signed_in, practitioner, agencies):
-    notify(kind="case_changed", message="One", users=[practitioner])
-    notify(kind="break_glass", message="Agency notice", agency=agencies["police"])
+    notify(kind=NotificationKind.CASE_CHANGED, message="One", users=[practitioner])
+    notify(kind=NotificationKind.BREAK_GLASS, message="Agency notice", agency=agencies["police"])
     client = signed_in(practitioner)
 
     response = client.post(reverse("notifications:read-all"), follow=True)
@@ -102,7 +115,7 @@ def test_marking_all_read_clears_the_count(signed_in, practitioner, agencies):
 
 def test_nobody_can_mark_someone_elses_notification_read(signed_in, make_user, practitioner):
     other = make_user(Role.PRACTITIONER, "school")
-    (notice,) = notify(kind="case_changed", message="Not yours", users=[other])
+    (notice,) = notify(kind=NotificationKind.CASE_CHANGED, message="Not yours", users=[other])
 
     response = signed_in(practitioner).post(reverse("notifications:read", args=[notice.pk]))
 
@@ -116,8 +129,16 @@ def test_nobody_can_mark_someone_elses_notification_read(signed_in, make_user, p
 
 def test_an_administrator_sees_only_what_is_addressed_to_them(signed_in, make_user, agencies):
     admin = make_user(Role.ADMINISTRATOR, "council")
-    notify(kind="break_glass", message="A notice about case records", agency=agencies["council"])
-    notify(kind="configuration", message="Addressed to the administrator", users=[admin])
+    notify(
+        kind=NotificationKind.BREAK_GLASS,
+        message="A notice about case records",
+        agency=agencies["council"],
+    )
+    notify(
+        kind=NotificationKind.SECOND_FACTOR_CHANGED,
+        message="Addressed to the administrator",
+        users=[admin],
+    )
 
     page = signed_in(admin).get(LIST).content.decode()
 
@@ -131,7 +152,7 @@ def test_an_administrator_sees_only_what_is_addressed_to_them(signed_in, make_us
 )
 def test_a_community_partner_finds_no_notifications_at_all(signed_in, make_user, method, url):
     partner = make_user(Role.COMMUNITY_PARTNER, "hotel")
-    notify(kind="case_changed", message="Should never show", users=[partner])
+    notify(kind=NotificationKind.CASE_CHANGED, message="Should never show", users=[partner])
     client = signed_in(partner)
 
     response = getattr(client, method)(url)

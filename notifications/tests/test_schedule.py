@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from casework.actions import do_assign_action
 from casework.models import Action
-from governance.models import Notification
+from notifications.models import Notification
 from partnership.models import Role
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from conftest import sign_in_fully
-from governance.models import AuditAction, AuditEvent, Notification, SharingDecision
+from governance.models import AuditAction, AuditEvent, SharingDecision
 from imports.storage import upload_dir
+from notifications.models import Notification
 from partnership.models import Role, User
 from people.models import YoungPerson
 from pprl import linkage

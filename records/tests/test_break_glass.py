@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from conftest import sign_in_fully
-from governance.models import AuditAction, AuditEvent, BreakGlassAccess, Notification
+from governance.models import AuditAction, AuditEvent, BreakGlassAccess
+from notifications.models import Notification
 from partnership.models import Role
 from records.tests.helpers import record, young_person
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD, current_code, device_of
-from governance.models import AuditAction, AuditEvent, Notification
+from governance.models import AuditAction, AuditEvent
+from notifications.models import Notification
 from partnership.models import Role, User
 from web.fresh import FRESH_CODE_AT
 

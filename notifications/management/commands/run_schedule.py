@@ -16,11 +16,9 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from notifications.tasks import check_overdue, retry_emails
+from notifications.periodic import PERIODIC
 
 logger = logging.getLogger(__name__)
-
-PERIODIC: tuple[Task[Any, Any], ...] = (check_overdue, retry_emails)
 
 
 def already_waiting(job: Task[Any, Any]) -> bool:
