@@ -109,10 +109,12 @@ Determinism and the two ways in
     Records are planned in memory first (:class:`RecordPlanner`, no database), from the
     generator's streams: ``records:tiers`` for the groups and clusters, ``records:identifiers``
     for phones, vehicles and places, and ``records:<n>`` for the n-th young person. The plan is
-    then written one by one through :func:`records.actions.do_record` (one audit event each, as
-    in real use) for towns of up to :data:`demo.eastbrook.ONE_BY_ONE_LIMIT` young people, and
-    in bulk otherwise (:func:`write_bulk`: ``bulk_create`` in batches with the category and
-    review date worked out as ``do_record`` does, and one summary audit event per agency). Both
+    then written through :func:`records.actions.do_record_many`, the records app's bulk action
+    (as the system, each record naming its agency): one record per call for towns of up to
+    :data:`demo.eastbrook.ONE_BY_ONE_LIMIT` young people, as a practitioner's records arrive,
+    and batches of :data:`BULK_BATCH` otherwise (:func:`write_bulk`). Either way each record
+    has its own audit event, as in real use, and the category and review date come from the
+    one builder every record goes through. Both
     give the same records for the same seed.
 """
 
@@ -137,21 +139,17 @@ from demo.eastbrook import (
     Phase,
     School,
 )
-from governance import audit
 from governance.actions import do_add_relationship, do_record_consent
-from governance.models import AuditAction, ConsentStatus, RelationshipKind
-from governance.retention import review_due, schedule
+from governance.models import ConsentStatus, RelationshipKind
 from people.identifiers import normalise_postcode, normalise_uk_phone, normalise_vrm
 from people.models import Gender
-from records.actions import LinkInput, do_record
-from records.catalogue import category_for, ensure_catalogue
+from records.actions import LinkInput, RecordInput, do_record_many
+from records.catalogue import ensure_catalogue
 from records.models import (
-    AgencyRecord,
     Classification,
     LinkKind,
     Nature,
     PersonCategory,
-    RecordLink,
     RecordType,
 )
 
@@ -1606,98 +1604,55 @@ def _record_types() -> dict[str, RecordType]:
     return {record_type.code: record_type for record_type in RecordType.objects.all()}
 
 
+def _as_input(
+    generator: Generator, item: PlannedRecord, types: dict[str, RecordType]
+) -> RecordInput:
+    return RecordInput(
+        young_person=generator.registered[item.person],
+        record_type=types[item.type_code],
+        agency=generator.agency_by_key[item.agency],
+        service=generator.service_by_key[item.service] if item.service else None,
+        occurred_at=item.occurred_at,
+        ended_at=item.ended_at,
+        recorded_at=item.recorded_at,
+        title=item.title,
+        nature=item.nature,
+        details=item.details,
+        person_category=item.person_category,
+        classification=item.classification,
+        location=item.location,
+        facts=dict(item.facts),
+        links=tuple(LinkInput(link.kind, link.value, link.label) for link in item.links),
+        is_synthetic=True,
+    )
+
+
 def write_one_by_one(generator: Generator, planned: Sequence[PlannedRecord]) -> Counter[str]:
-    """Each record through ``do_record``, with its own audit event, as a practitioner would."""
+    """Each record through ``do_record_many`` on its own, one transaction each, as a
+    practitioner's records arrive."""
     types = _record_types()
     counts: Counter[str] = Counter()
     for item in planned:
-        agency = generator.agency_by_key[item.agency]
-        do_record(
-            actor=None,
-            agency=agency,
-            service=generator.service_by_key[item.service] if item.service else None,
-            young_person=generator.registered[item.person],
-            record_type=types[item.type_code],
-            occurred_at=item.occurred_at,
-            ended_at=item.ended_at,
-            recorded_at=item.recorded_at,
-            title=item.title,
-            nature=item.nature,
-            details=item.details,
-            person_category=item.person_category,
-            classification=item.classification,
-            location=item.location,
-            facts=dict(item.facts),
-            links=[LinkInput(link.kind, link.value, link.label) for link in item.links],
-            is_synthetic=True,
-        )
-        counts[agency.short_name] += 1
+        do_record_many(actor=None, records=[_as_input(generator, item, types)])
+        counts[generator.agency_by_key[item.agency].short_name] += 1
     return counts
 
 
 def write_bulk(
     generator: Generator, planned: Sequence[PlannedRecord], *, batch_size: int = BULK_BATCH
 ) -> Counter[str]:
-    """The same records with ``bulk_create``, and one summary audit event per agency."""
+    """The same records through ``records.actions.do_record_many``, a batch at a time (one
+    transaction each), with the same audit events."""
     types = _record_types()
-    rules = schedule()
-    categories: dict[tuple[str, str | None], str] = {}
     counts: Counter[str] = Counter()
     for first in range(0, len(planned), batch_size):
         batch = planned[first : first + batch_size]
-        rows = []
-        for item in batch:
-            agency = generator.agency_by_key[item.agency]
-            service = generator.service_by_key[item.service] if item.service else None
-            key = (item.agency, item.service)
-            if key not in categories:
-                categories[key] = category_for(agency, service)
-            category = categories[key]
-            young_person = generator.registered[item.person]
-            rows.append(
-                AgencyRecord(
-                    young_person=young_person,
-                    record_type=types[item.type_code],
-                    category=category,
-                    owning_agency=agency,
-                    owning_service=service,
-                    author=None,
-                    occurred_at=item.occurred_at,
-                    ended_at=item.ended_at,
-                    recorded_at=item.recorded_at,
-                    updated_at=item.recorded_at,
-                    location=item.location,
-                    title=item.title,
-                    details=item.details,
-                    facts=dict(item.facts),
-                    nature=item.nature,
-                    person_category=item.person_category,
-                    classification=item.classification,
-                    review_due=review_due(
-                        category, young_person.date_of_birth, item.recorded_at, rules
-                    ),
-                    is_synthetic=True,
-                )
-            )
-            counts[agency.short_name] += 1
-        created = AgencyRecord.objects.bulk_create(rows)
-        if any(row.pk is None for row in created):
-            raise RuntimeError("The database did not return the new records' ids.")
-        RecordLink.objects.bulk_create(
-            [
-                RecordLink(record=row, kind=link.kind, value=link.value, label=link.label)
-                for row, item in zip(created, batch, strict=True)
-                for link in item.links
-            ],
+        do_record_many(
+            actor=None,
+            records=[_as_input(generator, item, types) for item in batch],
             batch_size=batch_size,
         )
-    for agency_name, count in sorted(counts.items()):
-        audit.record(
-            AuditAction.CREATE,
-            actor=None,
-            object_type="agency_record",
-            details={"count": count, "bulk": True, "agency": agency_name},
-        )
+        counts.update(generator.agency_by_key[item.agency].short_name for item in batch)
     return counts
 
 

@@ -138,8 +138,13 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def append_many(events: Iterable[dict[str, Any]]) -> int:
-    """Append many events in one transaction (used for bulk loads and the tamper drill)."""
+def append_many(events: Iterable[dict[str, Any]], *, actor: Any = None) -> int:
+    """Append many events in one transaction (bulk actions, bulk loads and the tamper drill).
+
+    With ``actor``, every event names that actor, as ``record`` would; each event is still its
+    own row, found by its object like any other.
+    """
+    common = {**_actor_fields(actor), "request_id": current_request_id()}
     count = 0
     with transaction.atomic():
         head = _locked_head()
@@ -161,6 +166,7 @@ def append_many(events: Iterable[dict[str, Any]]) -> int:
                 "recipient": "",
                 "request_id": "",
                 "details": {},
+                **common,
                 **raw,
                 "seq": seq,
             }

@@ -8,7 +8,11 @@ system (an operator running ``manage.py import`` without ``--user``, or the matc
 Linking a row (:func:`do_attach_row`) adds, in one transaction, the young person's identity as
 this agency recorded it (once: an identical identity is not added twice) and the agency record
 the row describes, and marks the row linked with the way it was linked. The record is owned by
-the importing agency, so the access gate treats it like any record that agency keeps.
+the importing agency, so the access gate treats it like any record that agency keeps. The
+identity and the record are written by their own apps' bulk actions
+(``people.actions.do_record_identities`` and ``records.actions.do_record_many``, each with its
+audit events), as the system: this module checks who may link, and what is recorded belongs to
+the agency that sent the file, not to the linker.
 
 Audit details carry counts, ids and agency names only: never a name, date of birth or
 identifier.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +33,6 @@ from django.utils import timezone
 
 from governance import audit
 from governance.models import AuditAction
-from governance.retention import review_due
 from imports.feeds import FEED_AGENCY_KIND, record_facts
 from imports.models import (
     BatchStatus,
@@ -40,10 +44,10 @@ from imports.models import (
     Phase,
 )
 from partnership.models import Agency, Role, Service, User
-from people.actions import do_register_young_person
-from people.models import Gender, RecordedIdentity, YoungPerson
-from records.catalogue import category_for
-from records.models import AgencyRecord, Nature, PersonCategory, RecordCategory, RecordType
+from people.actions import IdentityRow, do_record_identities, do_register_young_person
+from people.models import Gender, YoungPerson
+from records.actions import RecordInput, do_record_many
+from records.models import AgencyRecord, Nature, PersonCategory, RecordType
 
 IMPORTING_ROLES = frozenset({Role.PRACTITIONER, Role.ANALYST, Role.MASH_SCREENER})
 # Who else may link a row someone else's agency imported: the partnership's matchers.
@@ -187,21 +191,21 @@ def _require_linker(actor: User | None, rows: Iterable[ImportedRow]) -> None:
         raise PermissionDenied("You can only link rows your own agency imported.")
 
 
-_IDENTITY_KEY_FIELDS = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "gender",
-    "postcode",
-    "upn",
-    "nhs_number",
-    "source_reference",
-)
-
-
-def _identity_key(young_person_id: int, agency_id: int, values: Any) -> tuple[Any, ...]:
-    return (young_person_id, agency_id, *(getattr(values, name) for name in _IDENTITY_KEY_FIELDS))
+def _identity_of(row: ImportedRow, agency: Agency, now: datetime) -> IdentityRow:
+    """The identity exactly as the importing agency's file gave it."""
+    return IdentityRow(
+        agency=agency,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        other_names=row.other_names,
+        date_of_birth=row.date_of_birth,
+        gender=row.gender or Gender.NOT_KNOWN,
+        postcode=row.postcode,
+        upn=row.upn,
+        nhs_number=row.nhs_number,
+        source_reference=row.source_reference,
+        recorded_at=now,
+    )
 
 
 def _services(agency: Agency) -> dict[str, Service]:
@@ -266,81 +270,47 @@ def attach_rows(
                 )
             item.row = current
 
-        # The identity as this agency recorded it, once per distinct identity.
-        person_ids = {item.young_person.pk for item in items}
-        known = {
-            _identity_key(identity.young_person_id, identity.agency_id, identity)
-            for identity in RecordedIdentity.objects.filter(
-                young_person_id__in=person_ids, agency=agency
-            )
-        }
-        new_identities: list[RecordedIdentity] = []
-        for item in items:
-            identity = RecordedIdentity(
-                young_person=item.young_person,
-                agency=agency,
-                given_name=item.row.given_name,
-                family_name=item.row.family_name,
-                other_names=item.row.other_names,
-                date_of_birth=item.row.date_of_birth,
-                gender=item.row.gender or Gender.NOT_KNOWN,
-                postcode=item.row.postcode,
-                upn=item.row.upn,
-                nhs_number=item.row.nhs_number,
-                source_reference=item.row.source_reference,
-                recorded_at=now,
-            )
-            key = _identity_key(item.young_person.pk, agency.pk, identity)
-            if key not in known:
-                known.add(key)
-                new_identities.append(identity)
-        RecordedIdentity.objects.bulk_create(new_identities)
-
-        # The agency record each row describes.
-        made: list[AgencyRecord | None] = []
-        to_create: list[AgencyRecord] = []
+        # The identity as this agency recorded it (once per distinct identity) and the agency
+        # record each row describes, through the people and records apps' bulk actions. They
+        # run as the system: the linker's permission was checked above, and what is recorded
+        # belongs to the importing agency, not to whoever links the row.
+        identities = do_record_identities(
+            actor=None,
+            identities=[(item.young_person, _identity_of(item.row, agency, now)) for item in items],
+        )
+        to_record: list[RecordInput] = []
+        adds_record: list[bool] = []
         for item in items:
             facts = record_facts(item.row.feed, item.row.payload)
+            adds_record.append(facts is not None)
             if facts is None:
-                made.append(None)
                 continue
-            service = services.get(facts.service_kind) if facts.service_kind else None
-            category = category_for(agency, service)
-            if facts.record_type == "sexual-health-attendance":
-                # Held as sexual health even when the agency has no sexual health service listed.
-                category = RecordCategory.SEXUAL_HEALTH.value
-            record = AgencyRecord(
-                young_person=item.young_person,
-                record_type=types[facts.record_type],
-                category=category,
-                owning_agency=agency,
-                owning_service=service,
-                author=None,
-                occurred_at=facts.occurred_at,
-                ended_at=facts.ended_at,
-                recorded_at=now,
-                updated_at=now,
-                location=facts.location,
-                title=facts.title[:200],
-                details="",
-                facts={
-                    **facts.facts,
-                    "imported_from": {
-                        "batch": batch.pk,
-                        "file": batch.file_name,
-                        "row": item.row.row_number,
+            to_record.append(
+                RecordInput(
+                    young_person=item.young_person,
+                    record_type=types[facts.record_type],
+                    agency=agency,
+                    service=services.get(facts.service_kind) if facts.service_kind else None,
+                    occurred_at=facts.occurred_at,
+                    ended_at=facts.ended_at,
+                    recorded_at=now,
+                    location=facts.location,
+                    title=facts.title,
+                    facts={
+                        **facts.facts,
+                        "imported_from": {
+                            "batch": batch.pk,
+                            "file": batch.file_name,
+                            "row": item.row.row_number,
+                        },
                     },
-                },
-                nature=Nature.FACT,
-                person_category=PersonCategory.VICTIM,
-                review_due=review_due(category, item.young_person.date_of_birth, now),
-                is_synthetic=agency.is_synthetic,
+                    nature=Nature.FACT,
+                    person_category=PersonCategory.VICTIM,
+                    is_synthetic=agency.is_synthetic,
+                )
             )
-            made.append(record)
-            to_create.append(record)
-        AgencyRecord.objects.bulk_create(to_create)
-        if any(record.pk is None for record in to_create):
-            raise RuntimeError("The database did not return the new records' ids.")
+        recorded = iter(do_record_many(actor=None, records=to_record))
+        made = [next(recorded) if adds else None for adds in adds_record]
 
         for item, produced in zip(items, made, strict=True):
             row = item.row
@@ -367,8 +337,8 @@ def attach_rows(
             details={
                 "linked_rows": len(items),
                 "linked_by": by_how,
-                "records_added": len(to_create),
-                "identities_added": len(new_identities),
+                "records_added": len(to_record),
+                "identities_added": len(identities),
                 "agency": agency.short_name,
                 **(audit_details or {}),
             },

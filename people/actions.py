@@ -233,6 +233,88 @@ def do_record_identity(
     return recorded
 
 
+_SAME_IDENTITY = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "postcode",
+    "upn",
+    "nhs_number",
+    "source_reference",
+)
+
+
+def _identity_key(young_person_id: int, agency_id: int, values: Any) -> tuple[Any, ...]:
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    return (young_person_id, agency_id, *(get(name) for name in _SAME_IDENTITY))
+
+
+def do_record_identities(
+    *,
+    actor: User | None,
+    identities: Sequence[tuple[YoungPerson, IdentityRow]],
+    batch_size: int = 2000,
+) -> list[RecordedIdentity]:
+    """Add many identities "as recorded" for known young people: the bulk form of
+    :func:`do_record_identity`, used when imported rows are linked.
+
+    The same permission (``actor=None`` is the system: the import job, whose linker's permission
+    ``imports.actions`` has checked, records what the importing agency sent) and the same
+    validation: every identity is checked before anything is written, and a bad one is named
+    "Row n". An identity identical to one the agency already holds for that young person (or
+    to an earlier one in the same call) is not added again, so linking many rows of one person
+    adds their identity once. Returns the identities added.
+
+    Audit: one ``create`` event per identity added, as ``do_record_identity`` writes it, so the
+    subject access export and the identity's history find each one by its id; they are
+    appended in bulk.
+    """
+    if not identities:
+        return []
+    _require_recorder(actor, {identity.agency for _, identity in identities})
+    now = timezone.now()
+    cleaned = [
+        (person, _clean_identity(identity, row=number, now=now, canonical=False))
+        for number, (person, identity) in enumerate(identities, start=1)
+    ]
+    with transaction.atomic():
+        known = {
+            _identity_key(held.young_person_id, held.agency_id, held)
+            for held in RecordedIdentity.objects.filter(
+                young_person_id__in={person.pk for person, _ in cleaned},
+                agency_id__in={values["agency"].pk for _, values in cleaned},
+            )
+        }
+        fresh: list[RecordedIdentity] = []
+        for person, values in cleaned:
+            key = _identity_key(person.pk, values["agency"].pk, values)
+            if key in known:
+                continue
+            known.add(key)
+            fresh.append(RecordedIdentity(young_person=person, **values))
+        made = RecordedIdentity.objects.bulk_create(fresh, batch_size=batch_size)
+        if any(identity.pk is None for identity in made):
+            raise RuntimeError("The database did not return the new identities' ids.")
+        audit.append_many(
+            (
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": "recorded_identity",
+                    "object_id": str(identity.pk),
+                    "details": {
+                        "agency": identity.agency.short_name,
+                        "young_person": identity.young_person_id,
+                    },
+                }
+                for identity in made
+            ),
+            actor=actor,
+        )
+    return made
+
+
 def do_register_young_people_bulk(
     *, actor: User | None, rows: Sequence[YoungPersonRow], batch_size: int = 2000
 ) -> list[YoungPerson]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from governance import audit, policy
 from governance.models import AuditAction, Level
-from governance.retention import review_due
-from partnership.models import Role, User
+from governance.retention import review_due, schedule
+from partnership.models import Agency, Role, Service, User
 from people import identifiers
 from people.models import YoungPerson
 from records.catalogue import category_for
@@ -82,6 +83,97 @@ def _looks_like_postcode(value: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class RecordInput:
+    """One agency record to write: what ``do_record`` takes, as a value, for the bulk action.
+
+    ``agency`` and ``service`` are used only when the system records (``actor=None``); a person
+    always records for their own agency and service.
+    """
+
+    young_person: YoungPerson
+    record_type: RecordType
+    occurred_at: datetime
+    title: str
+    nature: Nature | str
+    details: str = ""
+    person_category: PersonCategory | str = PersonCategory.VICTIM
+    classification: Classification | str = Classification.STANDARD
+    ended_at: datetime | None = None
+    location: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    links: tuple[LinkInput, ...] = ()
+    agency: Agency | None = None
+    service: Service | None = None
+    intelligence: bool = False
+    recorded_at: datetime | None = None
+    is_synthetic: bool = False
+
+
+def _invalid(field_name: str, message: str, number: int | None) -> ValidationError:
+    prefix = f"Record {number}: " if number is not None else ""
+    return ValidationError({field_name: prefix + message})
+
+
+def _build(
+    item: RecordInput,
+    *,
+    actor: User | None,
+    now: datetime,
+    rules: dict[str, tuple[int | None, int | None]],
+    number: int | None,
+) -> tuple[AgencyRecord, list[RecordLink]]:
+    """The one builder of an agency record (unsaved) and its links, validated.
+
+    ``do_record`` and ``do_record_many`` both build through here, so the category, the review
+    date and the checks are the same however a record arrives (a form, an import, the demo).
+    """
+    agency, service = (
+        (actor.agency, actor.service) if actor is not None else (item.agency, item.service)
+    )
+    if agency is None:
+        raise ValueError("A record must belong to an agency.")
+    title = item.title.strip()
+    if not title:
+        raise _invalid("title", "Enter a short description.", number)
+    if item.ended_at is not None and item.ended_at < item.occurred_at:
+        raise _invalid("ended_at", "The end must be after the start.", number)
+    recorded_at = item.recorded_at or now
+    if item.occurred_at > recorded_at + _TOLERANCE:
+        raise _invalid("occurred_at", "When it happened cannot be in the future.", number)
+    category = category_for(
+        agency, service, record_type=item.record_type.code, intelligence=item.intelligence
+    )
+    try:
+        links = [_normalise_link(link) for link in item.links]
+    except ValidationError as error:
+        if number is None:
+            raise
+        raise _invalid("links", " ".join(error.messages), number) from None
+    record = AgencyRecord(
+        young_person=item.young_person,
+        record_type=item.record_type,
+        category=category,
+        owning_agency=agency,
+        owning_service=service,
+        author=actor,
+        occurred_at=item.occurred_at,
+        ended_at=item.ended_at,
+        recorded_at=recorded_at,
+        updated_at=recorded_at,
+        location=item.location,
+        title=title[:200],
+        details=item.details,
+        facts=dict(item.facts),
+        nature=Nature(item.nature),
+        person_category=PersonCategory(item.person_category),
+        classification=Classification(item.classification),
+        review_due=review_due(category, item.young_person.date_of_birth, recorded_at, rules),
+        is_synthetic=item.is_synthetic,
+    )
+    return record, links
+
+
 def do_record(
     *,
     actor: User | None,
@@ -104,55 +196,87 @@ def do_record(
     is_synthetic: bool = False,
 ) -> AgencyRecord:
     """Record a concern, episode, indicator or note. The record belongs to the actor's agency."""
-    if actor is not None:
-        if not policy.can_record_for(actor):
-            raise PermissionDenied("Your role cannot add records.")
-        agency, service = actor.agency, actor.service
-    if agency is None:
-        raise ValueError("A record must belong to an agency.")
-    if not title.strip():
-        raise ValidationError({"title": "Enter a short description."})
-    if ended_at is not None and ended_at < occurred_at:
-        raise ValidationError({"ended_at": "The end must be after the start."})
+    item = RecordInput(
+        young_person=young_person,
+        record_type=record_type,
+        occurred_at=occurred_at,
+        title=title,
+        nature=nature,
+        details=details,
+        person_category=person_category,
+        classification=classification,
+        ended_at=ended_at,
+        location=location,
+        facts=facts or {},
+        links=tuple(links or ()),
+        agency=agency,
+        service=service,
+        intelligence=intelligence,
+        recorded_at=recorded_at,
+        is_synthetic=is_synthetic,
+    )
+    return do_record_many(actor=actor, records=[item])[0]
+
+
+def do_record_many(
+    *, actor: User | None, records: Sequence[RecordInput], batch_size: int = 1000
+) -> list[AgencyRecord]:
+    """Record many agency records at once: imports and the demo's larger towns.
+
+    The same rules as :func:`do_record`, through the same builder: a person needs a role that
+    records (``policy.can_record_for``) and records for their own agency and service;
+    ``actor=None`` is the system, for the import job (whose linker's permission
+    ``imports.actions`` checks first, because an imported record belongs to the importing
+    agency, not to whoever links the row) and the demo loader, and then each record names its
+    agency. Every record is validated before anything is written, so a bad one (named
+    "Record n") leaves the database as it was. Records and links are written with
+    ``bulk_create`` in batches of ``batch_size``, in one transaction.
+
+    Audit: one ``create`` event per record, exactly as ``do_record`` writes it (object
+    ``agency_record`` and its id, the young person and the type), appended in bulk
+    (``audit.append_many``). Not one summary event per batch: the audit log is searched by
+    object (the subject access export and a record's history find its creation by its id), so a
+    record created in bulk must be as findable as one created by hand.
+    """
+    if not records:
+        return []
+    if actor is not None and not policy.can_record_for(actor):
+        raise PermissionDenied("Your role cannot add records.")
     now = timezone.now()
-    recorded_at = recorded_at or now
-    if occurred_at > recorded_at + _TOLERANCE:
-        raise ValidationError({"occurred_at": "When it happened cannot be in the future."})
-    category = category_for(agency, service, intelligence=intelligence)
-    link_rows = [_normalise_link(link) for link in links or []]
+    rules = schedule()
+    many = len(records) > 1
+    built = [
+        _build(item, actor=actor, now=now, rules=rules, number=number if many else None)
+        for number, item in enumerate(records, start=1)
+    ]
     with transaction.atomic():
-        record = AgencyRecord.objects.create(
-            young_person=young_person,
-            record_type=record_type,
-            category=category,
-            owning_agency=agency,
-            owning_service=service,
-            author=actor,
-            occurred_at=occurred_at,
-            ended_at=ended_at,
-            recorded_at=recorded_at,
-            updated_at=recorded_at,
-            location=location,
-            title=title.strip(),
-            details=details,
-            facts=facts or {},
-            nature=Nature(nature),
-            person_category=PersonCategory(person_category),
-            classification=Classification(classification),
-            review_due=review_due(category, young_person.date_of_birth, recorded_at),
-            is_synthetic=is_synthetic,
+        made = AgencyRecord.objects.bulk_create(
+            [record for record, _ in built], batch_size=batch_size
         )
-        for link in link_rows:
-            link.record = record
-        RecordLink.objects.bulk_create(link_rows)
-        audit.record(
-            AuditAction.CREATE,
+        if any(record.pk is None for record in made):
+            raise RuntimeError("The database did not return the new records' ids.")
+        link_rows: list[RecordLink] = []
+        for record, links in built:
+            for link in links:
+                link.record = record
+                link_rows.append(link)
+        RecordLink.objects.bulk_create(link_rows, batch_size=batch_size)
+        audit.append_many(
+            (
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": "agency_record",
+                    "object_id": str(record.pk),
+                    "details": {
+                        "young_person": record.young_person_id,
+                        "type": record.record_type.code,
+                    },
+                }
+                for record in made
+            ),
             actor=actor,
-            object_type="agency_record",
-            object_id=record.pk,
-            details={"young_person": young_person.pk, "type": record_type.code},
         )
-    return record
+    return made
 
 
 _TOLERANCE = timedelta(minutes=5)

@@ -135,12 +135,26 @@ _CATEGORY_BY_AGENCY = {
 }
 
 
-def category_for(agency: Agency, service: Service | None, *, intelligence: bool = False) -> str:
-    """The sharing category of a record from who holds it.
+# Record types that are sexual health whoever holds them: an attendance at a sexual health
+# clinic stays sexual health even when the agency's list of services does not show the clinic.
+SEXUAL_HEALTH_TYPES = frozenset({"sexual-health-attendance"})
 
-    Sexual health services and intelligence are stricter than the rest of their agency.
+
+def category_for(
+    agency: Agency,
+    service: Service | None,
+    *,
+    record_type: str = "",
+    intelligence: bool = False,
+) -> str:
+    """The sharing category of a record from who holds it and, for a few types, what it is.
+
+    Sexual health services, sexual health record types and intelligence are stricter than the
+    rest of their agency.
     """
-    if service is not None and service.kind == ServiceKind.SEXUAL_HEALTH:
+    if record_type in SEXUAL_HEALTH_TYPES or (
+        service is not None and service.kind == ServiceKind.SEXUAL_HEALTH
+    ):
         return RecordCategory.SEXUAL_HEALTH.value
     if intelligence or (service is not None and service.kind == ServiceKind.INTELLIGENCE):
         return RecordCategory.INTELLIGENCE.value

@@ -236,15 +236,14 @@ def test_bulk_and_one_by_one_writing_give_the_same_records():
 
 
 @pytest.mark.django_db
-def test_a_bulk_load_writes_one_summary_audit_event_per_agency():
+def test_a_bulk_load_audits_each_record_as_if_recorded_by_hand():
     Generator(seed=2017, size="tiny", bulk=True).run()
     events = AuditEvent.objects.filter(object_type="agency_record")
-    by_agency = Counter(AgencyRecord.objects.values_list("owning_agency__short_name", flat=True))
-    assert events.count() == len(by_agency)
+    records = dict(AgencyRecord.objects.values_list("pk", "young_person_id"))
+    assert sorted(int(event.object_id) for event in events) == sorted(records)
     for event in events:
         assert event.action == "create"
-        assert event.details["bulk"] is True
-        assert event.details["count"] == by_agency[event.details["agency"]]
+        assert event.details["young_person"] == records[int(event.object_id)]
     assert verify_chain().ok
 
 

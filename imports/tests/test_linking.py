@@ -123,8 +123,14 @@ def test_attach_row_adds_identity_and_record_once_and_is_audited(agencies, tmp_p
     assert row.record == record
     assert row.linked_how == LinkedHow.PROBABILISTIC
     assert record.facts["imported_from"]["row"] == 2
-    assert RecordedIdentity.objects.filter(young_person=person).count() == 1
-    assert AuditEvent.objects.count() == audited + 1
+    identity = RecordedIdentity.objects.get(young_person=person)
+    # The link, the identity and the record each have their event, as if made one by one.
+    written = AuditEvent.objects.order_by("seq")[audited:]
+    assert sorted((event.action, event.object_type, event.object_id) for event in written) == [
+        ("create", "agency_record", str(record.pk)),
+        ("create", "recorded_identity", str(identity.pk)),
+        ("update", "import_batch", str(row.batch_id)),
+    ]
     with pytest.raises(ValidationError):
         do_attach_row(actor=None, row=row, young_person=person, how=LinkedHow.CLERICAL)
 
