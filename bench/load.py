@@ -362,7 +362,12 @@ def _options(parts: Partnership) -> dict[int, tuple[list[_Option], list[float]]]
             held: list[tuple[int | None, str]] = []
             for service_key in holders:
                 service = parts.services[service_key] if service_key else None
-                held.append((service.pk if service else None, category_for(agency, service)))
+                held.append(
+                    (
+                        service.pk if service else None,
+                        category_for(agency, service, record_type=code),
+                    )
+                )
             options.append(
                 _Option(
                     type_id=record_type.pk,
