@@ -61,6 +61,7 @@ demo: deps assets demo-data
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r . -x ./.venv,./node_modules,./var --severity-level high
 
 typecheck: dev-deps

@@ -19,8 +19,8 @@ from assessment.scoring import Suggestion
 from governance import audit, policy
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 
 OBJECT = "cse_assessment"
 

@@ -46,10 +46,10 @@ from casework.models import (
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from partnership.models import Role, User
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 # --- Finding things through the gate ---------------------------------------------------------
 

@@ -24,10 +24,28 @@ from governance import policy
 from partnership.models import Role, User
 
 
+def referrals_to_screen(user: User) -> QuerySet[Referral]:
+    """Referrals awaiting screening that this user may see: a MASH screener, those received by
+    their agency; a coordinator, every one (they watch the 24-hour clock across the
+    partnership); anyone else, none. A referral names a young person the gate lets them see,
+    or nobody yet (a concern still to be matched)."""
+    if not policy.reads_case_content(user):
+        return Referral.objects.none()
+    seen = policy.young_people_for(user).values("pk")
+    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING).filter(
+        Q(young_person__isnull=True) | Q(young_person__in=seen)
+    )
+    if user.role == Role.COORDINATOR:
+        return waiting
+    if user.role == Role.MASH_SCREENER:
+        return waiting.filter(receiving_agency_id=user.agency_id)
+    return Referral.objects.none()
+
+
 def screening_queue(user: User) -> QuerySet[Referral]:
     """The referrals the gate lets this user see awaiting screening, oldest first."""
     return (
-        policy.referrals_to_screen(user)
+        referrals_to_screen(user)
         .select_related("young_person", "referring_agency", "receiving_agency")
         .order_by("received_at")
     )

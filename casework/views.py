@@ -14,11 +14,11 @@ from casework.models import Referral, ReferralStatus
 from governance import audit, policy
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from kit.access import partner_allowed
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 from partnership.models import Role
 from records.queries import Filters, chronology_for
-from web.access import partner_allowed
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -42,9 +42,6 @@ from governance.models import (
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, Classification, RecordCategory
-
-if TYPE_CHECKING:
-    from casework.models import Referral
 
 NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
@@ -285,22 +282,6 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team
     return records.filter(own | other)
-
-
-def referrals_to_screen(user: Any) -> QuerySet[Referral]:
-    """Referrals awaiting screening that this user may see: a MASH screener, those received by
-    their agency; a coordinator, every one (they watch the 24-hour clock across the
-    partnership); anyone else, none."""
-    from casework.models import Referral, ReferralStatus
-
-    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING)
-    if not reads_case_content(user):
-        return Referral.objects.none()
-    if user.role == Role.COORDINATOR:
-        return waiting
-    if user.role == Role.MASH_SCREENER:
-        return waiting.filter(receiving_agency_id=user.agency_id)
-    return Referral.objects.none()
 
 
 def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:

@@ -49,13 +49,13 @@ from governance.models import (
 )
 from governance.queries import SUBJECT_ACCESS
 from governance.retention import overdue_for_agency, schedule
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.fresh import needs_fresh_code
 from partnership.models import AgencyKind, Role, User
 from people.models import YoungPerson
 from records import actions as record_actions
 from records.models import AgencyRecord, RecordCategory
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
 
 RETENTION_REVIEW = "retention review"
 PAGE_SIZE = 25

@@ -19,10 +19,11 @@ from imports.forms import UploadForm
 from imports.models import BatchStatus, ImportBatch
 from imports.storage import keep_upload
 from imports.tasks import run_import
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
+from kit.spreadsheet import safe_cell
 from matching.actions import may_review
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 PROBLEMS_PER_PAGE = 50
 
@@ -111,11 +112,6 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/_progress.html", {"batch": found})
 
 
-def _safe(cell: str) -> str:
-    # A spreadsheet must never run a report cell as a formula.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -135,7 +131,7 @@ def report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
     def lines() -> Iterator[str]:
         for row in queries.report_rows(found):
-            yield writer.writerow([_safe(cell) for cell in row])
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-validation-report.csv"'

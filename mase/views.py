@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 from mase import actions, queries, volt
 from mase.forms import (
     ActivityForm,
@@ -33,8 +35,6 @@ from mase.forms import (
 )
 from mase.models import AgendaItem, DisruptionAction, Meeting, MeetingStatus
 from partnership.models import User
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
 
 
 def _meeting(request: HttpRequest, user: User, pk: int, action: AuditAction) -> Meeting:

@@ -12,13 +12,13 @@ from governance import audit, policy
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
 from imports.models import Feed, ImportedRow, MatchStatus
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from matching import actions, queries
 from matching.explain import explain
 from matching.forms import DecisionForm, ThresholdsForm, UndoForm
 from matching.models import LinkageModel, MatchThresholds, ReviewItem, ReviewStatus
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 QUEUE_PAGE = 50
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from kit.access import signed_in_user as _user
+from kit.paginator import CappedPaginator
 from notifications import actions
 from notifications.queries import may_read_notifications, notifications_for
-from web.access import signed_in_user as _user
-from web.paginator import CappedPaginator
 
 PAGE_SIZE = 25
 

@@ -16,14 +16,15 @@ from django.views.decorators.http import require_http_methods
 from governance import actions as governance_actions
 from governance import audit, policy
 from governance.models import AuditAction, AuditOutcome
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.fresh import needs_fresh_code
+from kit.spreadsheet import safe_cell
 from people.actions import ABOUT_FIELDS, do_register_young_person, do_update_about
 from people.forms import AboutForm, BreakGlassForm, ConsentForm, RegisterForm, SharingDecisionForm
 from people.models import YoungPerson
 from records import queries
 from records.forms import FilterForm
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
 
 CHRONOLOGY_PAGE = 100
 
@@ -245,7 +246,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
                 record.owning_agency.name,
                 record.record_type.name,
                 record.get_nature_display() if entry.is_full else "",
-                _safe_cell(record.title)
+                safe_cell(record.title)
                 if entry.is_full
                 else f"Contact {record.owning_agency.cse_contact or 'the owning agency'}",
                 entry.level.label,
@@ -263,11 +264,6 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
             ]
         )
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet from treating a description as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_http_methods(["GET", "POST"])

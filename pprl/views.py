@@ -12,13 +12,13 @@ from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
 from imports.storage import keep_upload
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from pprl import actions, linkage, queries
 from pprl.forms import DisclosureDecisionForm, DisclosureRequestForm, EncodingsUploadForm
 from pprl.models import DisclosureStatus
 from pprl.tasks import compare_encodings
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods
 from governance import audit, policy
 from governance.audit import refusal as _refuse
 from governance.models import AuditAction, Level
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 
 def _record_at_level(

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
-from web.access import (
+from kit.access import (
     PASSWORD_ONLY,
     PUBLIC,
     access_of,

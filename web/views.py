@@ -21,18 +21,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
 from governance.signals import attempted_username
-from partnership.actions import do_confirm_device, do_replace_device, pending_device
-from partnership.models import User
-from web import home as home_pages
-from web.access import (
+from kit.access import (
     is_two_factor_verified,
     partner_allowed,
     password_only,
     public,
     signed_in_user,
 )
+from kit.fresh import mark_fresh, needs_fresh_code
+from partnership.actions import do_confirm_device, do_replace_device, pending_device
+from partnership.models import User
+from web import home as home_pages
 from web.forms import CodeForm, SignInForm
-from web.fresh import mark_fresh, needs_fresh_code
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5

@@ -35,12 +35,12 @@ from governance.models import (
     SharingAgreement,
 )
 from governance.policy import sharing_rules
+from kit.fresh import FRESH_CODE_AT
 from partnership.models import Role, User
 from people.actions import do_record_identity
 from people.models import YoungPerson
 from records.actions import LinkInput, do_edit_record, do_record
 from records.models import AgencyRecord, RecordLink, RecordType, RecordVersion
-from web.fresh import FRESH_CODE_AT
 
 CASE_CONTENT_ROLES = {
     Role.PRACTITIONER,
