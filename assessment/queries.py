@@ -62,9 +62,7 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     if not policy.reads_case_content(user):
         return Assessment.objects.none()
     own = Q(assessor_agency_id=user.agency_id) if user.agency_id is not None else Q(pk__in=[])
-    other = ~Q(
-        young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-    )
+    other = ~Q(young_person_id__in=policy.consent_blocks_sharing().values("pk"))
     if user.role not in policy.NEED_TO_KNOW_ROLES and user.role != Role.IG_OFFICER:
         now = timezone.now()
         other &= Q(

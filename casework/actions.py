@@ -40,6 +40,7 @@ from governance.actions import (
     do_record_sharing_decision,
 )
 from governance.models import AuditAction, ConsentStatus, LegitimateRelationship, RelationshipKind
+from notifications.api import notify
 from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
 from people import identifiers
 from people.models import YoungPerson
@@ -294,12 +295,6 @@ def works_on_case(user: User, case: Case) -> bool:
     return manages_case(user, case) or (user.reads_case_content and _is_member(user, case))
 
 
-def _notify(**kwargs: object) -> None:
-    from notifications.api import notify
-
-    notify(**kwargs)  # type: ignore[arg-type]
-
-
 def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) -> None:
     """Tell everyone on the case (except who did it) that it changed."""
     team = User.objects.filter(
@@ -310,7 +305,7 @@ def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) 
         team = team.exclude(pk=actor.pk)
     members = list(team)
     if members:
-        _notify(
+        notify(
             kind=kind,
             message=message,
             users=members,
@@ -412,7 +407,7 @@ def do_open_case(
             details={"young_person": young_person.pk, "lead": lead.pk, "status": case.status},
         )
         if lead.pk != actor.pk:
-            _notify(
+            notify(
                 kind="case_lead",
                 message=f"You are now the lead professional for {ABOUT_SOMEONE}.",
                 users=[lead],
@@ -443,7 +438,7 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
             recipient=user.get_username(),
             details={"change": "member_added", "member": member.pk},
         )
-        _notify(
+        notify(
             kind="case_member",
             message=f"You have been added to the case team for {ABOUT_SOMEONE}.",
             users=[user],
@@ -597,7 +592,7 @@ def do_assign_action(
             else f"Your agency has a new action{about}, due {due_on:%-d %B %Y}."
         )
         if owner is None or owner.pk != actor.pk:
-            _notify(
+            notify(
                 kind="action_assigned",
                 message=message,
                 users=[owner] if owner is not None else [],

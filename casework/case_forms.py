@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -364,6 +364,4 @@ class PathwayForm(forms.Form):
 
 
 def default_next_review(review_every_days: int, today: date) -> date:
-    from datetime import timedelta
-
     return today + timedelta(days=review_every_days)

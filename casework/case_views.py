@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import actions, queries
+from casework.actions import receiving_agency
 from casework.case_forms import (
     AddMemberForm,
     AssignActionForm,
@@ -30,6 +32,7 @@ from casework.case_forms import (
     StrategyDiscussionForm,
     TransitionForm,
     ViewsForm,
+    default_next_review,
 )
 from casework.models import (
     Action,
@@ -38,8 +41,10 @@ from casework.models import (
     Case,
     CaseMember,
     CaseStatus,
+    DecisionNotToAct,
     Referral,
     ReferralPathway,
+    ReferralSource,
     StrategyDiscussion,
     TransitionPlan,
 )
@@ -218,8 +223,6 @@ def _team_case(request: HttpRequest, pk: int) -> tuple[User, Case]:
 
 
 def _back(case: Case) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", args=[case.pk])
 
 
@@ -339,7 +342,6 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
 def record_review(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _team_case(request, pk)
     today = timezone.localdate()
-    from casework.case_forms import default_next_review
 
     form = ReviewForm(
         request.POST or None,
@@ -622,8 +624,6 @@ def _referral_page(
     decision_form: DecisionNotToActForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from casework.models import DecisionNotToAct
-
     return render(
         request,
         "cases/referral.html",
@@ -746,7 +746,6 @@ def _strategy_form_page(
             if discussion.case_id is not None and discussion.decision == "open_case":
                 return redirect("cases:detail", pk=discussion.case_id)
             return redirect("cases:strategy", pk=discussion.pk)
-    from django.urls import reverse
 
     back = (
         reverse("cases:referral", args=[referral.pk]) if referral is not None else _back(case)  # type: ignore[arg-type]
@@ -854,8 +853,6 @@ def pathways(request: HttpRequest) -> HttpResponse:
         if _run(form, lambda: actions.do_set_pathway(actor=user, **data)):
             messages.success(request, "Referral pathway saved.")
             return redirect("cases:pathways")
-    from casework.actions import receiving_agency
-    from casework.models import ReferralSource
 
     defaults = {}
     for source in ReferralSource:

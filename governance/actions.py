@@ -25,8 +25,10 @@ from governance.models import (
     SharingDecision,
     SharingRule,
 )
+from governance.policy import sharing_rules
 from partnership.models import Agency, Role, User
 from people.models import YoungPerson
+from records.models import AgencyRecord
 
 BREAK_GLASS_HOURS = 4
 MIN_REASON_LENGTH = 10
@@ -240,7 +242,6 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
         raise ValidationError(
             {"reason": f"Give the reason in at least {MIN_REASON_LENGTH} characters."}
         )
-    from records.models import AgencyRecord
 
     now = timezone.now()
     with transaction.atomic():
@@ -322,7 +323,6 @@ def do_save_sharing_agreement(
     for key, level in rules.items():
         if level not in Level.values:
             raise ValidationError({"rules": f"Level {level!r} for {key} is not a sharing level."})
-    from governance.policy import sharing_rules
 
     with transaction.atomic():
         previous = sharing_rules()

@@ -41,7 +41,7 @@ from governance.models import (
 )
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
-from records.models import AgencyRecord, Classification, RecordCategory
+from records.models import AgencyRecord, Classification, RecordCategory, RecordLink
 
 NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
@@ -241,6 +241,12 @@ def young_people_for(user: Any) -> QuerySet[YoungPerson]:
     return YoungPerson.objects.all()
 
 
+def consent_blocks_sharing() -> QuerySet[YoungPerson]:
+    """Young people who declined consent with no decision to share without it since: other
+    agencies see no more than that something exists (a few rows, partial-indexed)."""
+    return YoungPerson.objects.filter(consent_blocks_sharing=True)
+
+
 def young_person_or_404(user: Any, pk: int) -> YoungPerson:
     """One young person, or 404 whether they do not exist or may not be seen."""
     try:
@@ -266,9 +272,7 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     if at_least >= Level.SUMMARY:
         other &= ~Q(classification=Classification.RESTRICTED)
         # A subquery over the (partial-indexed) few blocked young people, not a join to all.
-        other &= ~Q(
-            young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-        )
+        other &= ~Q(young_person_id__in=consent_blocks_sharing().values("pk"))
         now = timezone.now()
         in_team = Q(
             young_person_id__in=active_relationships(user, now).values("young_person_id")
@@ -284,13 +288,27 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     return records.filter(own | other)
 
 
-def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
-    """Everything the IG officer's own agency holds about a young person, every classification
-    included: the agency answers a subject access request for all it holds (the officer
-    redacts before release). Nothing of another agency's, and nothing for any other role."""
+def held_by_own_agency(user: Any) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds, every classification and disposed records
+    included: they oversee what their agency holds (break-glass review, retention, subject
+    access). Nothing of another agency's, and nothing for any other role."""
     if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
         return AgencyRecord.objects.none()
-    return AgencyRecord.objects.filter(young_person=young_person, owning_agency_id=user.agency_id)
+    return AgencyRecord.objects.filter(owning_agency_id=user.agency_id)
+
+
+def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds about a young person: the agency answers a
+    subject access request for all it holds (the officer redacts before release)."""
+    return held_by_own_agency(user).filter(young_person=young_person)
+
+
+def links_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[RecordLink]:
+    """The people, places, phones and vehicles named in records the user sees at ``at_least``
+    or more: a link (and its label) is never read from a record the user may not see."""
+    return RecordLink.objects.filter(
+        record__in=records_visible_to(user, at_least=at_least).values("pk")
+    )
 
 
 def _own_agency_filter(user: User, at_least: Level) -> Q:

@@ -55,7 +55,7 @@ from kit.fresh import needs_fresh_code
 from partnership.models import AgencyKind, Role, User
 from people.models import YoungPerson
 from records import actions as record_actions
-from records.models import AgencyRecord, RecordCategory
+from records.models import RecordCategory
 
 RETENTION_REVIEW = "retention review"
 PAGE_SIZE = 25
@@ -271,9 +271,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
 def _break_glass_queue(user: User) -> QuerySet[BreakGlassAccess]:
     """Break-glass uses awaiting review that are this IG officer's agency's business: used by
     someone in the agency, or opening a young person the agency holds records about."""
-    holds_records = AgencyRecord.objects.filter(owning_agency_id=user.agency_id).values(
-        "young_person_id"
-    )
+    holds_records = policy.held_by_own_agency(user).values("young_person_id")
     return (
         BreakGlassAccess.objects.filter(review=BreakGlassReview.PENDING)
         .filter(Q(user__agency_id=user.agency_id) | Q(young_person_id__in=holds_records))
@@ -430,9 +428,8 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     action = AuditAction.DISPOSE if request.method == "POST" else AuditAction.VIEW
     user = _ig_officer(request, action, "agency_record", pk)
     record = (
-        AgencyRecord.objects.filter(
-            pk=pk, owning_agency_id=user.agency_id, disposed_at__isnull=True
-        )
+        policy.held_by_own_agency(user)
+        .filter(pk=pk, disposed_at__isnull=True)
         .select_related("record_type")
         .first()
     )
@@ -483,7 +480,7 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
         people = policy.young_people_for(user)
         for word in query.split()[:4]:
             people = people.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
-        held = Q(records__owning_agency_id=user.agency_id, records__disposed_at__isnull=True)
+        held = Q(records__in=policy.held_by_own_agency(user).filter(disposed_at__isnull=True))
         people = people.annotate(held=Count("records", filter=held))
     page = Paginator(people.order_by("family_name", "given_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")

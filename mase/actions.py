@@ -8,13 +8,15 @@ linked here.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from casework.actions import do_assign_action, do_cancel_action, do_complete_action
+from casework.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
 from governance.models import AuditAction
 from mase import volt
@@ -43,9 +45,6 @@ from mase.models import (
 from mase.queries import can_run_meetings
 from partnership.models import Agency, AgencyKind, Role, User
 from people.models import YoungPerson
-
-if TYPE_CHECKING:
-    from casework.models import Case
 
 
 def _require_runner(actor: User, what: str = "run MASE meetings") -> None:
@@ -367,9 +366,6 @@ def do_assign_meeting_action(
 ) -> Any:
     """An action agreed on an agenda item: a casework action from the MASE meeting, about the
     item's young person if it has one. It stays on later agendas until it is done."""
-    from casework.actions import do_assign_action
-    from casework.models import ActionSource
-
     _require_runner(actor, "assign actions at a MASE meeting")
     _require_open(item.meeting)
     young_person = item.young_person
@@ -413,8 +409,6 @@ def do_assign_meeting_action(
 
 def _open_case_for(young_person: YoungPerson | None) -> Case | None:
     """The young person's open case, if there is one (there is at most one)."""
-    from casework.models import Case, CaseStatus
-
     if young_person is None:
         return None
     return (
@@ -487,9 +481,6 @@ def do_add_disruption_action(
     is_synthetic: bool = False,
     allow_past_due: bool = False,
 ) -> DisruptionAction:
-    from casework.actions import do_assign_action
-    from casework.models import ActionSource
-
     _require_runner(actor, "add disruption actions")
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError("This plan is closed.")
@@ -539,9 +530,6 @@ def do_record_disruption_outcome(
 ) -> DisruptionAction:
     """What a disruption action achieved. Recording it also closes the tracked action: done,
     or cancelled when it was not pursued."""
-    from casework.actions import do_cancel_action, do_complete_action
-    from casework.models import ActionStatus
-
     if not can_record_outcome(actor, disruption):
         raise PermissionDenied("Only the owning agency or the coordinator can record the outcome.")
     errors: dict[str, str] = {}

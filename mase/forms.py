@@ -12,6 +12,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from casework.models import CaseStatus
+from casework.queries import cases_for
+from governance import policy
 from mase.models import (
     ActivityKind,
     DisruptionKind,
@@ -136,13 +139,12 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from casework.models import CaseStatus
-        from casework.queries import cases_for
-
         open_cases = cases_for(user).exclude(status=CaseStatus.CLOSED).values("young_person_id")
-        self.fields["young_person"].queryset = YoungPerson.objects.filter(  # type: ignore[attr-defined]
-            pk__in=open_cases
-        ).order_by("family_name", "given_name")
+        self.fields["young_person"].queryset = (  # type: ignore[attr-defined]
+            policy.young_people_for(user)
+            .filter(pk__in=open_cases)
+            .order_by("family_name", "given_name")
+        )
 
 
 class MinutesForm(forms.Form):

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import policy
@@ -29,6 +30,7 @@ from mase.models import (
     OrganisationKind,
     PartnershipActivity,
     Presence,
+    Section,
 )
 from partnership.models import Agency, AgencyKind, Role, User
 
@@ -263,10 +265,6 @@ def activity_in(period: Period, kind: str = "") -> ActivitySummary:
 def next_meeting_lines(user: Any) -> list[tuple[str, str]]:
     """For the coordinator's home page: the next meeting and the state of its agenda, as (text,
     link) pairs. Counts only: the names are on the meeting page, behind the gate."""
-    from django.urls import reverse
-
-    from mase.models import Section
-
     upcoming = next_meeting(user)
     if upcoming is None:
         return []

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -147,8 +148,6 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
 def _end_sessions_of(user: User, except_key: str | None = None) -> int:
     """Delete stored sessions belonging to ``user`` (database session engine), all but
     ``except_key`` when given."""
-    from django.contrib.sessions.models import Session
-
     ended = 0
     for session in Session.objects.exclude(session_key=except_key or "").iterator():
         data: dict[str, Any] = session.get_decoded()
@@ -185,7 +184,7 @@ def do_replace_device(
     """Change to a new authenticator app: confirm it with its first code, then remove every
     other device and end the user's other sessions. False if the code is wrong.
 
-    The caller must have asked for a fresh code from the old device first (web.fresh)."""
+    The caller must have asked for a fresh code from the old device first (kit.fresh)."""
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied("This device cannot be confirmed.")
     with transaction.atomic():

@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance import audit
+from governance import audit, policy
 from governance.models import AuditAction
 from partnership.models import Agency, User
 from people.identifiers import (
@@ -301,8 +301,6 @@ def do_update_about(
     Only those with need to know, in a role that records, may change it. The audit event names
     the fields changed, never their values.
     """
-    from governance import policy
-
     unknown = set(changes) - set(ABOUT_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -12,7 +13,7 @@ from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.oath import totp
@@ -66,8 +67,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def _query(**params: str) -> str:
-    from django.utils.http import urlencode
-
     return urlencode(params)
 
 
@@ -199,8 +198,6 @@ def change_second_factor(request: HttpRequest) -> HttpResponse:
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
