@@ -28,7 +28,13 @@ from django.utils import timezone
 from bench import measure
 from bench.load import Partnership
 from governance import audit, policy
-from governance.models import AuditAction, BreakGlassAccess, LegitimateRelationship, Level
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    BreakGlassAccess,
+    LegitimateRelationship,
+    Level,
+)
 from partnership.models import User
 from people import views as people_views
 from people.models import YoungPerson
@@ -387,7 +393,7 @@ def _chronology_fixes(user: User, person: int) -> dict[str, float]:
             lambda: audit.record(
                 AuditAction.VIEW,
                 actor=user,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=person,
                 details={"bench": "diagnose"},
             )

@@ -39,7 +39,13 @@ from governance.actions import (
     do_end_relationship,
     do_record_sharing_decision,
 )
-from governance.models import AuditAction, ConsentStatus, LegitimateRelationship, RelationshipKind
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    ConsentStatus,
+    LegitimateRelationship,
+    RelationshipKind,
+)
 from notifications.api import notify
 from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
 from people import identifiers
@@ -133,7 +139,7 @@ def do_refer(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"young_person": young_person.pk, "receipt": referral.receipt},
@@ -195,7 +201,7 @@ def do_submit_partner_concern(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"receipt": referral.receipt, "source": "community_partner"},
@@ -259,7 +265,7 @@ def do_screen(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="screening",
+            object_type=AuditObject.SCREENING,
             object_id=screening.pk,
             details={
                 "referral": current.pk,
@@ -402,7 +408,7 @@ def do_open_case(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"young_person": young_person.pk, "lead": lead.pk, "status": case.status},
         )
@@ -433,7 +439,7 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             recipient=user.get_username(),
             details={"change": "member_added", "member": member.pk},
@@ -471,7 +477,7 @@ def do_remove_case_member(*, actor: User, member: CaseMember, reason: str) -> Ca
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=member.user.get_username(),
@@ -574,7 +580,7 @@ def do_assign_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=action.pk,
             recipient=owner_agency.short_name,
             details={
@@ -624,7 +630,7 @@ def _finish(*, actor: User, action: Action, status: ActionStatus, note: str, cha
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=current.pk,
             purpose=note,
             details={"change": change, "case": current.case_id},
@@ -780,7 +786,7 @@ def do_record_strategy_discussion(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="strategy_discussion",
+            object_type=AuditObject.STRATEGY_DISCUSSION,
             object_id=discussion.pk,
             details={
                 "young_person": young_person.pk,
@@ -805,7 +811,7 @@ def do_record_strategy_discussion(
                 audit.record(
                     AuditAction.UPDATE,
                     actor=actor,
-                    object_type="case",
+                    object_type=AuditObject.CASE,
                     object_id=case.pk,
                     details={"change": "opened_after_strategy_discussion"},
                 )
@@ -876,7 +882,7 @@ def do_change_lead(*, actor: User, case: Case, lead: User, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=lead.get_username(),
@@ -942,7 +948,7 @@ def do_record_review(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case_review",
+            object_type=AuditObject.CASE_REVIEW,
             object_id=review.pk,
             details={"case": case.pk, "risk_rating": review.risk_rating},
         )
@@ -969,7 +975,7 @@ def do_record_views(*, actor: User, case: Case, views: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"change": "young_persons_views"},
         )
@@ -991,7 +997,7 @@ def _close(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: st
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="case",
+        object_type=AuditObject.CASE,
         object_id=case.pk,
         purpose=note,
         details={"change": "closed", "outcome": case.outcome_code},
@@ -1065,7 +1071,7 @@ def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             details={"change": "reopened", "previous_outcome": case.outcome_code},
@@ -1125,7 +1131,7 @@ def do_save_transition_plan(
         audit.record(
             AuditAction.CREATE if created else AuditAction.UPDATE,
             actor=actor,
-            object_type="transition_plan",
+            object_type=AuditObject.TRANSITION_PLAN,
             object_id=plan.pk,
             details={
                 "case": case.pk,
@@ -1178,7 +1184,7 @@ def do_decide_not_to_act(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="decision_not_to_act",
+            object_type=AuditObject.DECISION_NOT_TO_ACT,
             object_id=decision.pk,
             purpose=reason.strip(),
             details={"referral": referral.pk},
@@ -1229,7 +1235,7 @@ def do_set_pathway(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             recipient=receiving_agency.short_name,
             details={"source": str(source), "kind": str(kind), "created": created},
@@ -1244,7 +1250,7 @@ def do_remove_pathway(*, actor: User, pathway: ReferralPathway) -> None:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             details={"source": pathway.source, "kind": pathway.kind, "change": "removed"},
         )

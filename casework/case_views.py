@@ -50,7 +50,7 @@ from casework.models import (
 )
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.paginator import CappedPaginator
@@ -65,7 +65,7 @@ def _case(
     try:
         return queries.case_or_404(user, pk)
     except Http404:
-        raise _refused(request, action, "case", pk) from None
+        raise _refused(request, action, AuditObject.CASE, pk) from None
 
 
 def _action(
@@ -73,7 +73,7 @@ def _action(
 ) -> Action:
     found = queries.actions_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise _refused(request, action, "action", pk)
+        raise _refused(request, action, AuditObject.ACTION, pk)
     return found
 
 
@@ -83,7 +83,7 @@ def _referral(
     try:
         return queries.referral_for_outcome(user, pk)
     except Http404:
-        raise _refused(request, action, "referral", pk) from None
+        raise _refused(request, action, AuditObject.REFERRAL, pk) from None
 
 
 def _run(form: forms.Form, perform: Callable[[], object]) -> bool:
@@ -126,7 +126,7 @@ def _form_page(
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "case")
+        raise _refused(request, AuditAction.LIST, AuditObject.CASE)
     show = request.GET.get("show", "open")
     cases = queries.cases_for(user)
     if show == "closed":
@@ -142,7 +142,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="case",
+        object_type=AuditObject.CASE,
         details={"show": show, "shown": len(page.object_list)},
     )
     return render(
@@ -168,7 +168,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="case",
+        object_type=AuditObject.CASE,
         object_id=case.pk,
         details={"young_person": case.young_person_id},
     )
@@ -210,7 +210,7 @@ def _managed_case(request: HttpRequest, pk: int) -> tuple[User, Case]:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
     if not actions.manages_case(user, case):
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     return user, case
 
 
@@ -218,7 +218,7 @@ def _team_case(request: HttpRequest, pk: int) -> tuple[User, Case]:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
     if not actions.works_on_case(user, case):
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     return user, case
 
 
@@ -259,7 +259,7 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     user, case = _managed_case(request, pk)
     member = CaseMember.objects.filter(case=case, pk=member_pk).select_related("user").first()
     if member is None:
-        raise _refused(request, AuditAction.UPDATE, "case_member", member_pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE_MEMBER, member_pk)
     form = RemoveMemberForm(request.POST)
     if form.is_valid() and _run(
         form,
@@ -437,7 +437,7 @@ def reopen_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
     if user.role not in actions.CASE_MANAGERS:
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     form = ReopenForm(request.POST or None)
     if (
         request.method == "POST"
@@ -531,7 +531,9 @@ def _action_page(
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = _action(request, user, pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="action", object_id=action.pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.ACTION, object_id=action.pk
+    )
     return _action_page(request, user, action)
 
 
@@ -550,7 +552,7 @@ def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Action marked as done.")
             return redirect("cases:action", pk=action.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "action", pk) from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
     return _action_page(request, user, action, complete_form=form, status=400)
 
 
@@ -569,20 +571,20 @@ def cancel_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Action cancelled.")
             return redirect("cases:action", pk=action.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "action", pk) from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
     return _action_page(request, user, action, cancel_form=form, status=400)
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "action")
+        raise _refused(request, AuditAction.LIST, AuditObject.ACTION)
     mine = list(queries.actions_for_user(user)[:300])
     overdue = list(queries.overdue_actions()[:300]) if user.role == Role.COORDINATOR else []
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="action",
+        object_type=AuditObject.ACTION,
         details={"shown": len(mine) + len(overdue)},
     )
     return render(request, "cases/my_actions.html", {"actions": mine, "overdue": overdue})
@@ -595,14 +597,14 @@ def without_outcome(request: HttpRequest) -> HttpResponse:
     """Accepted referrals with neither an action nor a recorded decision not to act."""
     user = _user(request)
     if not user.reads_case_content or user.role not in actions.CASE_MANAGERS:
-        raise _refused(request, AuditAction.LIST, "referral")
+        raise _refused(request, AuditAction.LIST, AuditObject.REFERRAL)
     page = CappedPaginator(queries.referrals_without_outcome(user), 50).get_page(
         request.GET.get("page")
     )
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="referral",
+        object_type=AuditObject.REFERRAL,
         details={"view": "without_outcome", "shown": len(page.object_list)},
     )
     return render(request, "cases/without_outcome.html", {"page": page})
@@ -611,7 +613,7 @@ def without_outcome(request: HttpRequest) -> HttpResponse:
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="referral", object_id=pk)
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk)
     return _referral_page(request, user, referral)
 
 
@@ -687,7 +689,7 @@ def referral_no_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision not to act recorded.")
             return redirect("cases:referral", pk=referral.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.CREATE, "decision_not_to_act", pk) from None
+        raise _refused(request, AuditAction.CREATE, AuditObject.DECISION_NOT_TO_ACT, pk) from None
     return _referral_page(request, user, referral, decision_form=form, status=400)
 
 
@@ -770,7 +772,7 @@ def strategy_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     if not actions.needs_strategy_discussion(referral):
-        raise _refused(request, AuditAction.CREATE, "strategy_discussion", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.STRATEGY_DISCUSSION, pk)
     return _strategy_form_page(request, user, referral=referral, case=None)
 
 
@@ -779,7 +781,7 @@ def strategy_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.CREATE)
     if user.role not in actions.CASE_MANAGERS or case.status != CaseStatus.STRATEGY_DISCUSSION:
-        raise _refused(request, AuditAction.CREATE, "strategy_discussion", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.STRATEGY_DISCUSSION, pk)
     return _strategy_form_page(request, user, referral=case.referral, case=case)
 
 
@@ -799,9 +801,11 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     if not visible:
-        raise _refused(request, AuditAction.VIEW, "strategy_discussion", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.STRATEGY_DISCUSSION, pk)
     assert discussion is not None
-    audit.record(AuditAction.VIEW, request=request, object_type="strategy_discussion", object_id=pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.STRATEGY_DISCUSSION, object_id=pk
+    )
     return render(request, "cases/strategy.html", {"discussion": discussion})
 
 
@@ -811,7 +815,7 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     if not actions.needs_strategy_discussion(referral) or referral.young_person is None:
-        raise _refused(request, AuditAction.CREATE, "case", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.CASE, pk)
     form = ChangeLeadForm(request.POST)
     form.fields["reason"].required = False
     if form.is_valid():
@@ -840,7 +844,7 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def _administrator(request: HttpRequest) -> User:
     user = _user(request)
     if user.role != Role.ADMINISTRATOR or not user.is_active:
-        raise _refused(request, AuditAction.CONFIGURE, "referral_pathway")
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.REFERRAL_PATHWAY)
     return user
 
 
@@ -877,7 +881,7 @@ def remove_pathway(request: HttpRequest, pk: int) -> HttpResponse:
     user = _administrator(request)
     pathway = ReferralPathway.objects.filter(pk=pk).first()
     if pathway is None:
-        raise _refused(request, AuditAction.CONFIGURE, "referral_pathway", pk)
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.REFERRAL_PATHWAY, pk)
     actions.do_remove_pathway(actor=user, pathway=pathway)
     messages.success(request, "Referral pathway removed.")
     return redirect("cases:pathways")

@@ -12,6 +12,7 @@ from governance import audit
 from governance.defaults import default_sharing_rules
 from governance.models import (
     AuditAction,
+    AuditObject,
     BreakGlassAccess,
     BreakGlassReview,
     ConsentDecision,
@@ -77,7 +78,7 @@ def do_add_relationship(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="relationship",
+            object_type=AuditObject.RELATIONSHIP,
             object_id=relationship.pk,
             purpose=reason,
             recipient=user.get_username(),
@@ -101,7 +102,7 @@ def do_end_relationship(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="relationship",
+            object_type=AuditObject.RELATIONSHIP,
             object_id=relationship.pk,
             purpose=reason,
             details={"young_person": relationship.young_person_id, "change": "ended"},
@@ -147,7 +148,7 @@ def do_record_consent(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="consent_decision",
+            object_type=AuditObject.CONSENT_DECISION,
             object_id=decision.pk,
             details={"young_person": young_person.pk, "status": status.value},
         )
@@ -216,7 +217,7 @@ def do_record_sharing_decision(
         audit.record(
             AuditAction.SHARE if shared else AuditAction.DECLINE_TO_SHARE,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=young_person.pk,
             purpose=purpose.strip(),
             recipient=to_agency.short_name if to_agency else "partnership",
@@ -275,7 +276,7 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
         audit.record(
             AuditAction.BREAK_GLASS,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=young_person.pk,
             purpose=reason.strip(),
             details={"access": access.pk, "hours": BREAK_GLASS_HOURS},
@@ -298,7 +299,7 @@ def do_review_break_glass(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="break_glass",
+            object_type=AuditObject.BREAK_GLASS,
             object_id=access.pk,
             details={"review": access.review},
         )
@@ -346,7 +347,7 @@ def do_save_sharing_agreement(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="sharing_agreement",
+            object_type=AuditObject.SHARING_AGREEMENT,
             object_id=agreement.pk,
             purpose=note.strip(),
             details={"version": agreement.version, "changed": changed},

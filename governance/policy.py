@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -48,7 +49,12 @@ EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREEN
 EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
 
 
-def reads_case_content(user: Any) -> bool:
+# Who may ask the gate: a signed-in user or, from a page before sign-in, the anonymous one
+# (refused everything).
+Asker = User | AnonymousUser
+
+
+def reads_case_content(user: Asker) -> TypeGuard[User]:
     """Administrators, strategic leads and community partners never read case content."""
     return isinstance(user, User) and user.is_authenticated and user.reads_case_content
 
@@ -116,7 +122,7 @@ def active_break_glass(user: User, at: datetime | None = None) -> QuerySet[Break
 
 
 def viewer_for(
-    user: Any, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
+    user: User, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
 ) -> Viewer:
     """Everything needed to decide levels for this young person's records: a fixed few queries."""
     if not reads_case_content(user):
@@ -130,7 +136,7 @@ def viewer_for(
     )
 
 
-def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
+def viewers_for(user: User, young_person_ids: set[int]) -> dict[int, Viewer]:
     """``viewer_for`` for many young people at once, in a fixed number of queries (for lists)."""
     if not reads_case_content(user) or not young_person_ids:
         return {}
@@ -221,7 +227,7 @@ def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
     )
 
 
-def can_record_for(user: Any) -> bool:
+def can_record_for(user: Asker) -> bool:
     """Who may add records: practitioners, screeners and coordinators of any member agency."""
     return reads_case_content(user) and user.role in EDITING_ROLES
 
@@ -233,7 +239,7 @@ def can_export_chronology(viewer: Viewer) -> bool:
 # --- Querysets for lists -----------------------------------------------------------------
 
 
-def young_people_for(user: Any) -> QuerySet[YoungPerson]:
+def young_people_for(user: Asker) -> QuerySet[YoungPerson]:
     """Identity search is open to every role that reads case content, so that a professional
     can find a young person to refer or record about. Records are gated separately."""
     if not reads_case_content(user):
@@ -247,7 +253,7 @@ def consent_blocks_sharing() -> QuerySet[YoungPerson]:
     return YoungPerson.objects.filter(consent_blocks_sharing=True)
 
 
-def young_person_or_404(user: Any, pk: int) -> YoungPerson:
+def young_person_or_404(user: Asker, pk: int) -> YoungPerson:
     """One young person, or 404 whether they do not exist or may not be seen."""
     try:
         return young_people_for(user).get(pk=pk)
@@ -255,7 +261,7 @@ def young_person_or_404(user: Any, pk: int) -> YoungPerson:
         raise Http404 from None
 
 
-def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
+def records_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
     """Every record the user sees at ``at_least`` or more, as one query.
 
     Must agree with ``level_of`` record by record; the authorisation matrix tests hold them
@@ -288,7 +294,7 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     return records.filter(own | other)
 
 
-def held_by_own_agency(user: Any) -> QuerySet[AgencyRecord]:
+def held_by_own_agency(user: User) -> QuerySet[AgencyRecord]:
     """Everything the IG officer's own agency holds, every classification and disposed records
     included: they oversee what their agency holds (break-glass review, retention, subject
     access). Nothing of another agency's, and nothing for any other role."""
@@ -297,13 +303,13 @@ def held_by_own_agency(user: Any) -> QuerySet[AgencyRecord]:
     return AgencyRecord.objects.filter(owning_agency_id=user.agency_id)
 
 
-def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
+def held_for_subject_access(user: User, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
     """Everything the IG officer's own agency holds about a young person: the agency answers a
     subject access request for all it holds (the officer redacts before release)."""
     return held_by_own_agency(user).filter(young_person=young_person)
 
 
-def links_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[RecordLink]:
+def links_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[RecordLink]:
     """The people, places, phones and vehicles named in records the user sees at ``at_least``
     or more: a link (and its label) is never read from a record the user may not see."""
     return RecordLink.objects.filter(

@@ -40,6 +40,7 @@ from governance.forms import (
 )
 from governance.models import (
     AuditAction,
+    AuditObject,
     BreakGlassAccess,
     BreakGlassReview,
     Level,
@@ -74,7 +75,7 @@ def _is_ig_officer(user: User) -> bool:
 
 
 def _ig_officer(
-    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
+    request: HttpRequest, action: AuditAction, object_type: AuditObject, object_id: object = ""
 ) -> User:
     """The signed-in IG officer, or a refused audit row and 404 for anyone else."""
     user = _user(request)
@@ -105,7 +106,7 @@ def _posted(request: HttpRequest) -> Any:
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not (user.is_active and user.role in INDEX_ROLES):
-        raise _refuse(request, AuditAction.VIEW, "governance_index")
+        raise _refuse(request, AuditAction.VIEW, AuditObject.GOVERNANCE_INDEX)
     counts: dict[str, int] = {}
     if _is_ig_officer(user):
         counts = {
@@ -113,7 +114,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "retention": overdue_for_agency(user.agency_id or 0).count(),
             "notifications": _notifications_for(user).filter(read_at__isnull=True).count(),
         }
-    audit.record(AuditAction.VIEW, request=request, object_type="governance_index", details=counts)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.GOVERNANCE_INDEX, details=counts
+    )
     return render(
         request,
         "governance/index.html",
@@ -167,12 +170,12 @@ def _versions() -> QuerySet[SharingAgreement]:
 def agreement(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not _reads_agreement(user):
-        raise _refuse(request, AuditAction.VIEW, "sharing_agreement")
+        raise _refuse(request, AuditAction.VIEW, AuditObject.SHARING_AGREEMENT)
     current = policy.current_agreement()
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=current.pk if current else "",
         details={"version": current.version if current else 0},
     )
@@ -195,12 +198,12 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = SharingAgreement.objects.select_related("created_by").filter(pk=pk).first()
     if not _reads_agreement(user) or version is None:
-        raise _refuse(request, AuditAction.VIEW, "sharing_agreement", pk)
+        raise _refuse(request, AuditAction.VIEW, AuditObject.SHARING_AGREEMENT, pk)
     current = policy.current_agreement()
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=version.pk,
         details={"version": version.version},
     )
@@ -222,7 +225,7 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not _is_administrator(user):
-        raise _refuse(request, AuditAction.CONFIGURE, "sharing_agreement")
+        raise _refuse(request, AuditAction.CONFIGURE, AuditObject.SHARING_AGREEMENT)
     current = policy.current_agreement()
     current_version = current.version if current else 0
     current_rules = policy.sharing_rules()
@@ -254,7 +257,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=current.pk if current else "",
         details={"version": current_version, "editing": True},
     )
@@ -282,12 +285,12 @@ def _break_glass_queue(user: User) -> QuerySet[BreakGlassAccess]:
 
 @require_GET
 def break_glass_queue(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.LIST, "break_glass")
+    user = _ig_officer(request, AuditAction.LIST, AuditObject.BREAK_GLASS)
     page = Paginator(_break_glass_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="break_glass",
+        object_type=AuditObject.BREAK_GLASS,
         details={
             "page": page.number,
             "shown": len(page.object_list),
@@ -302,10 +305,10 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.VIEW
-    user = _ig_officer(request, action, "break_glass", pk)
+    user = _ig_officer(request, action, AuditObject.BREAK_GLASS, pk)
     access = _break_glass_queue(user).filter(pk=pk).first()
     if access is None:
-        raise _refuse(request, action, "break_glass", pk)
+        raise _refuse(request, action, AuditObject.BREAK_GLASS, pk)
     form = BreakGlassReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,7 +319,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except PermissionDenied:
-            raise _refuse(request, action, "break_glass", pk) from None
+            raise _refuse(request, action, AuditObject.BREAK_GLASS, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -325,7 +328,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="break_glass",
+        object_type=AuditObject.BREAK_GLASS,
         object_id=access.pk,
         details={"young_person": access.young_person_id},
     )
@@ -351,7 +354,7 @@ def _notifications_for(user: User) -> QuerySet[Notification]:
 def notifications(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.reads_case_content(user) or user.agency_id is None:
-        raise _refuse(request, AuditAction.LIST, "notification")
+        raise _refuse(request, AuditAction.LIST, AuditObject.NOTIFICATION)
     rows = _notifications_for(user).order_by("-created_at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reviewable: set[str] = set()
@@ -366,7 +369,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="notification",
+        object_type=AuditObject.NOTIFICATION,
         details={"page": page.number, "shown": len(page.object_list)},
     )
     return render(
@@ -396,7 +399,7 @@ def _schedule_rows() -> list[ScheduleRow]:
 
 @require_GET
 def retention(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.LIST, "agency_record")
+    user = _ig_officer(request, AuditAction.LIST, AuditObject.AGENCY_RECORD)
     # The review is of dates and types, not of casework: the young person is not loaded.
     overdue = (
         overdue_for_agency(user.agency_id or 0)
@@ -408,7 +411,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         purpose=RETENTION_REVIEW,
         details={
             "page": page.number,
@@ -426,7 +429,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     action = AuditAction.DISPOSE if request.method == "POST" else AuditAction.VIEW
-    user = _ig_officer(request, action, "agency_record", pk)
+    user = _ig_officer(request, action, AuditObject.AGENCY_RECORD, pk)
     record = (
         policy.held_by_own_agency(user)
         .filter(pk=pk, disposed_at__isnull=True)
@@ -434,7 +437,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if record is None:
-        raise _refuse(request, action, "agency_record", pk)
+        raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk)
     form = DisposeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -442,7 +445,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, record=record, reason=form.cleaned_data["reason"]
             )
         except PermissionDenied:
-            raise _refuse(request, action, "agency_record", pk) from None
+            raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -451,7 +454,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         object_id=record.pk,
         purpose=RETENTION_REVIEW,
         details={"disposal": "confirmation"},
@@ -473,7 +476,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def subject_access_start(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.SEARCH, "young_person")
+    user = _ig_officer(request, AuditAction.SEARCH, AuditObject.YOUNG_PERSON)
     query = request.GET.get("q", "").strip()[:100]
     people = YoungPerson.objects.none()
     if query:
@@ -488,7 +491,7 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if query else AuditAction.VIEW,
         request=request,
-        object_type="young_person" if query else "subject_access",
+        object_type=AuditObject.YOUNG_PERSON if query else AuditObject.SUBJECT_ACCESS,
         purpose=SUBJECT_ACCESS,
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
@@ -498,11 +501,11 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the IG officer's agency holds about one young person, as JSON."""
-    user = _ig_officer(request, AuditAction.EXPORT, "young_person", pk)
+    user = _ig_officer(request, AuditAction.EXPORT, AuditObject.YOUNG_PERSON, pk)
     try:
         young_person = policy.young_person_or_404(user, pk)
     except Http404:
-        raise _refuse(request, AuditAction.EXPORT, "young_person", pk) from None
+        raise _refuse(request, AuditAction.EXPORT, AuditObject.YOUNG_PERSON, pk) from None
     fresh = needs_fresh_code(request)
     if fresh is not None:
         return fresh
@@ -512,7 +515,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         purpose=SUBJECT_ACCESS,
         details={

@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from governance.retention import review_due
 from imports.feeds import FEED_AGENCY_KIND, record_facts
 from imports.models import (
@@ -127,7 +127,7 @@ def do_start_import(
                 audit.record(
                     AuditAction.CREATE,
                     actor=actor,
-                    object_type="import_batch",
+                    object_type=AuditObject.IMPORT_BATCH,
                     object_id=existing.pk,
                     details={**details, "already_imported": True},
                 )
@@ -140,7 +140,7 @@ def do_start_import(
             audit.record(
                 AuditAction.UPDATE,
                 actor=actor,
-                object_type="import_batch",
+                object_type=AuditObject.IMPORT_BATCH,
                 object_id=existing.pk,
                 details={**details, "resumed_after_row": existing.checkpoint_row},
             )
@@ -164,7 +164,7 @@ def do_start_import(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details=details,
         )
@@ -362,7 +362,7 @@ def attach_rows(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details={
                 "linked_rows": len(items),

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
 from imports import feeds
 from imports.actions import attach_rows, mark_batch
 from imports.models import (
@@ -117,7 +117,7 @@ def run_batch(
     audit.record(
         AuditAction.UPDATE,
         actor=batch.user,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         object_id=batch.pk,
         details={
             "feed": batch.feed,
@@ -151,7 +151,7 @@ def _fail(batch: ImportBatch, message: str, *, discard: bool) -> None:
             AuditAction.UPDATE,
             actor=batch.user,
             outcome=AuditOutcome.FAILED,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details={"feed": batch.feed, "agency": batch.agency.short_name, "failed": True},
         )

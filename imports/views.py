@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from imports import actions, queries
 from imports.forms import UploadForm
 from imports.models import BatchStatus, ImportBatch
@@ -33,7 +33,7 @@ def start(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     feeds = actions.feeds_for(user)
     if not feeds or user.agency is None:
-        raise _refused(request, AuditAction.CREATE, "import_batch")
+        raise _refused(request, AuditAction.CREATE, AuditObject.IMPORT_BATCH)
     form = UploadForm(request.POST or None, request.FILES or None, feeds=feeds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -53,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
             add_action_errors(form, error)
         except PermissionDenied:
             path.unlink(missing_ok=True)
-            raise _refused(request, AuditAction.CREATE, "import_batch") from None
+            raise _refused(request, AuditAction.CREATE, AuditObject.IMPORT_BATCH) from None
         else:
             batch = started.batch
             if started.already_imported:
@@ -71,7 +71,7 @@ def start(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         details={"shown": len(recent)},
     )
     return render(request, "imports/start.html", {"form": form, "recent": recent})
@@ -80,7 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def _batch_or_404(request: HttpRequest, pk: int, action: AuditAction) -> ImportBatch:
     batch = queries.batch_for(_user(request), pk)
     if batch is None:
-        raise _refused(request, action, "import_batch", pk)
+        raise _refused(request, action, AuditObject.IMPORT_BATCH, pk)
     return batch
 
 
@@ -89,7 +89,9 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch_or_404(request, pk, AuditAction.VIEW)
     paginator = CappedPaginator(found.rejections.all(), PROBLEMS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    audit.record(AuditAction.VIEW, request=request, object_type="import_batch", object_id=pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.IMPORT_BATCH, object_id=pk
+    )
     return render(
         request,
         "imports/batch.html",
@@ -123,7 +125,7 @@ def report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         object_id=pk,
         details={"validation_report": True, "problems": found.rejections.count()},
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from casework.actions import do_assign_action, do_cancel_action, do_complete_action
 from casework.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from mase import volt
 from mase.models import (
     SECTION_ORDER,
@@ -88,7 +88,7 @@ def do_schedule_meeting(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={"chair": chair.pk, "starts_at": starts_at.isoformat()},
         )
@@ -108,7 +108,7 @@ def do_set_meeting_status(*, actor: User, meeting: Meeting, status: MeetingStatu
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={"status": status.value, "was": before},
         )
@@ -158,7 +158,7 @@ def do_record_attendance(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             recipient=agency.short_name,
             details={"attendance": row.pk, "presence": presence.value},
@@ -222,7 +222,7 @@ def do_prepare_agenda(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={
                 "agenda_prepared": True,
@@ -271,7 +271,7 @@ def do_add_agenda_item(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={
                 "meeting": meeting.pk,
@@ -293,7 +293,7 @@ def do_remove_agenda_item(*, actor: User, item: AgendaItem) -> None:
         audit.record(
             AuditAction.DISPOSE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"meeting": item.meeting_id, "section": item.section, "source": item.source},
         )
@@ -322,7 +322,7 @@ def do_move_agenda_item(*, actor: User, item: AgendaItem, direction: str) -> Age
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"moved": direction, "meeting": item.meeting_id},
         )
@@ -345,7 +345,7 @@ def do_record_minutes(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"minutes": True, "meeting": item.meeting_id},
         )
@@ -394,7 +394,7 @@ def do_assign_meeting_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_action",
+            object_type=AuditObject.MASE_ACTION,
             object_id=link.pk,
             recipient=owner_agency.short_name,
             details={
@@ -460,7 +460,7 @@ def do_create_disruption_plan(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="disruption_plan",
+            object_type=AuditObject.DISRUPTION_PLAN,
             object_id=plan.pk,
             recipient=lead_agency.short_name,
             details={"target_kind": plan.target_kind, "meeting": getattr(meeting, "pk", None)},
@@ -504,7 +504,7 @@ def do_add_disruption_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="disruption_action",
+            object_type=AuditObject.DISRUPTION_ACTION,
             object_id=disruption.pk,
             recipient=owner_agency.short_name,
             details={"plan": plan.pk, "kind": disruption.kind, "action": action.pk},
@@ -555,7 +555,7 @@ def do_record_disruption_outcome(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disruption_action",
+            object_type=AuditObject.DISRUPTION_ACTION,
             object_id=disruption.pk,
             details={"plan": disruption.plan_id, "outcome": outcome.value},
         )
@@ -576,7 +576,7 @@ def do_close_disruption_plan(*, actor: User, plan: DisruptionPlan, note: str) ->
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disruption_plan",
+            object_type=AuditObject.DISRUPTION_PLAN,
             object_id=plan.pk,
             purpose=note.strip(),
             details={"status": plan.status},
@@ -648,7 +648,7 @@ def do_record_activity(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="partnership_activity",
+            object_type=AuditObject.PARTNERSHIP_ACTIVITY,
             object_id=activity.pk,
             details={"kind": activity.kind, "attendees": attendees},
         )

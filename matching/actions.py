@@ -17,7 +17,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit, policy
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from imports.models import Feed, ImportedRow, LinkedHow, MatchStatus
 from matching.keys import identity_key
 from matching.models import (
@@ -109,7 +109,7 @@ def do_set_thresholds(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="match_thresholds",
+            object_type=AuditObject.MATCH_THRESHOLDS,
             object_id=saved.pk,
             purpose=reason.strip(),
             details={
@@ -133,7 +133,7 @@ def do_save_linkage_model(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="linkage_model",
+            object_type=AuditObject.LINKAGE_MODEL,
             object_id=saved.pk,
             details={"feed": feed, "rows_used": rows_used},
         )
@@ -200,7 +200,7 @@ def do_send_to_review_many(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             details={
                 "rows": [row.pk for row in rows][:1000],
                 "row_count": len(rows),
@@ -301,7 +301,7 @@ def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             object_id=item.pk,
             purpose=note,
             details={"decision": decision, "row": row.pk, "young_person": item.candidate_id},
@@ -392,7 +392,7 @@ def _decide_followers(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             object_id=follower.pk,
             details={
                 "decision": "link" if verdict == Verdict.SAME else "reject",
@@ -468,7 +468,7 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="imported_row",
+            object_type=AuditObject.IMPORTED_ROW,
             object_id=row.pk,
             purpose=reason,
             details={

@@ -38,7 +38,7 @@ from casework.models import (
     ReferralStatus,
 )
 from governance import audit
-from governance.models import AuditAction, Notification
+from governance.models import AuditAction, AuditObject, Notification
 from notifications import kinds
 from notifications.api import notify
 from partnership.models import Agency, Role, User
@@ -144,7 +144,7 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=action.pk,
             details={
                 "change": "overdue_notified",
@@ -206,7 +206,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={
                 "change": "review_overdue_notified",
@@ -293,7 +293,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             details={"change": "overdue_notified", "notifications": len(made)},
         )

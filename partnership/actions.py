@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from notifications.api import notify
 from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
 
@@ -53,7 +53,7 @@ def do_create_agency(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="agency",
+            object_type=AuditObject.AGENCY,
             object_id=agency.pk,
             details={"change": "created", "kind": kind.value},
         )
@@ -69,7 +69,7 @@ def do_add_service(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="service",
+            object_type=AuditObject.SERVICE,
             object_id=service.pk,
             details={"change": "created", "agency": agency.short_name, "kind": service.kind},
         )
@@ -118,7 +118,7 @@ def do_create_user(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "created", "agency": agency.short_name, "role": role.value},
         )
@@ -137,7 +137,7 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             purpose=reason,
             details={"change": "deactivated"},
@@ -198,7 +198,7 @@ def do_replace_device(
         audit.record(
             AuditAction.SECOND_FACTOR_ENROLLED,
             actor=user,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "replaced", "devices_removed": replaced, "sessions_ended": ended},
         )
@@ -228,7 +228,7 @@ def do_enrol_demo_device(*, user: User, key: str) -> TOTPDevice:
         audit.record(
             AuditAction.SECOND_FACTOR_ENROLLED,
             actor=None,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"source": "demo generator"},
         )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from governance import actions as governance_actions
 from governance import audit, policy
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.fresh import needs_fresh_code
@@ -37,7 +37,7 @@ def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPe
             action,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise
@@ -49,7 +49,7 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
             AuditAction.LIST,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     query = request.GET.get("q", "").strip()[:100]
@@ -63,7 +63,7 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if query else AuditAction.LIST,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
     return render(
@@ -84,7 +84,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         purpose="break-glass" if viewer.break_glass and not viewer.in_case_team else "",
         details={
@@ -131,7 +131,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 AuditAction.BREAK_GLASS,
                 request=request,
                 outcome=AuditOutcome.REFUSED,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=pk,
             )
             raise Http404 from None
@@ -217,7 +217,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
             AuditAction.EXPORT,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise Http404
@@ -227,7 +227,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         details={"entries": len(chronology.entries), "format": "csv"},
     )
@@ -275,7 +275,7 @@ def register(request: HttpRequest) -> HttpResponse:
             AuditAction.CREATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     form = RegisterForm(request.POST or None)
@@ -302,7 +302,7 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
             AuditAction.UPDATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise Http404

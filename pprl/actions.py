@@ -13,6 +13,7 @@ from governance import audit
 from governance.actions import do_record_sharing_decision
 from governance.models import (
     AuditAction,
+    AuditObject,
     AuditOutcome,
     ConsentStatus,
     LawfulBasis,
@@ -106,7 +107,7 @@ def _keep_results(
     audit.record(
         action,
         actor=actor,
-        object_type="pprl_submission",
+        object_type=AuditObject.PPRL_SUBMISSION,
         object_id=submission.pk,
         details={
             "compared": len(submitted),
@@ -156,7 +157,7 @@ def do_queue_encodings(*, actor: User, file_name: str, path: Path) -> EncodingSu
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="pprl_submission",
+            object_type=AuditObject.PPRL_SUBMISSION,
             object_id=submission.pk,
             details={"queued": True, "fingerprint": submission.fingerprint},
         )
@@ -209,7 +210,7 @@ def run_comparison(submission_id: int) -> EncodingSubmission:
                 AuditAction.UPDATE,
                 actor=submission.submitted_by,
                 outcome=AuditOutcome.FAILED,
-                object_type="pprl_submission",
+                object_type=AuditObject.PPRL_SUBMISSION,
                 object_id=submission.pk,
                 details={"failed": message},
             )
@@ -274,7 +275,7 @@ def do_request_disclosure(
             audit.record(
                 AuditAction.CREATE,
                 actor=actor,
-                object_type="disclosure_request",
+                object_type=AuditObject.DISCLOSURE_REQUEST,
                 object_id=request.pk,
                 purpose=request.purpose,
                 recipient=request.holding_agency.short_name,
@@ -340,7 +341,7 @@ def do_decide_disclosure(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disclosure_request",
+            object_type=AuditObject.DISCLOSURE_REQUEST,
             object_id=request.pk,
             recipient=request.requesting_agency.short_name,
             details={"status": request.status, "decision": decision.pk},

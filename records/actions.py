@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit, policy
-from governance.models import AuditAction, Level
+from governance.models import AuditAction, AuditObject, Level
 from governance.retention import review_due
 from partnership.models import Role, User
 from people import identifiers
@@ -148,7 +148,7 @@ def do_record(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"young_person": young_person.pk, "type": record_type.code},
         )
@@ -205,7 +205,7 @@ def do_edit_record(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             details={"fields": sorted(changed), "version": current.version},
         )
@@ -223,7 +223,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"link_added": row.kind},
         )
@@ -251,7 +251,7 @@ def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> Agen
         audit.record(
             AuditAction.DISPOSE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             purpose=reason,
             details={"type": current.record_type.code, "category": current.category},

@@ -28,6 +28,7 @@ from governance.forms import AGREEMENT_CATEGORIES, AGREEMENT_KINDS, rule_field_n
 from governance.models import (
     AuditAction,
     AuditEvent,
+    AuditObject,
     AuditOutcome,
     BreakGlassAccess,
     BreakGlassReview,
@@ -637,10 +638,16 @@ def test_subject_access_export_contains_the_access_log(signed_in, make_user, you
     record = record_for(author, young_person, title="Our own concern")
     coordinator = make_user(Role.COORDINATOR, "police")
     audit.record(
-        AuditAction.VIEW, actor=coordinator, object_type="young_person", object_id=young_person.pk
+        AuditAction.VIEW,
+        actor=coordinator,
+        object_type=AuditObject.YOUNG_PERSON,
+        object_id=young_person.pk,
     )
     audit.record(
-        AuditAction.VIEW, actor=coordinator, object_type="agency_record", object_id=record.pk
+        AuditAction.VIEW,
+        actor=coordinator,
+        object_type=AuditObject.AGENCY_RECORD,
+        object_id=record.pk,
     )
     ig = make_user(Role.IG_OFFICER, "school")
     export = export_for(signed_in(ig), young_person)
