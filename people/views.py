@@ -156,7 +156,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             governance_actions.do_record_consent(
                 actor=_user(request),
                 young_person=young_person,
-                status=data["status"],
+                status=data["consent_status"],
                 next_steps_discussed=data["next_steps_discussed"] == "yes",
                 reason_not_sought=data["reason_not_sought"],
                 notes=data["notes"],

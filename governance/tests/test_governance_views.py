@@ -372,6 +372,11 @@ def test_a_break_glass_review_needs_a_decision_and_a_note(signed_in, make_user, 
     assert response.status_code == 200
     assert b"Say whether the access was justified" in response.content
     assert b"Record the reasons for your review decision" in response.content
+    # Each message in the summary takes the reader to its question: the first radio, the note.
+    page = response.content.decode()
+    assert '<a href="#id_justified">Say whether the access was justified' in page
+    assert 'id="id_justified" name="justified" type="radio"' in page
+    assert '<a href="#id_note">Record the reasons' in page
     break_glass.refresh_from_db()
     assert break_glass.review == BreakGlassReview.PENDING
 
