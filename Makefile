@@ -92,4 +92,4 @@ bench: dev-deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache .grimp_cache .import_linter_cache
