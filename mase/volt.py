@@ -236,10 +236,11 @@ def _shared_links(
 
 
 def _label(preparer: Any, kind: str, value: str) -> str:
-    """The identifier with a label someone gave it, read only from records the preparer sees
-    at summary or more: a label in a record they may not see never reaches the agenda."""
+    """The identifier with a label someone gave it, read only from records the preparer sees in
+    full, as the record page shows links only then: a label in a record they see in summary,
+    or not at all, never reaches the agenda."""
     label = (
-        policy.links_visible_to(preparer, at_least=Level.SUMMARY)
+        policy.links_visible_to(preparer, at_least=Level.FULL)
         .filter(kind=kind, value=value)
         .exclude(label="")
         .values_list("label", flat=True)
