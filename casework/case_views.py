@@ -46,7 +46,8 @@ from casework.models import (
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
-from partnership.models import Role, User
+from governance.permissions import Capability, may
+from partnership.models import User
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
 from web.paginator import CappedPaginator
@@ -195,7 +196,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agencies": sorted({m.agency.name for m in members if m.removed_at is None}),
             "manages": actions.manages_case(user, case),
             "works_on": actions.works_on_case(user, case),
-            "can_reopen": user.role in actions.CASE_MANAGERS and not case.is_open,
+            "can_reopen": may(user, Capability.REOPEN_CASE) and not case.is_open,
             "remove_form": RemoveMemberForm(),
         },
     )
@@ -434,7 +435,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
-    if user.role not in actions.CASE_MANAGERS:
+    if not may(user, Capability.REOPEN_CASE):
         raise _refused(request, AuditAction.UPDATE, "case", pk)
     form = ReopenForm(request.POST or None)
     if (
@@ -576,7 +577,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     if not user.reads_case_content:
         raise _refused(request, AuditAction.LIST, "action")
     mine = list(queries.actions_for_user(user)[:300])
-    overdue = list(queries.overdue_actions()[:300]) if user.role == Role.COORDINATOR else []
+    overdue = (
+        list(queries.overdue_actions()[:300]) if may(user, Capability.SEE_OVERDUE_ACTIONS) else []
+    )
     audit.record(
         AuditAction.LIST,
         request=request,
@@ -592,7 +595,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 def without_outcome(request: HttpRequest) -> HttpResponse:
     """Accepted referrals with neither an action nor a recorded decision not to act."""
     user = _user(request)
-    if not user.reads_case_content or user.role not in actions.CASE_MANAGERS:
+    if not may(user, Capability.ANSWER_REFERRAL):
         raise _refused(request, AuditAction.LIST, "referral")
     page = CappedPaginator(queries.referrals_without_outcome(user), 50).get_page(
         request.GET.get("page")
@@ -779,7 +782,10 @@ def strategy_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.CREATE)
-    if user.role not in actions.CASE_MANAGERS or case.status != CaseStatus.STRATEGY_DISCUSSION:
+    if (
+        not may(user, Capability.RECORD_STRATEGY_DISCUSSION)
+        or case.status != CaseStatus.STRATEGY_DISCUSSION
+    ):
         raise _refused(request, AuditAction.CREATE, "strategy_discussion", pk)
     return _strategy_form_page(request, user, referral=case.referral, case=case)
 
@@ -793,7 +799,7 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     visible = discussion is not None and (
-        (user.reads_case_content and user.role in actions.CASE_MANAGERS)
+        may(user, Capability.SEE_EVERY_CASE)
         or (
             discussion.case is not None
             and queries.cases_for(user).filter(pk=discussion.case.pk).exists()
@@ -840,7 +846,7 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _administrator(request: HttpRequest) -> User:
     user = _user(request)
-    if user.role != Role.ADMINISTRATOR or not user.is_active:
+    if not may(user, Capability.SET_REFERRAL_PATHWAYS):
         raise _refused(request, AuditAction.CONFIGURE, "referral_pathway")
     return user
 

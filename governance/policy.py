@@ -39,16 +39,13 @@ from governance.models import (
     SharingAgreement,
     SharingRule,
 )
+from governance.permissions import Capability, may
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, Classification, RecordCategory
 
 if TYPE_CHECKING:
     from casework.models import Referral
-
-NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
-EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
 
 
 def reads_case_content(user: Any) -> bool:
@@ -97,7 +94,11 @@ class Viewer:
 
     @property
     def need_to_know(self) -> bool:
-        return self.in_case_team or self.break_glass or self.user.role in NEED_TO_KNOW_ROLES
+        return (
+            self.in_case_team
+            or self.break_glass
+            or may(self.user, Capability.KNOW_EVERY_YOUNG_PERSON)
+        )
 
     @property
     def agency_kind(self) -> str:
@@ -219,18 +220,20 @@ def _own_agency_level(user: User, record: AgencyRecord) -> Level:
 def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
     return (
         record.owning_agency_id == viewer.user.agency_id
-        and viewer.user.role in EDITING_ROLES
+        and may(viewer.user, Capability.RECORD)
         and level_of(viewer, record) == Level.FULL
     )
 
 
 def can_record_for(user: Any) -> bool:
     """Who may add records: practitioners, screeners and coordinators of any member agency."""
-    return reads_case_content(user) and user.role in EDITING_ROLES
+    return reads_case_content(user) and may(user, Capability.RECORD)
 
 
 def can_export_chronology(viewer: Viewer) -> bool:
-    return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+    return viewer.reads and (
+        may(viewer.user, Capability.EXPORT_ANY_CHRONOLOGY) or viewer.in_case_team
+    )
 
 
 # --- Querysets for lists -----------------------------------------------------------------
@@ -280,7 +283,7 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
             if at_least > Level.SUMMARY:
                 other = Q(pk__in=[])
         else:
-            if user.role not in NEED_TO_KNOW_ROLES:
+            if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
                 other &= in_team
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team

@@ -39,6 +39,7 @@ from casework.models import (
 )
 from governance import audit
 from governance.models import AuditAction, Notification
+from governance.permissions import Capability, may, roles_with
 from notifications import kinds
 from notifications.api import notify
 from partnership.models import Agency, Role, User
@@ -260,7 +261,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
         watchers = list(
             User.objects.filter(
                 agency_id=referral.receiving_agency_id,
-                role__in=(Role.COORDINATOR, Role.MASH_SCREENER),
+                role__in=roles_with(Capability.SEE_SCREENING_QUEUE),
                 is_active=True,
             ).order_by("pk")
         )
@@ -283,8 +284,12 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
 
         # Screeners go straight to screening it; coordinators, who watch the clock but do not
         # screen, go to the queue.
-        screeners = [user for user in watchers if user.role == Role.MASH_SCREENER]
-        coordinators = [user for user in watchers if user.role == Role.COORDINATOR]
+        screeners = [
+            user
+            for user in watchers
+            if may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
+        ]
+        coordinators = [user for user in watchers if user not in screeners]
         queue = reverse("casework:mash-queue")
         made = tell(screeners, None, reverse("casework:screen", args=[referral.pk]))
         made += tell(coordinators, None, queue)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction
+from governance.permissions import Capability, may
 from imports.storage import keep_upload
 from pprl import actions, linkage, queries
 from pprl.forms import DisclosureDecisionForm, DisclosureRequestForm, EncodingsUploadForm
@@ -115,7 +116,7 @@ def request_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def requests(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in actions.DECIDING_ROLES or not user.reads_case_content:
+    if not may(user, Capability.DECIDE_DISCLOSURE_REQUEST):
         raise _refused(request, AuditAction.LIST, "disclosure_request")
     waiting = queries.requests_to_decide(user)
     page = CappedPaginator(waiting, 25).get_page(request.GET.get("page"))
