@@ -284,7 +284,8 @@ def do_review_break_glass(
     *, actor: User, access: BreakGlassAccess, justified: bool, note: str
 ) -> BreakGlassAccess:
     _require(
-        may(actor, Capability.REVIEW_BREAK_GLASS), "Only an IG officer reviews break-glass access."
+        may(actor, Capability.OVERSEE_AGENCY_INFORMATION),
+        "Only an IG officer reviews break-glass access.",
     )
     if not note.strip():
         raise ValidationError({"note": "Record the reasons for your review decision."})

@@ -42,7 +42,7 @@ class Capability(StrEnum):
     MANAGE_CASE_TEAMS = "manage_case_teams"
     RECORD_CONSENT = "record_consent"
     USE_BREAK_GLASS = "use_break_glass"
-    REVIEW_BREAK_GLASS = "review_break_glass"
+    OVERSEE_AGENCY_INFORMATION = "oversee_agency_information"
     DISPOSE_RECORD = "dispose_record"
     # Information governance
     READ_SHARING_AGREEMENT = "read_sharing_agreement"
@@ -81,8 +81,6 @@ class Capability(StrEnum):
     SET_LINKAGE_THRESHOLDS = "set_linkage_thresholds"
     SUBMIT_ENCODINGS = "submit_encodings"
     DECIDE_DISCLOSURE_REQUEST = "decide_disclosure_request"
-    # The partnership itself
-    ADMINISTER_PARTNERSHIP = "administer_partnership"
 
 
 @dataclass(frozen=True)
@@ -130,7 +128,11 @@ POLICY: Final[Mapping[Capability, Rule]] = {
     C.MANAGE_CASE_TEAMS: Rule("add someone to a case team or end their part", _FRONT_DOOR),
     C.RECORD_CONSENT: Rule("record consent and decisions to share", _CASEWORKERS),
     C.USE_BREAK_GLASS: Rule("use break-glass access", _CASEWORKERS),
-    C.REVIEW_BREAK_GLASS: Rule("review break-glass access", _roles(_IG)),
+    C.OVERSEE_AGENCY_INFORMATION: Rule(
+        "review break-glass access, retention and subject access requests for their agency",
+        frozenset(),
+        own_agency=_roles(_IG),
+    ),
     C.DISPOSE_RECORD: Rule(
         "dispose of a record after retention review", frozenset(), own_agency=_roles(_IG)
     ),
@@ -169,7 +171,9 @@ POLICY: Final[Mapping[Capability, Rule]] = {
     C.COMPLETE_ACTION: Rule(
         "complete or cancel an action", _C, own_agency=_roles(_PRACTITIONER, _SCREENER, _ANALYST)
     ),
-    C.SEE_OVERDUE_ACTIONS: Rule("see every overdue action in the partnership", _C),
+    C.SEE_OVERDUE_ACTIONS: Rule(
+        "watch every overdue action and case review in the partnership", _C
+    ),
     C.ASSESS: Rule(
         "assess a young person with the screening tool (in their case team)",
         _roles(_PRACTITIONER, _SCREENER, _COORDINATOR),
@@ -212,9 +216,6 @@ POLICY: Final[Mapping[Capability, Rule]] = {
     ),
     C.DECIDE_DISCLOSURE_REQUEST: Rule(
         "decide a disclosure request to their agency", frozenset(), own_agency=_FRONT_DOOR
-    ),
-    C.ADMINISTER_PARTNERSHIP: Rule(
-        "set up agencies, services and user accounts", _roles(_ADMINISTRATOR)
     ),
 }
 

@@ -39,7 +39,7 @@ from governance.models import (
     SharingAgreement,
     SharingRule,
 )
-from governance.permissions import Capability, may
+from governance.permissions import Capability, may, within_reach
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, Classification, RecordCategory
@@ -297,20 +297,16 @@ def referrals_to_screen(user: Any) -> QuerySet[Referral]:
     from casework.models import Referral, ReferralStatus
 
     waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING)
-    if not reads_case_content(user):
-        return Referral.objects.none()
-    if user.role == Role.COORDINATOR:
-        return waiting
-    if user.role == Role.MASH_SCREENER:
-        return waiting.filter(receiving_agency_id=user.agency_id)
-    return Referral.objects.none()
+    return within_reach(
+        user, Capability.SEE_SCREENING_QUEUE, waiting, agency_field="receiving_agency_id"
+    )
 
 
 def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
     """Everything the IG officer's own agency holds about a young person, every classification
     included: the agency answers a subject access request for all it holds (the officer
     redacts before release). Nothing of another agency's, and nothing for any other role."""
-    if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
+    if not may(user, Capability.OVERSEE_AGENCY_INFORMATION):
         return AgencyRecord.objects.none()
     return AgencyRecord.objects.filter(young_person=young_person, owning_agency_id=user.agency_id)
 

@@ -66,7 +66,7 @@ PAGE_SIZE = 25
 
 
 def _is_ig_officer(user: User) -> bool:
-    return may(user, Capability.REVIEW_BREAK_GLASS) and user.agency_id is not None
+    return may(user, Capability.OVERSEE_AGENCY_INFORMATION)
 
 
 def _ig_officer(

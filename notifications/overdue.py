@@ -42,7 +42,7 @@ from governance.models import AuditAction, Notification
 from governance.permissions import Capability, may, roles_with
 from notifications import kinds
 from notifications.api import notify
-from partnership.models import Agency, Role, User
+from partnership.models import Agency, User
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
         )
         coordinators = list(
             User.objects.filter(
-                agency_id=action.owner_agency_id, role=Role.COORDINATOR, is_active=True
+                agency_id=action.owner_agency_id,
+                role__in=roles_with(Capability.SEE_OVERDUE_ACTIONS),
+                is_active=True,
             ).order_by("pk")
         )
         lead = action.case.lead if action.case is not None else None
@@ -189,7 +191,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
         case = Case.objects.select_related("lead").get(pk=case_id)
         in_team = case.members.filter(removed_at__isnull=True).values_list("user_id", flat=True)
         coordinators = list(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True)
+            User.objects.filter(role__in=roles_with(Capability.SEE_OVERDUE_ACTIONS), is_active=True)
             .filter(Q(agency_id=case.lead_agency_id) | Q(pk__in=in_team))
             .order_by("pk")
         )
