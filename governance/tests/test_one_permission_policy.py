@@ -76,7 +76,7 @@ def role_collections(source: str) -> list[tuple[int, str]]:
         ):
             elements = list(node.args[0].elts)
             inside_calls.add(id(node.args[0]))
-        if elements and all(_is_role_member(element) for element in elements):
+        if isinstance(node, ast.expr) and elements and all(map(_is_role_member, elements)):
             found.append((node.lineno, names.get(id(node), "")))
     return found
 
