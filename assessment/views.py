@@ -19,6 +19,7 @@ from assessment.scoring import Suggestion
 from governance import audit, policy
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 
@@ -183,7 +184,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def due(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.reads_case_content(user) or user.role not in queries.ASSESSING_ROLES:
+    if not may(user, Capability.ASSESS):
         raise _refused(request, AuditAction.LIST, OBJECT)
     rows = queries.reassessments_due(user, within_days=14)
     today = timezone.localdate()

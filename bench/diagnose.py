@@ -35,6 +35,7 @@ from governance.models import (
     LegitimateRelationship,
     Level,
 )
+from governance.permissions import Capability, may
 from partnership.models import User
 from people import views as people_views
 from people.models import YoungPerson
@@ -300,7 +301,7 @@ def _proposed_visible_to(user: User) -> QuerySet[AgencyRecord]:
         & ~Q(classification=Classification.RESTRICTED)
         & ~Q(young_person_id__in=blocked)
     )
-    if user.role not in policy.NEED_TO_KNOW_ROLES:
+    if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         now = timezone.now()
         other &= Q(
             young_person_id__in=policy.active_relationships(user, now).values("young_person_id")

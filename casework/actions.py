@@ -46,8 +46,9 @@ from governance.models import (
     LegitimateRelationship,
     RelationshipKind,
 )
+from governance.permissions import Capability, may
 from notifications.api import notify
-from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
+from partnership.models import Agency, AgencyKind, ServiceKind, User
 from people import identifiers
 from people.models import YoungPerson
 
@@ -175,7 +176,7 @@ def do_submit_partner_concern(
 
     They get a receipt and nothing else: what they sent is not shown back to them.
     """
-    if actor.role != Role.COMMUNITY_PARTNER or not actor.is_active:
+    if not may(actor, Capability.SUBMIT_PARTNER_CONCERN):
         raise PermissionDenied("This form is for community partners.")
     if not concern.strip():
         raise ValidationError({"concern": "Tell us what you saw or heard."})
@@ -210,11 +211,7 @@ def do_submit_partner_concern(
 
 
 def can_screen(user: User, referral: Referral) -> bool:
-    return (
-        user.role == Role.MASH_SCREENER
-        and user.is_active
-        and user.agency_id == referral.receiving_agency_id
-    )
+    return may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_screen(
@@ -279,7 +276,6 @@ def do_screen(
 
 # --- Cases: who may do what ----------------------------------------------------------------
 
-CASE_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 MIN_REASON = 10
 # Told in emails, which leave the system: never the young person's name.
 ABOUT_SOMEONE = "a young person on your case list"
@@ -293,7 +289,7 @@ def manages_case(user: User, case: Case) -> bool:
     """The coordinator, a MASH screener, and the case's lead professional run the case."""
     if not user.reads_case_content:
         return False
-    return user.role in CASE_MANAGERS or case.lead_id == user.pk
+    return may(user, Capability.MANAGE_ANY_CASE) or case.lead_id == user.pk
 
 
 def works_on_case(user: User, case: Case) -> bool:
@@ -371,7 +367,7 @@ def do_open_case(
     is_synthetic: bool = False,
 ) -> Case:
     """Open a multi-agency case with a lead professional from any agency."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.OPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can open a case.")
     errors: dict[str, str] = {}
     if lead.agency is None or not lead.reads_case_content:
@@ -506,9 +502,9 @@ def can_assign_action(user: User, case: Case | None) -> bool:
 def can_complete_action(user: User, action: Action) -> bool:
     if not user.reads_case_content or action.status != ActionStatus.OPEN:
         return False
-    if action.owner_id == user.pk or user.role == Role.COORDINATOR:
+    if action.owner_id == user.pk:
         return True
-    if action.owner_agency_id == user.agency_id and user.role != Role.IG_OFFICER:
+    if may(user, Capability.COMPLETE_ACTION, agency=action.owner_agency_id):
         return True
     return action.case is not None and action.case.lead_id == user.pk
 
@@ -726,7 +722,7 @@ def do_record_strategy_discussion(
     - no case: records the reason as the decision not to act on the referral (and closes a
       case that was awaiting the discussion).
     """
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.RECORD_STRATEGY_DISCUSSION):
         raise PermissionDenied("Only the coordinator or a MASH screener can record this.")
     decision = StrategyDecision(decision)
     errors: dict[str, str] = {}
@@ -1038,7 +1034,7 @@ def do_close_case(*, actor: User, case: Case, outcome_code: OutcomeCode | str, n
 def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     """Reopen a closed case (new concerns soon after closure): the team regains need to know,
     and a review is due within two weeks."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.REOPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can reopen a case.")
     if case.is_open:
         raise ValidationError("This case is open.")
@@ -1155,7 +1151,7 @@ def can_answer_referral(user: User, referral: Referral) -> bool:
     """The coordinator, and MASH screeners of the receiving agency, see referrals to an outcome."""
     if not user.reads_case_content:
         return False
-    return user.role == Role.COORDINATOR or can_screen(user, referral)
+    return may(user, Capability.ANSWER_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_decide_not_to_act(
@@ -1196,7 +1192,7 @@ def do_decide_not_to_act(
 
 
 def _require_administrator(actor: User) -> None:
-    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+    if not may(actor, Capability.SET_REFERRAL_PATHWAYS):
         raise PermissionDenied("Only a system administrator can change referral pathways.")
 
 

@@ -51,10 +51,11 @@ from casework.models import (
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.paginator import CappedPaginator
-from partnership.models import Role, User
+from partnership.models import User
 
 # --- Finding things through the gate ---------------------------------------------------------
 
@@ -200,7 +201,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agencies": sorted({m.agency.name for m in members if m.removed_at is None}),
             "manages": actions.manages_case(user, case),
             "works_on": actions.works_on_case(user, case),
-            "can_reopen": user.role in actions.CASE_MANAGERS and not case.is_open,
+            "can_reopen": may(user, Capability.REOPEN_CASE) and not case.is_open,
             "remove_form": RemoveMemberForm(),
         },
     )
@@ -436,7 +437,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
-    if user.role not in actions.CASE_MANAGERS:
+    if not may(user, Capability.REOPEN_CASE):
         raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     form = ReopenForm(request.POST or None)
     if (
@@ -580,7 +581,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     if not user.reads_case_content:
         raise _refused(request, AuditAction.LIST, AuditObject.ACTION)
     mine = list(queries.actions_for_user(user)[:300])
-    overdue = list(queries.overdue_actions()[:300]) if user.role == Role.COORDINATOR else []
+    overdue = (
+        list(queries.overdue_actions()[:300]) if may(user, Capability.SEE_OVERDUE_ACTIONS) else []
+    )
     audit.record(
         AuditAction.LIST,
         request=request,
@@ -596,7 +599,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 def without_outcome(request: HttpRequest) -> HttpResponse:
     """Accepted referrals with neither an action nor a recorded decision not to act."""
     user = _user(request)
-    if not user.reads_case_content or user.role not in actions.CASE_MANAGERS:
+    if not may(user, Capability.ANSWER_REFERRAL):
         raise _refused(request, AuditAction.LIST, AuditObject.REFERRAL)
     page = CappedPaginator(queries.referrals_without_outcome(user), 50).get_page(
         request.GET.get("page")
@@ -780,7 +783,10 @@ def strategy_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.CREATE)
-    if user.role not in actions.CASE_MANAGERS or case.status != CaseStatus.STRATEGY_DISCUSSION:
+    if (
+        not may(user, Capability.RECORD_STRATEGY_DISCUSSION)
+        or case.status != CaseStatus.STRATEGY_DISCUSSION
+    ):
         raise _refused(request, AuditAction.CREATE, AuditObject.STRATEGY_DISCUSSION, pk)
     return _strategy_form_page(request, user, referral=case.referral, case=case)
 
@@ -794,7 +800,7 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     visible = discussion is not None and (
-        (user.reads_case_content and user.role in actions.CASE_MANAGERS)
+        may(user, Capability.SEE_EVERY_CASE)
         or (
             discussion.case is not None
             and queries.cases_for(user).filter(pk=discussion.case.pk).exists()
@@ -843,7 +849,7 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _administrator(request: HttpRequest) -> User:
     user = _user(request)
-    if user.role != Role.ADMINISTRATOR or not user.is_active:
+    if not may(user, Capability.SET_REFERRAL_PATHWAYS):
         raise _refused(request, AuditAction.CONFIGURE, AuditObject.REFERRAL_PATHWAY)
     return user
 

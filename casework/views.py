@@ -14,10 +14,10 @@ from casework.models import Referral, ReferralStatus
 from governance import audit, policy
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from kit.access import partner_allowed
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
-from partnership.models import Role
 from records.queries import Filters, chronology_for
 
 
@@ -57,7 +57,7 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_concern(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role != Role.COMMUNITY_PARTNER:
+    if not may(user, Capability.SUBMIT_PARTNER_CONCERN):
         raise _refused(request, AuditAction.CREATE, AuditObject.REFERRAL)
     form = PartnerConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +82,7 @@ def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
 
 def mash_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in (Role.MASH_SCREENER, Role.COORDINATOR):
+    if not may(user, Capability.SEE_SCREENING_QUEUE):
         raise _refused(request, AuditAction.LIST, AuditObject.REFERRAL)
     waiting = list(queries.screening_queue(user)[:200])
     audit.record(

@@ -26,14 +26,14 @@ from governance.models import (
     SharingDecision,
     SharingRule,
 )
+from governance.permissions import Capability, may
 from governance.policy import sharing_rules
-from partnership.models import Agency, Role, User
+from partnership.models import Agency, User
 from people.models import YoungPerson
 from records.models import AgencyRecord
 
 BREAK_GLASS_HOURS = 4
 MIN_REASON_LENGTH = 10
-RELATIONSHIP_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 
 
 def _require(condition: bool, message: str) -> None:
@@ -58,7 +58,7 @@ def do_add_relationship(
     the referral and case workflows add them as a matter of course (``actor=None``)."""
     if actor is not None:
         _require(
-            actor.role in RELATIONSHIP_MANAGERS and actor.reads_case_content,
+            may(actor, Capability.MANAGE_CASE_TEAMS),
             "Only a coordinator or MASH screener can add someone to a case team.",
         )
     if not user.reads_case_content:
@@ -93,7 +93,7 @@ def do_end_relationship(
     """End an involvement. The gate reads relationships on every request, so it bites at once."""
     if actor is not None:
         _require(
-            actor.role in RELATIONSHIP_MANAGERS and actor.reads_case_content,
+            may(actor, Capability.MANAGE_CASE_TEAMS),
             "Only a coordinator or MASH screener can change a case team.",
         )
     with transaction.atomic():
@@ -122,9 +122,7 @@ def do_record_consent(
     reason_not_sought: str = "",
     notes: str = "",
 ) -> ConsentDecision:
-    _require(
-        actor.reads_case_content and actor.role != Role.IG_OFFICER, "You cannot record consent."
-    )
+    _require(may(actor, Capability.RECORD_CONSENT), "You cannot record consent.")
     status = ConsentStatus(status)
     if status == ConsentStatus.NOT_SOUGHT and not reason_not_sought.strip():
         raise ValidationError(
@@ -171,7 +169,7 @@ def do_record_sharing_decision(
     record: object | None = None,
 ) -> SharingDecision:
     """Record what was shared, with whom, why and on what basis; or a decision not to share."""
-    _require(actor.reads_case_content and actor.role != Role.IG_OFFICER, "You cannot share.")
+    _require(may(actor, Capability.RECORD_CONSENT), "You cannot share.")
     consent_status = ConsentStatus(consent_status)
     errors: dict[str, str] = {}
     if not what.strip():
@@ -236,7 +234,7 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
     reviews every use.
     """
     _require(
-        actor.reads_case_content and actor.role != Role.IG_OFFICER,
+        may(actor, Capability.USE_BREAK_GLASS),
         "Your role cannot use break-glass access.",
     )
     if len(reason.strip()) < MIN_REASON_LENGTH:
@@ -287,7 +285,10 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
 def do_review_break_glass(
     *, actor: User, access: BreakGlassAccess, justified: bool, note: str
 ) -> BreakGlassAccess:
-    _require(actor.role == Role.IG_OFFICER, "Only an IG officer reviews break-glass access.")
+    _require(
+        may(actor, Capability.OVERSEE_AGENCY_INFORMATION),
+        "Only an IG officer reviews break-glass access.",
+    )
     if not note.strip():
         raise ValidationError({"note": "Record the reasons for your review decision."})
     with transaction.atomic():
@@ -314,7 +315,10 @@ def do_save_sharing_agreement(
 ) -> SharingAgreement:
     """Save a new version of the agreement. Earlier versions are kept unchanged."""
     if actor is not None:
-        _require(actor.role == Role.ADMINISTRATOR, "Only an administrator changes the agreement.")
+        _require(
+            may(actor, Capability.CHANGE_SHARING_AGREEMENT),
+            "Only an administrator changes the agreement.",
+        )
     if not note.strip():
         raise ValidationError({"note": "Say what changed and why."})
     known = default_sharing_rules()

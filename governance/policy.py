@@ -40,14 +40,10 @@ from governance.models import (
     SharingAgreement,
     SharingRule,
 )
+from governance.permissions import Capability, may, within_reach
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, Classification, RecordCategory, RecordLink
-
-NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
-EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
-
 
 # Who may ask the gate: a signed-in user or, from a page before sign-in, the anonymous one
 # (refused everything).
@@ -100,7 +96,11 @@ class Viewer:
 
     @property
     def need_to_know(self) -> bool:
-        return self.in_case_team or self.break_glass or self.user.role in NEED_TO_KNOW_ROLES
+        return (
+            self.in_case_team
+            or self.break_glass
+            or may(self.user, Capability.KNOW_EVERY_YOUNG_PERSON)
+        )
 
     @property
     def agency_kind(self) -> str:
@@ -222,18 +222,20 @@ def _own_agency_level(user: User, record: AgencyRecord) -> Level:
 def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
     return (
         record.owning_agency_id == viewer.user.agency_id
-        and viewer.user.role in EDITING_ROLES
+        and may(viewer.user, Capability.RECORD)
         and level_of(viewer, record) == Level.FULL
     )
 
 
 def can_record_for(user: Asker) -> bool:
     """Who may add records: practitioners, screeners and coordinators of any member agency."""
-    return reads_case_content(user) and user.role in EDITING_ROLES
+    return reads_case_content(user) and may(user, Capability.RECORD)
 
 
 def can_export_chronology(viewer: Viewer) -> bool:
-    return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+    return viewer.reads and (
+        may(viewer.user, Capability.EXPORT_ANY_CHRONOLOGY) or viewer.in_case_team
+    )
 
 
 # --- Querysets for lists -----------------------------------------------------------------
@@ -287,7 +289,7 @@ def records_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QueryS
             if at_least > Level.SUMMARY:
                 other = Q(pk__in=[])
         else:
-            if user.role not in NEED_TO_KNOW_ROLES:
+            if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
                 other &= in_team
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team
@@ -298,9 +300,14 @@ def held_by_own_agency(user: User) -> QuerySet[AgencyRecord]:
     """Everything the IG officer's own agency holds, every classification and disposed records
     included: they oversee what their agency holds (break-glass review, retention, subject
     access). Nothing of another agency's, and nothing for any other role."""
-    if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
+    if not reads_case_content(user):
         return AgencyRecord.objects.none()
-    return AgencyRecord.objects.filter(owning_agency_id=user.agency_id)
+    return within_reach(
+        user,
+        Capability.OVERSEE_AGENCY_INFORMATION,
+        AgencyRecord.objects.all(),
+        agency_field="owning_agency_id",
+    )
 
 
 def held_for_subject_access(user: User, young_person: YoungPerson) -> QuerySet[AgencyRecord]:

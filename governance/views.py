@@ -48,12 +48,13 @@ from governance.models import (
     RetentionRule,
     SharingAgreement,
 )
+from governance.permissions import Capability, may
 from governance.queries import SUBJECT_ACCESS
 from governance.retention import overdue_for_agency, schedule
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.fresh import needs_fresh_code
-from partnership.models import AgencyKind, Role, User
+from partnership.models import AgencyKind, User
 from people.models import YoungPerson
 from records import actions as record_actions
 from records.models import RecordCategory
@@ -61,17 +62,12 @@ from records.models import RecordCategory
 RETENTION_REVIEW = "retention review"
 PAGE_SIZE = 25
 
-# Strategic leads do not read case content, but the agreement is the partnership's policy,
-# which they govern; administrators configure it.
-AGREEMENT_READING_ROLES = frozenset({Role.ADMINISTRATOR, Role.STRATEGIC_LEAD})
-INDEX_ROLES = frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR})
-
 
 # --- Who may do what ----------------------------------------------------------------------
 
 
 def _is_ig_officer(user: User) -> bool:
-    return user.is_active and user.role == Role.IG_OFFICER and user.agency_id is not None
+    return may(user, Capability.OVERSEE_AGENCY_INFORMATION)
 
 
 def _ig_officer(
@@ -85,13 +81,11 @@ def _ig_officer(
 
 
 def _reads_agreement(user: User) -> bool:
-    return policy.reads_case_content(user) or (
-        user.is_active and user.role in AGREEMENT_READING_ROLES
-    )
+    return may(user, Capability.READ_SHARING_AGREEMENT)
 
 
 def _is_administrator(user: User) -> bool:
-    return user.is_active and user.role == Role.ADMINISTRATOR
+    return may(user, Capability.CHANGE_SHARING_AGREEMENT)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -105,7 +99,7 @@ def _posted(request: HttpRequest) -> Any:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (user.is_active and user.role in INDEX_ROLES):
+    if not may(user, Capability.USE_GOVERNANCE_INDEX):
         raise _refuse(request, AuditAction.VIEW, AuditObject.GOVERNANCE_INDEX)
     counts: dict[str, int] = {}
     if _is_ig_officer(user):
@@ -188,7 +182,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
             "table": _table(policy.sharing_rules()),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
-            "can_use_index": user.role in INDEX_ROLES,
+            "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),
         },
     )
 
@@ -216,7 +210,7 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
             "table": _table(policy.rules_of(version)),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
-            "can_use_index": user.role in INDEX_ROLES,
+            "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),
         },
     )
 

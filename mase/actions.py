@@ -19,6 +19,7 @@ from casework.actions import do_assign_action, do_cancel_action, do_complete_act
 from casework.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from mase import volt
 from mase.models import (
     SECTION_ORDER,
@@ -43,7 +44,7 @@ from mase.models import (
     TargetKind,
 )
 from mase.queries import can_run_meetings
-from partnership.models import Agency, AgencyKind, Role, User
+from partnership.models import Agency, AgencyKind, User
 from people.models import YoungPerson
 
 
@@ -514,11 +515,7 @@ def do_add_disruption_action(
 
 def can_record_outcome(user: User, disruption: DisruptionAction) -> bool:
     """The coordinator, or someone in the agency that owns the action (not IG officers)."""
-    if not user.reads_case_content:
-        return False
-    if user.role == Role.COORDINATOR:
-        return True
-    return disruption.action.owner_agency_id == user.agency_id and user.role != Role.IG_OFFICER
+    return may(user, Capability.RECORD_DISRUPTION_OUTCOME, agency=disruption.action.owner_agency_id)
 
 
 def do_record_disruption_outcome(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from governance import audit, policy
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from imports.models import Feed, ImportedRow, LinkedHow, MatchStatus
 from matching.keys import identity_key
 from matching.models import (
@@ -31,19 +32,15 @@ from matching.models import (
     UndoLink,
     Verdict,
 )
-from partnership.models import Role, User
+from partnership.models import User
 from people.models import RecordedIdentity, YoungPerson
-
-REVIEWER_ROLES = frozenset({Role.MASH_SCREENER, Role.ANALYST, Role.COORDINATOR})
-THRESHOLD_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
-
 
 # --- Who may do what ----------------------------------------------------------------------
 
 
 def may_review(user: Any) -> bool:
     """MASH screeners, analysts and coordinators work the clerical review queue."""
-    return policy.reads_case_content(user) and user.role in REVIEWER_ROLES
+    return may(user, Capability.REVIEW_MATCHES)
 
 
 def may_review_for(user: Any, young_person: YoungPerson) -> bool:
@@ -53,7 +50,7 @@ def may_review_for(user: Any, young_person: YoungPerson) -> bool:
 
 
 def may_set_thresholds(user: Any) -> bool:
-    return isinstance(user, User) and user.is_authenticated and user.role in THRESHOLD_ROLES
+    return may(user, Capability.SET_LINKAGE_THRESHOLDS)
 
 
 # --- Thresholds, held as data -------------------------------------------------------------

@@ -19,8 +19,9 @@ from governance.models import (
     LawfulBasis,
     Notification,
 )
+from governance.permissions import Capability, may
 from imports.storage import is_upload
-from partnership.models import Role, User
+from partnership.models import User
 from pprl import linkage
 from pprl.encoding import Settings
 from pprl.models import (
@@ -31,29 +32,13 @@ from pprl.models import (
     SubmissionStatus,
 )
 
-# Who answers a disclosure request for the holding agency.
-DECIDING_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-SUBMITTING_ROLES = frozenset(
-    {Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST}
-)
-
 
 def can_submit(user: object) -> bool:
-    return (
-        isinstance(user, User)
-        and user.reads_case_content
-        and user.role in SUBMITTING_ROLES
-        and user.agency_id is not None
-    )
+    return may(user, Capability.SUBMIT_ENCODINGS)
 
 
 def can_decide(user: object, request: DisclosureRequest) -> bool:
-    return (
-        isinstance(user, User)
-        and user.reads_case_content
-        and user.role in DECIDING_ROLES
-        and user.agency_id == request.holding_agency_id
-    )
+    return may(user, Capability.DECIDE_DISCLOSURE_REQUEST, agency=request.holding_agency_id)
 
 
 def _configured() -> Settings:

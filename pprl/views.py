@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from imports.storage import keep_upload
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
@@ -115,7 +116,7 @@ def request_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def requests(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in actions.DECIDING_ROLES or not user.reads_case_content:
+    if not may(user, Capability.DECIDE_DISCLOSURE_REQUEST):
         raise _refused(request, AuditAction.LIST, AuditObject.DISCLOSURE_REQUEST)
     waiting = queries.requests_to_decide(user)
     page = CappedPaginator(waiting, 25).get_page(request.GET.get("page"))

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from governance import audit, policy
 from governance.models import AuditAction, AuditObject, Level
+from governance.permissions import Capability, may
 from governance.retention import review_due
-from partnership.models import Role, User
+from partnership.models import User
 from people import identifiers
 from people.models import YoungPerson
 from records.catalogue import category_for
@@ -232,7 +233,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
 
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Remove a record's content everywhere after retention review; keep a content-free trace."""
-    if actor.role != Role.IG_OFFICER or actor.agency_id != record.owning_agency_id:
+    if not may(actor, Capability.DISPOSE_RECORD, agency=record.owning_agency_id):
         raise PermissionDenied("Only the owning agency's IG officer can dispose of a record.")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for disposal."})
