@@ -39,10 +39,17 @@ from governance.actions import (
     do_end_relationship,
     do_record_sharing_decision,
 )
-from governance.models import AuditAction, ConsentStatus, LegitimateRelationship, RelationshipKind
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    ConsentStatus,
+    LegitimateRelationship,
+    RelationshipKind,
+)
+from governance.permissions import Capability, may
 from notifications.api import notify
 from notifications.models import NotificationKind
-from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
+from partnership.models import Agency, AgencyKind, ServiceKind, User
 from people import identifiers
 from people.models import YoungPerson
 
@@ -134,7 +141,7 @@ def do_refer(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"young_person": young_person.pk, "receipt": referral.receipt},
@@ -170,7 +177,7 @@ def do_submit_partner_concern(
 
     They get a receipt and nothing else: what they sent is not shown back to them.
     """
-    if actor.role != Role.COMMUNITY_PARTNER or not actor.is_active:
+    if not may(actor, Capability.SUBMIT_PARTNER_CONCERN):
         raise PermissionDenied("This form is for community partners.")
     if not concern.strip():
         raise ValidationError({"concern": "Tell us what you saw or heard."})
@@ -196,7 +203,7 @@ def do_submit_partner_concern(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"receipt": referral.receipt, "source": "community_partner"},
@@ -205,11 +212,7 @@ def do_submit_partner_concern(
 
 
 def can_screen(user: User, referral: Referral) -> bool:
-    return (
-        user.role == Role.MASH_SCREENER
-        and user.is_active
-        and user.agency_id == referral.receiving_agency_id
-    )
+    return may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_screen(
@@ -260,7 +263,7 @@ def do_screen(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="screening",
+            object_type=AuditObject.SCREENING,
             object_id=screening.pk,
             details={
                 "referral": current.pk,
@@ -274,7 +277,6 @@ def do_screen(
 
 # --- Cases: who may do what ----------------------------------------------------------------
 
-CASE_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 MIN_REASON = 10
 # Told in emails, which leave the system: never the young person's name.
 ABOUT_SOMEONE = "a young person on your case list"
@@ -288,7 +290,7 @@ def manages_case(user: User, case: Case) -> bool:
     """The coordinator, a MASH screener, and the case's lead professional run the case."""
     if not user.reads_case_content:
         return False
-    return user.role in CASE_MANAGERS or case.lead_id == user.pk
+    return may(user, Capability.MANAGE_ANY_CASE) or case.lead_id == user.pk
 
 
 def works_on_case(user: User, case: Case) -> bool:
@@ -368,7 +370,7 @@ def do_open_case(
     is_synthetic: bool = False,
 ) -> Case:
     """Open a multi-agency case with a lead professional from any agency."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.OPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can open a case.")
     errors: dict[str, str] = {}
     if lead.agency is None or not lead.reads_case_content:
@@ -405,7 +407,7 @@ def do_open_case(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"young_person": young_person.pk, "lead": lead.pk, "status": case.status},
         )
@@ -436,7 +438,7 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             recipient=user.get_username(),
             details={"change": "member_added", "member": member.pk},
@@ -474,7 +476,7 @@ def do_remove_case_member(*, actor: User, member: CaseMember, reason: str) -> Ca
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=member.user.get_username(),
@@ -503,9 +505,9 @@ def can_assign_action(user: User, case: Case | None) -> bool:
 def can_complete_action(user: User, action: Action) -> bool:
     if not user.reads_case_content or action.status != ActionStatus.OPEN:
         return False
-    if action.owner_id == user.pk or user.role == Role.COORDINATOR:
+    if action.owner_id == user.pk:
         return True
-    if action.owner_agency_id == user.agency_id and user.role != Role.IG_OFFICER:
+    if may(user, Capability.COMPLETE_ACTION, agency=action.owner_agency_id):
         return True
     return action.case is not None and action.case.lead_id == user.pk
 
@@ -577,7 +579,7 @@ def do_assign_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=action.pk,
             recipient=owner_agency.short_name,
             details={
@@ -627,7 +629,7 @@ def _finish(*, actor: User, action: Action, status: ActionStatus, note: str, cha
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=current.pk,
             purpose=note,
             details={"change": change, "case": current.case_id},
@@ -723,7 +725,7 @@ def do_record_strategy_discussion(
     - no case: records the reason as the decision not to act on the referral (and closes a
       case that was awaiting the discussion).
     """
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.RECORD_STRATEGY_DISCUSSION):
         raise PermissionDenied("Only the coordinator or a MASH screener can record this.")
     decision = StrategyDecision(decision)
     errors: dict[str, str] = {}
@@ -783,7 +785,7 @@ def do_record_strategy_discussion(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="strategy_discussion",
+            object_type=AuditObject.STRATEGY_DISCUSSION,
             object_id=discussion.pk,
             details={
                 "young_person": young_person.pk,
@@ -808,7 +810,7 @@ def do_record_strategy_discussion(
                 audit.record(
                     AuditAction.UPDATE,
                     actor=actor,
-                    object_type="case",
+                    object_type=AuditObject.CASE,
                     object_id=case.pk,
                     details={"change": "opened_after_strategy_discussion"},
                 )
@@ -879,7 +881,7 @@ def do_change_lead(*, actor: User, case: Case, lead: User, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=lead.get_username(),
@@ -945,7 +947,7 @@ def do_record_review(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case_review",
+            object_type=AuditObject.CASE_REVIEW,
             object_id=review.pk,
             details={"case": case.pk, "risk_rating": review.risk_rating},
         )
@@ -972,7 +974,7 @@ def do_record_views(*, actor: User, case: Case, views: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"change": "young_persons_views"},
         )
@@ -994,7 +996,7 @@ def _close(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: st
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="case",
+        object_type=AuditObject.CASE,
         object_id=case.pk,
         purpose=note,
         details={"change": "closed", "outcome": case.outcome_code},
@@ -1038,7 +1040,7 @@ def do_close_case(*, actor: User, case: Case, outcome_code: OutcomeCode | str, n
 def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     """Reopen a closed case (new concerns soon after closure): the team regains need to know,
     and a review is due within two weeks."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.REOPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can reopen a case.")
     if case.is_open:
         raise ValidationError("This case is open.")
@@ -1071,7 +1073,7 @@ def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             details={"change": "reopened", "previous_outcome": case.outcome_code},
@@ -1131,7 +1133,7 @@ def do_save_transition_plan(
         audit.record(
             AuditAction.CREATE if created else AuditAction.UPDATE,
             actor=actor,
-            object_type="transition_plan",
+            object_type=AuditObject.TRANSITION_PLAN,
             object_id=plan.pk,
             details={
                 "case": case.pk,
@@ -1155,7 +1157,7 @@ def can_answer_referral(user: User, referral: Referral) -> bool:
     """The coordinator, and MASH screeners of the receiving agency, see referrals to an outcome."""
     if not user.reads_case_content:
         return False
-    return user.role == Role.COORDINATOR or can_screen(user, referral)
+    return may(user, Capability.ANSWER_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_decide_not_to_act(
@@ -1184,7 +1186,7 @@ def do_decide_not_to_act(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="decision_not_to_act",
+            object_type=AuditObject.DECISION_NOT_TO_ACT,
             object_id=decision.pk,
             purpose=reason.strip(),
             details={"referral": referral.pk},
@@ -1196,7 +1198,7 @@ def do_decide_not_to_act(
 
 
 def _require_administrator(actor: User) -> None:
-    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+    if not may(actor, Capability.SET_REFERRAL_PATHWAYS):
         raise PermissionDenied("Only a system administrator can change referral pathways.")
 
 
@@ -1235,7 +1237,7 @@ def do_set_pathway(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             recipient=receiving_agency.short_name,
             details={"source": str(source), "kind": str(kind), "created": created},
@@ -1250,7 +1252,7 @@ def do_remove_pathway(*, actor: User, pathway: ReferralPathway) -> None:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             details={"source": pathway.source, "kind": pathway.kind, "change": "removed"},
         )

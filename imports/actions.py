@@ -32,7 +32,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from imports.feeds import FEED_AGENCY_KIND, record_facts
 from imports.models import (
     BatchStatus,
@@ -43,27 +44,18 @@ from imports.models import (
     MatchStatus,
     Phase,
 )
-from partnership.models import Agency, Role, Service, User
+from partnership.models import Agency, Service, User
 from people.actions import IdentityRow, do_record_identities, do_register_young_person
 from people.models import Gender, YoungPerson
 from records.actions import RecordInput, do_record_many
 from records.models import AgencyRecord, Nature, PersonCategory, RecordType
-
-IMPORTING_ROLES = frozenset({Role.PRACTITIONER, Role.ANALYST, Role.MASH_SCREENER})
-# Who else may link a row someone else's agency imported: the partnership's matchers.
-LINKING_ROLES = frozenset({Role.MASH_SCREENER, Role.COORDINATOR, Role.ANALYST})
 
 _HASH_CHUNK = 1024 * 1024
 
 
 def feeds_for(user: User) -> list[str]:
     """The feeds ``user`` may import for their own agency (empty for everyone else)."""
-    if (
-        not user.is_active
-        or user.role not in IMPORTING_ROLES
-        or user.agency is None
-        or not user.agency.is_active
-    ):
+    if not may(user, Capability.IMPORT_FEED) or user.agency is None or not user.agency.is_active:
         return []
     return [feed for feed, kind in FEED_AGENCY_KIND.items() if kind == user.agency.kind]
 
@@ -131,7 +123,7 @@ def do_start_import(
                 audit.record(
                     AuditAction.CREATE,
                     actor=actor,
-                    object_type="import_batch",
+                    object_type=AuditObject.IMPORT_BATCH,
                     object_id=existing.pk,
                     details={**details, "already_imported": True},
                 )
@@ -144,7 +136,7 @@ def do_start_import(
             audit.record(
                 AuditAction.UPDATE,
                 actor=actor,
-                object_type="import_batch",
+                object_type=AuditObject.IMPORT_BATCH,
                 object_id=existing.pk,
                 details={**details, "resumed_after_row": existing.checkpoint_row},
             )
@@ -168,7 +160,7 @@ def do_start_import(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details=details,
         )
@@ -183,11 +175,10 @@ def do_start_import(
 def _require_linker(actor: User | None, rows: Iterable[ImportedRow]) -> None:
     if actor is None:
         return
-    if actor.is_community_partner or not actor.reads_case_content:
+    if not may(actor, Capability.LINK_IMPORTED_ROWS):
         raise PermissionDenied("Your role cannot link imported rows.")
-    if actor.role in LINKING_ROLES:
-        return
-    if any(row.agency_id != actor.agency_id for row in rows):
+    # The partnership's matchers link any agency's rows; others only their own agency's.
+    if any(not may(actor, Capability.LINK_IMPORTED_ROWS, agency=row.agency_id) for row in rows):
         raise PermissionDenied("You can only link rows your own agency imported.")
 
 
@@ -332,7 +323,7 @@ def attach_rows(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details={
                 "linked_rows": len(items),
@@ -413,8 +404,6 @@ def mark_batch(batch: ImportBatch, **changes: Any) -> None:
 
 
 __all__ = [
-    "IMPORTING_ROLES",
-    "LINKING_ROLES",
     "Phase",
     "Started",
     "attach_rows",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 
 
 class SignInForm(AuthenticationForm):
@@ -41,12 +40,3 @@ class CodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError("The security code must be 6 digits")
         return code
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's ValidationError on the form: on the field it names, else at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
