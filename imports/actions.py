@@ -5,6 +5,11 @@ feed (education for school attendance, police for missing episodes, health for a
 children's social care for care status), for their own agency only. ``actor=None`` is the
 system (an operator running ``manage.py import`` without ``--user``, or the matching job).
 
+Matching decides and imports acts: :func:`do_link_pending_rows` hands a batch's pending rows to
+``matching.linking.plan_rows`` and carries out the plan; :func:`do_decide_review` and
+:func:`do_undo_link` let ``matching.actions`` keep a reviewer's decision and then write the rows'
+state here. Matching never writes an imported row, so the flow runs one way.
+
 Linking a row (:func:`do_attach_row`) adds, in one transaction, the young person's identity as
 this agency recorded it (once: an identical identity is not added twice) and the agency record
 the row describes, and marks the row linked with the way it was linked. The record is owned by
@@ -21,6 +26,7 @@ identifier.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit
@@ -44,13 +51,18 @@ from imports.models import (
     MatchStatus,
     Phase,
 )
+from matching import actions as matching
+from matching import linking
+from matching.models import ReviewItem, UndoLink
 from partnership.models import Agency, Service, User
 from people.actions import IdentityRow, do_record_identities, do_register_young_person
-from people.models import Gender, YoungPerson
+from people.models import Gender, RecordedIdentity, YoungPerson
 from records.actions import RecordInput, do_record_many
 from records.models import AgencyRecord, Nature, PersonCategory, RecordType
 
 _HASH_CHUNK = 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def feeds_for(user: User) -> list[str]:
@@ -395,6 +407,216 @@ def do_create_person_for_row(*, actor: User | None, row: ImportedRow) -> YoungPe
     return young_person
 
 
+# --- Matching: the plan for a batch, a reviewer's decision, an undone link ------------------
+
+
+@dataclass
+class LinkingSummary:
+    rows: int = 0
+    linked: int = 0
+    review: int = 0
+    new_people: int = 0
+    unmatched: int = 0  # no candidate and no date of birth: left pending
+
+
+LINK_CHUNK = 500
+
+
+def do_link_pending_rows(batch_id: int) -> LinkingSummary:
+    """Link, review or create a young person for every pending row of one batch, as matching
+    plans it (``matching.linking.plan_rows``). Runs in the import's background job, as the
+    user who started the import; one audit event with the counts."""
+    batch = ImportBatch.objects.select_related("agency", "user").get(pk=batch_id)
+    actor = batch.user
+    pending = list(
+        ImportedRow.objects.filter(batch=batch, match_status=MatchStatus.PENDING).order_by(
+            "row_number"
+        )
+    )
+    summary = LinkingSummary(rows=len(pending))
+    if not pending:
+        return summary
+    plan = linking.plan_rows(feed=batch.feed, actor=actor, pending=pending)
+    _carry_out(actor, plan, summary)
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type=AuditObject.IMPORT_BATCH,
+        object_id=batch.pk,
+        details={
+            "matched": summary.rows,
+            "linked": summary.linked,
+            "review": summary.review,
+            "new_people": summary.new_people,
+            "unmatched": summary.unmatched,
+            "feed": batch.feed,
+        },
+    )
+    log.info(
+        "matching batch %s: %s rows, %s linked, %s to review, %s new",
+        batch.pk,
+        summary.rows,
+        summary.linked,
+        summary.review,
+        summary.new_people,
+    )
+    return summary
+
+
+def _carry_out(
+    actor: User | None, plan: linking.Plan[ImportedRow], summary: LinkingSummary
+) -> None:
+    people = YoungPerson.objects.in_bulk({young_person_id for _, young_person_id in plan.links})
+    links = [(row, people[pk], LinkedHow.PROBABILISTIC.value) for row, pk in plan.links]
+    for start in range(0, len(links), LINK_CHUNK):
+        attach_rows(actor=actor, links=links[start : start + LINK_CHUNK])
+    summary.linked += len(links)
+    if plan.reviews:
+        with transaction.atomic():
+            matching.do_send_to_review_many(actor=actor, reviews=plan.reviews)
+            rows = [row for row, _ in plan.reviews]
+            for row in rows:
+                row.match_status = MatchStatus.IN_REVIEW
+            ImportedRow.objects.bulk_update(rows, ["match_status"], batch_size=1000)
+        summary.review += len(plan.reviews)
+    for group in plan.new_people:
+        # A young person cannot be registered without a date of birth: such a row waits.
+        lead = next((row for row in group if row.date_of_birth is not None), None)
+        if lead is None:
+            summary.unmatched += len(group)
+            continue
+        others = [row for row in group if row is not lead]
+        with transaction.atomic():
+            young_person = do_create_person_for_row(actor=actor, row=lead)
+            if others:
+                attach_rows(
+                    actor=actor,
+                    links=[(row, young_person, LinkedHow.PROBABILISTIC.value) for row in others],
+                )
+        summary.new_people += 1
+        summary.linked += len(others)
+
+
+def do_decide_review(
+    *, actor: User, item: ReviewItem, decision: str, note: str = ""
+) -> matching.Outcome:
+    """A reviewer's decision on one row x candidate pair, and what it means for the rows.
+
+    ``matching.actions.do_decide`` keeps the decision (and those of rows that followed this
+    one); then, in the same transaction, the rows are linked to the candidate, a young person
+    is registered from the row (every candidate rejected) or the row waits unmatched (no date
+    of birth to register anyone). Linking runs as the reviewer, who may link any row.
+    """
+    with transaction.atomic():
+        row = ImportedRow.objects.select_for_update().get(pk=item.row_id)
+        if row.match_status != MatchStatus.IN_REVIEW:
+            raise ValidationError({"decision": "This match has already been decided."})
+        outcome = matching.do_decide(actor=actor, item=item, row=row, decision=decision, note=note)
+        rows = ImportedRow.objects.in_bulk([*outcome.link, *outcome.join_new_person, row.pk])
+        if outcome.link and outcome.link_to is not None:
+            _attach_clerically(actor, [rows[pk] for pk in outcome.link], outcome.link_to)
+        if outcome.new_person_from is not None:
+            made = do_create_person_for_row(actor=actor, row=rows[outcome.new_person_from])
+            _attach_clerically(actor, [rows[pk] for pk in outcome.join_new_person], made)
+        if outcome.wait is not None:
+            row.match_status = MatchStatus.PENDING
+            row.save(update_fields=["match_status"])
+    return outcome
+
+
+def _attach_clerically(actor: User, rows: list[ImportedRow], young_person: YoungPerson) -> None:
+    """Link rows a reviewer decided (one batch at a time), each audited as its own link."""
+    for row in rows:
+        do_attach_row(actor=actor, row=row, young_person=young_person, how=LinkedHow.CLERICAL)
+
+
+def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
+    """Undo a row's link to a young person: the agency record and identity it added are
+    detached and the row goes back to the review queue against the same young person (kept
+    by ``matching.actions.do_keep_undone_link``)."""
+    young_person = row.young_person
+    if young_person is None or row.match_status != MatchStatus.LINKED:
+        raise ValidationError("This row is not linked to a young person.")
+    if not matching.may_review_for(actor, young_person):
+        raise PermissionDenied("You cannot undo links for this young person.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the link was wrong."})
+    reason = reason.strip()
+    with transaction.atomic():
+        row = ImportedRow.objects.select_for_update().get(pk=row.pk)
+        if row.young_person_id != young_person.pk or row.match_status != MatchStatus.LINKED:
+            raise ValidationError("This link has already changed.")
+        how = row.linked_how
+        detached = _detach(row, young_person)
+        row.young_person = None
+        row.record = None
+        row.linked_how = LinkedHow.NONE
+        row.linked_at = None
+        row.match_status = MatchStatus.IN_REVIEW
+        row.save(
+            update_fields=["young_person", "record", "linked_how", "linked_at", "match_status"]
+        )
+        undo = matching.do_keep_undone_link(
+            actor=actor, row=row, young_person=young_person, linked_how=how, reason=reason
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type=AuditObject.IMPORTED_ROW,
+            object_id=row.pk,
+            purpose=reason,
+            details={
+                "undone_link_to": young_person.pk,
+                "linked_how": how,
+                "undo": undo.pk,
+                **detached,
+            },
+        )
+    return undo
+
+
+def _detach(row: ImportedRow, young_person: YoungPerson) -> dict[str, Any]:
+    """Remove what linking this row added to the young person: the agency record made from
+    the row and the identity recorded from it. Nothing else of theirs is touched."""
+    detached: dict[str, Any] = {"record": None, "identities": []}
+    if row.record_id is not None:
+        record = row.record
+        assert record is not None
+        try:
+            record.delete()
+        except ProtectedError:
+            raise ValidationError(
+                "Another part of Tessera refers to the agency record made from this row, "
+                "so the link cannot be undone here. Ask an administrator."
+            ) from None
+        detached["record"] = row.record_id
+    # The identity the link recorded (made at the moment of linking, exactly this identity),
+    # unless another linked row of the same agency still stands on it.
+    same_identity = {
+        "agency_id": row.agency_id,
+        "given_name": row.given_name,
+        "family_name": row.family_name,
+        "other_names": row.other_names,
+        "date_of_birth": row.date_of_birth,
+        "postcode": row.postcode,
+        "upn": row.upn,
+        "nhs_number": row.nhs_number,
+        "source_reference": row.source_reference,
+    }
+    identities = RecordedIdentity.objects.filter(young_person=young_person, **same_identity)
+    if row.linked_at is not None:
+        identities = identities.filter(recorded_at=row.linked_at)
+    still_needed = (
+        ImportedRow.objects.filter(young_person=young_person, **same_identity)
+        .exclude(pk=row.pk)
+        .exists()
+    )
+    if row.linked_at is not None and not still_needed:
+        detached["identities"] = list(identities.values_list("pk", flat=True))
+        identities.delete()
+    return detached
+
+
 def mark_batch(batch: ImportBatch, **changes: Any) -> None:
     """Save some of a batch's progress fields (own small transaction, visible to pollers)."""
     changes["heartbeat_at"] = timezone.now()
@@ -409,7 +631,10 @@ __all__ = [
     "attach_rows",
     "do_attach_row",
     "do_create_person_for_row",
+    "do_decide_review",
+    "do_link_pending_rows",
     "do_start_import",
+    "do_undo_link",
     "feeds_for",
     "file_sha256",
     "may_import",

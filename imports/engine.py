@@ -10,7 +10,8 @@ Design (ADR 0009): a resumable, idempotent series of chunk transactions.
 2. **Linking.** Pending rows with a valid UPN or NHS number that points at exactly one young
    person are linked, chunk by chunk; each chunk's identities, records and row updates commit
    together, so a row is never half-linked.
-3. **Matching.** ``matching.api.link_pending_rows`` handles the rest.
+3. **Matching.** ``imports.actions.do_link_pending_rows`` handles the rest, as the matching
+   app plans it.
 
 A job stopped at any point (killed, server restarted) is resumed by importing the same file
 again: reading restarts after ``checkpoint_row``, linking picks up the rows still pending.
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from governance import audit
 from governance.models import AuditAction, AuditObject, AuditOutcome
-from imports import feeds
+from imports import actions, feeds
 from imports.actions import attach_rows, mark_batch
 from imports.models import (
     BatchStatus,
@@ -45,7 +46,6 @@ from imports.models import (
 )
 from imports.reader import RowSource, UnreadableFile
 from imports.storage import is_upload
-from matching import api as matching_api
 from people.models import RecordedIdentity, YoungPerson
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def run_batch(
             if progress:
                 progress(batch)
             if match:
-                matching_api.link_pending_rows(batch.pk)
+                actions.do_link_pending_rows(batch.pk)
             mark_batch(batch, phase=Phase.FINISHED)
     except UnreadableFile as error:
         _fail(batch, str(error), discard=True)

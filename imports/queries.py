@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from imports.actions import feeds_for
-from imports.models import ImportBatch, ImportRejection, LinkedHow, MatchStatus
+from imports.models import ImportBatch, ImportedRow, ImportRejection, LinkedHow, MatchStatus
+from matching.actions import may_review
+from matching.queries import entitled
 from partnership.models import User
 
 REPORT_HEADER = ("row", "field", "problem", "outcome")
@@ -90,3 +93,18 @@ def report_rows(batch: ImportBatch) -> Iterator[tuple[str, ...]]:
     )
     for problem in problems.iterator(chunk_size=2000):
         yield (str(problem.row_number), problem.field, problem.rule, outcome_of(problem))
+
+
+def linked_rows_for(user: Any, *, batch_id: int | None = None) -> QuerySet[ImportedRow]:
+    """Rows linked to a young person this reviewer may see, newest imported first (to undo a
+    link). Ordered by key, not by the time of linking, so a long list stays fast."""
+    if not may_review(user):
+        return ImportedRow.objects.none()
+    rows = ImportedRow.objects.filter(match_status=MatchStatus.LINKED, young_person__isnull=False)
+    if batch_id is not None:
+        rows = rows.filter(batch_id=batch_id)
+    return (
+        rows.filter(entitled(user, "young_person_id"))
+        .select_related("young_person", "agency", "batch")
+        .order_by("-pk")
+    )

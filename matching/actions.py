@@ -1,8 +1,10 @@
 """Every write in matching: thresholds, saved models, the review queue, judgements and undoing.
 
-Linking a row to a young person and creating a young person from a row are the imports app's
-actions (``imports.actions.do_attach_row`` and ``do_create_person_for_row``); these actions
-decide when to call them and keep what people decided.
+Matching decides; the imports app acts. Imports hands matching its rows (any object with the
+fields of :class:`Row`); these actions keep what matching and people decided (review items,
+judgements, undone links) and return what should become of each row (:class:`Outcome`). The
+imports app writes its own rows' state and links them (``imports.actions``), so the flow runs
+one way: imports calls matching, never the reverse.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit, policy
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may
-from imports.models import Feed, ImportedRow, LinkedHow, MatchStatus
-from matching.keys import identity_key
+from matching import feeds
+from matching.keys import Row, identity_key
 from matching.models import (
     DEFAULT_AUTO_LINK_FROM,
     DEFAULT_REVIEW_FROM,
@@ -33,7 +34,7 @@ from matching.models import (
     Verdict,
 )
 from partnership.models import User
-from people.models import RecordedIdentity, YoungPerson
+from people.models import YoungPerson
 
 # --- Who may do what ----------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ def do_set_thresholds(
 ) -> MatchThresholds:
     if not may_set_thresholds(actor):
         raise PermissionDenied("Only a coordinator or administrator can change match thresholds.")
-    if feed not in Feed.values:
+    if feed not in feeds.known():
         raise ValidationError({"feed": "Choose a feed."})
     if not 0.5 <= auto_link_from <= 1:
         # Below even odds an automatic link would more often be wrong than right.
@@ -153,17 +154,18 @@ class Proposal:
 
 
 def do_send_to_review(
-    *, actor: User | None, row: ImportedRow, proposals: Sequence[Proposal]
+    *, actor: User | None, row: Row, proposals: Sequence[Proposal]
 ) -> list[ReviewItem]:
     """Put one row in the clerical review queue with its candidates."""
     return do_send_to_review_many(actor=actor, reviews=[(row, list(proposals))])
 
 
 def do_send_to_review_many(
-    *, actor: User | None, reviews: Sequence[tuple[ImportedRow, Sequence[Proposal]]]
+    *, actor: User | None, reviews: Sequence[tuple[Row, Sequence[Proposal]]]
 ) -> list[ReviewItem]:
     """Put rows in the clerical review queue with their candidates, never a rejected pair.
-    One transaction and one audit event for the lot (an import may send thousands)."""
+    One transaction and one audit event for the lot (an import may send thousands). The
+    imports app, which calls this, marks its rows as in review."""
     keys = {row.pk: identity_key(row) for row, _ in reviews}
     verdicts = latest_verdicts(set(keys.values()))
     now = timezone.now()
@@ -171,7 +173,7 @@ def do_send_to_review_many(
     for row, proposals in reviews:
         kept = [
             ReviewItem(
-                row=row,
+                row_id=row.pk,
                 candidate_id=proposal.young_person_id,
                 probability=proposal.probability,
                 match_weight=proposal.match_weight,
@@ -191,9 +193,6 @@ def do_send_to_review_many(
     rows = [row for row, _ in reviews]
     with transaction.atomic():
         ReviewItem.objects.bulk_create(items, batch_size=1000)
-        for row in rows:
-            row.match_status = MatchStatus.IN_REVIEW
-        ImportedRow.objects.bulk_update(rows, ["match_status"], batch_size=1000)
         audit.record(
             AuditAction.CREATE,
             actor=actor,
@@ -227,17 +226,24 @@ def latest_verdicts(keys: set[str]) -> dict[tuple[str, int], str]:
 
 
 def _judge(
-    *, actor: User, row: ImportedRow, young_person_id: int, verdict: Verdict, note: str
+    *, actor: User, row: Row, young_person_id: int, verdict: Verdict, note: str
 ) -> MatchJudgement:
     return MatchJudgement.objects.create(
         identity_key=identity_key(row),
         young_person_id=young_person_id,
         verdict=verdict,
-        row=row,
+        row_id=row.pk,
         decided_by=actor,
         decided_at=timezone.now(),
         note=note,
     )
+
+
+def _supersede(row_ids: Sequence[int]) -> None:
+    """Rows on their way to a young person wait on no other candidate."""
+    ReviewItem.objects.filter(
+        row_id__in=row_ids, status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
+    ).update(status=ReviewStatus.SUPERSEDED, decided_at=timezone.now())
 
 
 # --- Deciding a review item ---------------------------------------------------------------
@@ -254,8 +260,30 @@ class Decision:
     )
 
 
-def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -> ReviewItem:
-    """A reviewer links, rejects or is unsure about one row x candidate pair."""
+@dataclass
+class Outcome:
+    """What a decision means for the imported rows it touched, by row id. The imports app
+    carries it out, in the transaction it decided in."""
+
+    # The decided row and the rows that followed it: the same young person as ``link_to``.
+    link: list[int] = field(default_factory=list)
+    link_to: YoungPerson | None = None
+    # Every candidate rejected: a young person the partnership did not know, registered from
+    # this row; the rows that followed it into the rejection join them.
+    new_person_from: int | None = None
+    join_new_person: list[int] = field(default_factory=list)
+    # Every candidate rejected and no date of birth to register anyone: the row waits.
+    wait: int | None = None
+
+
+def do_decide(*, actor: User, item: ReviewItem, row: Row, decision: str, note: str = "") -> Outcome:
+    """A reviewer links, rejects or is unsure about one row x candidate pair.
+
+    Called by ``imports.actions.do_decide_review`` inside its transaction, with the row locked
+    and still in review. Keeps the decision, the judgement (which holds for the same identity in
+    any later import) and the decisions that follow from it for rows that waited on this one,
+    and returns what should become of the rows.
+    """
     if not may_review_for(actor, item.candidate):
         raise PermissionDenied("You cannot review matches for this young person.")
     if decision not in (Decision.LINK, Decision.REJECT, Decision.UNSURE):
@@ -263,38 +291,25 @@ def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -
     note = note.strip()
     if decision == Decision.UNSURE and not note:
         raise ValidationError({"note": "Say what would help someone else decide."})
+    outcome = Outcome()
     with transaction.atomic():
-        item = ReviewItem.objects.select_for_update().get(pk=item.pk)
-        row = ImportedRow.objects.select_for_update().get(pk=item.row_id)
-        if not item.is_waiting or row.match_status != MatchStatus.IN_REVIEW:
+        item = ReviewItem.objects.select_for_update().select_related("candidate").get(pk=item.pk)
+        if not item.is_waiting or item.row_id != row.pk:
             raise ValidationError({"decision": "This match has already been decided."})
         item.reviewer = actor
         item.decided_at = timezone.now()
         item.note = note
-        if decision == Decision.LINK:
-            item.status = ReviewStatus.LINKED
-            item.save(update_fields=["status", "reviewer", "decided_at", "note"])
+        item.status = {
+            Decision.LINK: ReviewStatus.LINKED,
+            Decision.REJECT: ReviewStatus.REJECTED,
+            Decision.UNSURE: ReviewStatus.UNSURE,
+        }[decision]
+        item.save(update_fields=["status", "reviewer", "decided_at", "note"])
+        if decision != Decision.UNSURE:
+            verdict = Verdict.SAME if decision == Decision.LINK else Verdict.DIFFERENT
             _judge(
-                actor=actor,
-                row=row,
-                young_person_id=item.candidate_id,
-                verdict=Verdict.SAME,
-                note=note,
+                actor=actor, row=row, young_person_id=item.candidate_id, verdict=verdict, note=note
             )
-            _link_row(actor=actor, row=row, young_person=item.candidate, how=LinkedHow.CLERICAL)
-        elif decision == Decision.REJECT:
-            item.status = ReviewStatus.REJECTED
-            item.save(update_fields=["status", "reviewer", "decided_at", "note"])
-            _judge(
-                actor=actor,
-                row=row,
-                young_person_id=item.candidate_id,
-                verdict=Verdict.DIFFERENT,
-                note=note,
-            )
-        else:
-            item.status = ReviewStatus.UNSURE
-            item.save(update_fields=["status", "reviewer", "decided_at", "note"])
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
@@ -304,80 +319,58 @@ def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -
             details={"decision": decision, "row": row.pk, "young_person": item.candidate_id},
         )
         if decision == Decision.LINK:
-            _link_followers(actor=actor, row=row, young_person=item.candidate)
-        elif (
-            decision == Decision.REJECT
-            and not row.review_items.filter(
-                status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
-            ).exists()
-        ):
+            # Confirmed links are transitive: a row of the same import that matched this row
+            # above the automatic threshold, and was waiting on the same candidate, follows it.
+            followers = _decide_followers(
+                actor=actor,
+                row=row,
+                candidate_id=item.candidate_id,
+                verdict=Verdict.SAME,
+                note=f"Followed row {row.row_number}, confirmed as the same young person.",
+            )
+            outcome.link = [row.pk, *followers]
+            outcome.link_to = item.candidate
+            _supersede(outcome.link)
+        elif decision == Decision.REJECT and not _waits(row.pk):
             # Every candidate was rejected: a young person the partnership did not know.
-            if row.date_of_birth is not None:
-                made = _new_person_for(actor=actor, row=row)
-                _reject_followers(
-                    actor=actor, row=row, rejected_id=item.candidate_id, new_person=made
-                )
-            else:
+            if row.date_of_birth is None:
                 # No one can be registered without a date of birth: the row waits, unmatched.
-                row.match_status = MatchStatus.PENDING
-                row.save(update_fields=["match_status"])
-    return item
+                outcome.wait = row.pk
+            else:
+                outcome.new_person_from = row.pk
+                # Transitive the other way: a row that matched this one above the automatic
+                # threshold, and waited on the candidate now rejected, is not that young person
+                # either; with no other candidate left it joins the young person made here.
+                followers = _decide_followers(
+                    actor=actor,
+                    row=row,
+                    candidate_id=item.candidate_id,
+                    verdict=Verdict.DIFFERENT,
+                    note=f"Followed row {row.row_number}, found not to be this young person.",
+                )
+                outcome.join_new_person = [pk for pk in followers if not _waits(pk)]
+    return outcome
 
 
-def _link_row(*, actor: User | None, row: ImportedRow, young_person: YoungPerson, how: str) -> None:
-    from imports.actions import do_attach_row
-
-    do_attach_row(actor=actor, row=row, young_person=young_person, how=how)
-    row.review_items.filter(status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]).update(
-        status=ReviewStatus.SUPERSEDED, decided_at=timezone.now()
-    )
-
-
-def _new_person_for(*, actor: User | None, row: ImportedRow) -> YoungPerson:
-    from imports.actions import do_create_person_for_row
-
-    return do_create_person_for_row(actor=actor, row=row)
-
-
-def _link_followers(*, actor: User, row: ImportedRow, young_person: YoungPerson) -> None:
-    """Confirmed links are transitive: a row of the same import that matched this row above
-    the automatic threshold, and was waiting on the same candidate, follows it."""
-    note = f"Followed row {row.row_number}, confirmed as the same young person."
-    for other in _decide_followers(
-        actor=actor, row=row, candidate_id=young_person.pk, verdict=Verdict.SAME, note=note
-    ):
-        _link_row(actor=actor, row=other, young_person=young_person, how=LinkedHow.CLERICAL)
-
-
-def _reject_followers(
-    *, actor: User, row: ImportedRow, rejected_id: int, new_person: YoungPerson
-) -> None:
-    """Transitive the other way: a row of the same import that matched this row above the
-    automatic threshold, and waited on the candidate now rejected, is not that young person
-    either; with no other candidate left it joins the young person made from this row."""
-    note = f"Followed row {row.row_number}, found not to be this young person."
-    for other in _decide_followers(
-        actor=actor, row=row, candidate_id=rejected_id, verdict=Verdict.DIFFERENT, note=note
-    ):
-        if not other.review_items.filter(
-            status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
-        ).exists():
-            _link_row(actor=actor, row=other, young_person=new_person, how=LinkedHow.CLERICAL)
+def _waits(row_id: int) -> bool:
+    """Whether the row still waits on a candidate in the review queue."""
+    return ReviewItem.objects.filter(
+        row_id=row_id, status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]
+    ).exists()
 
 
 def _decide_followers(
-    *, actor: User, row: ImportedRow, candidate_id: int, verdict: Verdict, note: str
-) -> list[ImportedRow]:
+    *, actor: User, row: Row, candidate_id: int, verdict: Verdict, note: str
+) -> list[int]:
     """Decide, as ``row`` was decided, every waiting review item that followed it to the same
-    candidate: each is judged and audited; the rows they were about are returned."""
+    candidate: each is judged and audited; the ids of the rows they were about are returned."""
     followers = ReviewItem.objects.filter(
-        via_row=row,
+        via_row_id=row.pk,
         candidate_id=candidate_id,
         status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE],
-        row__match_status=MatchStatus.IN_REVIEW,
     ).select_related("row")
     status = ReviewStatus.LINKED if verdict == Verdict.SAME else ReviewStatus.REJECTED
-    decided: list[ImportedRow] = []
+    decided: list[int] = []
     for follower in followers:
         other = follower.row
         follower.status = status
@@ -398,42 +391,33 @@ def _decide_followers(
                 "followed_row": row.pk,
             },
         )
-        decided.append(other)
+        decided.append(other.pk)
     return decided
 
 
 # --- Undoing a link -----------------------------------------------------------------------
 
 
-def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
-    """Undo a row's link to a young person: the agency record and identity it added are
-    detached and the row goes back to the review queue against the same young person."""
-    young_person = row.young_person
-    if young_person is None or row.match_status != MatchStatus.LINKED:
-        raise ValidationError("This row is not linked to a young person.")
+def do_keep_undone_link(
+    *, actor: User, row: Row, young_person: YoungPerson, linked_how: str, reason: str
+) -> UndoLink:
+    """Keep that a row's link to a young person was undone, and put the row back in the review
+    queue against the same young person.
+
+    Called by ``imports.actions.do_undo_link``, which detaches what the link added and writes
+    the row's state, in one transaction. The pair is judged undone: it is never linked
+    automatically again, only reviewed.
+    """
     if not may_review_for(actor, young_person):
         raise PermissionDenied("You cannot undo links for this young person.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the link was wrong."})
     reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the link was wrong."})
     with transaction.atomic():
-        row = ImportedRow.objects.select_for_update().get(pk=row.pk)
-        if row.young_person_id != young_person.pk or row.match_status != MatchStatus.LINKED:
-            raise ValidationError("This link has already changed.")
-        how = row.linked_how
-        detached = _detach(row, young_person)
-        row.young_person = None
-        row.record = None
-        row.linked_how = LinkedHow.NONE
-        row.linked_at = None
-        row.match_status = MatchStatus.IN_REVIEW
-        row.save(
-            update_fields=["young_person", "record", "linked_how", "linked_at", "match_status"]
-        )
         undo = UndoLink.objects.create(
-            row=row,
+            row_id=row.pk,
             young_person=young_person,
-            linked_how=how,
+            linked_how=linked_how,
             undone_by=actor,
             undone_at=timezone.now(),
             reason=reason,
@@ -446,15 +430,15 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
             note=reason,
         )
         scored = (
-            row.review_items.filter(candidate=young_person, probability__isnull=False)
+            ReviewItem.objects.filter(
+                row_id=row.pk, candidate=young_person, probability__isnull=False
+            )
             .order_by("-created_at", "-pk")
             .first()
         )
-        row.review_items.filter(status__in=[ReviewStatus.OPEN, ReviewStatus.UNSURE]).update(
-            status=ReviewStatus.SUPERSEDED, decided_at=timezone.now()
-        )
+        _supersede([row.pk])
         ReviewItem.objects.create(
-            row=row,
+            row_id=row.pk,
             candidate=young_person,
             probability=scored.probability if scored else None,
             match_weight=scored.match_weight if scored else None,
@@ -462,59 +446,4 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
             created_at=timezone.now(),
             note=f"The link was undone: {reason}",
         )
-        audit.record(
-            AuditAction.UPDATE,
-            actor=actor,
-            object_type=AuditObject.IMPORTED_ROW,
-            object_id=row.pk,
-            purpose=reason,
-            details={
-                "undone_link_to": young_person.pk,
-                "linked_how": how,
-                "undo": undo.pk,
-                **detached,
-            },
-        )
     return undo
-
-
-def _detach(row: ImportedRow, young_person: YoungPerson) -> dict[str, Any]:
-    """Remove what linking this row added to the young person: the agency record made from
-    the row and the identity recorded from it. Nothing else of theirs is touched."""
-    detached: dict[str, Any] = {"record": None, "identities": []}
-    if row.record_id is not None:
-        record = row.record
-        assert record is not None
-        try:
-            record.delete()
-        except ProtectedError:
-            raise ValidationError(
-                "Another part of Tessera refers to the agency record made from this row, "
-                "so the link cannot be undone here. Ask an administrator."
-            ) from None
-        detached["record"] = row.record_id
-    # The identity the link recorded (made at the moment of linking, exactly this identity),
-    # unless another linked row of the same agency still stands on it.
-    same_identity = {
-        "agency_id": row.agency_id,
-        "given_name": row.given_name,
-        "family_name": row.family_name,
-        "other_names": row.other_names,
-        "date_of_birth": row.date_of_birth,
-        "postcode": row.postcode,
-        "upn": row.upn,
-        "nhs_number": row.nhs_number,
-        "source_reference": row.source_reference,
-    }
-    identities = RecordedIdentity.objects.filter(young_person=young_person, **same_identity)
-    if row.linked_at is not None:
-        identities = identities.filter(recorded_at=row.linked_at)
-    still_needed = (
-        ImportedRow.objects.filter(young_person=young_person, **same_identity)
-        .exclude(pk=row.pk)
-        .exists()
-    )
-    if row.linked_at is not None and not still_needed:
-        detached["identities"] = list(identities.values_list("pk", flat=True))
-        identities.delete()
-    return detached

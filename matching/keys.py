@@ -10,19 +10,41 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 from django.conf import settings
 
 
 class Identity(Protocol):
-    agency_id: int
-    given_name: str
-    family_name: str
-    other_names: str
-    date_of_birth: date | None
-    gender: str
-    postcode: str
+    """An identity as an agency recorded it (an imported row, a recorded identity): read only."""
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def given_name(self) -> str: ...
+
+    @property
+    def family_name(self) -> str: ...
+
+    @property
+    def other_names(self) -> str: ...
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+
+    @property
+    def gender(self) -> str: ...
+
+    @property
+    def postcode(self) -> str: ...
+
+
+# What matching needs of an imported row: ``pk``, ``row_number``, ``batch_id`` and the fields of
+# an :class:`Identity` (plus ``school`` and ``address`` for the engine). Matching does not import
+# the imports app, whose ``ImportedRow`` these are; a Protocol would say so, but the Django
+# plugin cannot check the model against one across the two apps' models, so the type is open.
+Row: TypeAlias = Any
 
 
 def _tidy(value: object) -> str:

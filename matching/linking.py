@@ -1,4 +1,4 @@
-"""Matching one import batch's pending rows to young people.
+"""Deciding what becomes of one import batch's pending rows: the plan the imports app carries out.
 
 The register (every young person, the identities agencies recorded for them, and rows already
 linked to them) is one side; the batch's pending rows are the other, and also the first side,
@@ -14,27 +14,22 @@ every pair. Then:
    review against each. With none: rows with a candidate in the review band go to review; a
    row without one whose cluster-mate is in review waits with it; otherwise one new young
    person is created for the cluster and its other rows are linked to them.
+
+Nothing here writes an imported row: :func:`plan_rows` takes the rows the imports app hands it
+and returns a :class:`Plan`, which ``imports.actions.do_link_pending_rows`` carries out.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from django.db import transaction
-
-from governance import audit
-from governance.models import AuditAction, AuditObject
-from imports.models import ImportBatch, ImportedRow, LinkedHow, MatchStatus
 from matching import actions
-from matching.keys import identity_key
+from matching.keys import Row, identity_key
 from matching.models import LinkageModel, Verdict
 from people.models import RecordedIdentity, YoungPerson
-
-log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 Node = tuple[str, int]  # ("row", pk) or ("yp", pk)
@@ -204,23 +199,17 @@ class Scored:
     evidence: list[dict[str, Any]]
 
 
-@dataclass
-class LinkingSummary:
-    rows: int = 0
-    linked: int = 0
-    review: int = 0
-    new_people: int = 0
-    unmatched: int = 0  # no candidate and no date of birth: left pending
+R = TypeVar("R", bound=Row)
 
 
 @dataclass
-class Plan:
+class Plan(Generic[R]):
     """What to do with each pending row, decided before anything is written."""
 
-    links: list[tuple[ImportedRow, int]] = field(default_factory=list)
-    reviews: list[tuple[ImportedRow, list[actions.Proposal]]] = field(default_factory=list)
+    links: list[tuple[R, int]] = field(default_factory=list)
+    reviews: list[tuple[R, list[actions.Proposal]]] = field(default_factory=list)
     # Each group becomes one new young person: the first row registers them, the rest link.
-    new_people: list[list[ImportedRow]] = field(default_factory=list)
+    new_people: list[list[R]] = field(default_factory=list)
 
 
 # Retrain a feed's saved model once the data has grown this many times over.
@@ -240,69 +229,38 @@ def _model_for(
     return model
 
 
-def link_pending_rows(batch_id: int) -> LinkingSummary:
-    """Link, review or create a young person for every pending row of one batch."""
-    batch = ImportBatch.objects.select_related("agency", "user").get(pk=batch_id)
-    actor = batch.user
-    pending = list(
-        ImportedRow.objects.filter(batch=batch, match_status=MatchStatus.PENDING).order_by(
-            "row_number"
-        )
-    )
-    summary = LinkingSummary(rows=len(pending))
+def plan_rows(*, feed: str, actor: Any, pending: Sequence[R]) -> Plan[R]:
+    """Decide, for every pending row of one batch, whether it links to a young person, goes to
+    review or becomes a new young person. ``pending`` are the rows in file order, each with the
+    fields of ``ROW_FIELDS``. Writes nothing but a newly estimated model for the feed."""
+    plan: Plan[R] = Plan()
     if not pending:
-        return summary
+        return plan
     by_pk = {row.pk: row for row in pending}
     keys = {row.pk: identity_key(row) for row in pending}
     verdicts = actions.latest_verdicts(set(keys.values()))
-    thresholds = actions.thresholds_for(batch.feed)
+    thresholds = actions.thresholds_for(feed)
 
     register, owner = register_records()
     rows = [
-        row_record(values)
-        for values in ImportedRow.objects.filter(batch=batch, match_status=MatchStatus.PENDING)
-        .order_by("pk")
-        .values(*ROW_FIELDS)
+        row_record({name: getattr(row, name) for name in ROW_FIELDS})
+        for row in sorted(pending, key=lambda row: row.pk)
     ]
-    model = _model_for(batch.feed, register or rows, rows, actor)
+    model = _model_for(feed, register or rows, rows, actor)
     try:
         candidates = score(register + rows, rows, model)
     except ModelOutOfDate:
         # Saved by an earlier version of the engine's comparisons: estimate it afresh.
-        model = _model_for(batch.feed, register or rows, rows, actor, retrain=True)
+        model = _model_for(feed, register or rows, rows, actor, retrain=True)
         candidates = score(register + rows, rows, model)
     best, row_pairs = _scores(candidates, by_pk, owner, keys, verdicts)
-    plan = _plan(pending, best, row_pairs, keys, verdicts, thresholds)
-    _carry_out(actor, plan, summary)
-
-    audit.record(
-        AuditAction.UPDATE,
-        actor=actor,
-        object_type=AuditObject.IMPORT_BATCH,
-        object_id=batch.pk,
-        details={
-            "matched": summary.rows,
-            "linked": summary.linked,
-            "review": summary.review,
-            "new_people": summary.new_people,
-            "unmatched": summary.unmatched,
-            "feed": batch.feed,
-        },
-    )
-    log.info(
-        "matching batch %s: %s rows, %s linked, %s to review, %s new",
-        batch.pk,
-        summary.rows,
-        summary.linked,
-        summary.review,
-        summary.new_people,
-    )
-    return summary
+    _plan(plan, list(pending), best, row_pairs, keys, verdicts, thresholds)
+    return plan
 
 
 def _scores(
     candidates: Iterable[Any],
-    by_pk: Mapping[int, ImportedRow],
+    by_pk: Mapping[int, Row],
     owner: Mapping[str, int],
     keys: Mapping[int, str],
     verdicts: Mapping[tuple[str, int], str],
@@ -338,13 +296,14 @@ def _scores(
 
 
 def _plan(
-    pending: list[ImportedRow],
+    plan: Plan[R],
+    pending: list[R],
     best: dict[int, dict[int, Scored]],
     row_pairs: dict[tuple[int, int], float],
     keys: dict[int, str],
     verdicts: Mapping[tuple[str, int], str],
     thresholds: actions.Thresholds,
-) -> Plan:
+) -> None:
     clusters = Clusters()
     confirmed: dict[str, list[int]] = defaultdict(list)
     for (key, young_person_id), verdict in verdicts.items():
@@ -362,13 +321,11 @@ def _plan(
         if probability >= thresholds.auto_link_from:
             clusters.union(("row", a), ("row", b))
 
-    plan = Plan()
     by_pk = {row.pk: row for row in pending}
     for members in clusters.groups(list(clusters.parent)).values():
         rows = [by_pk[pk] for kind, pk in sorted(members) if kind == "row"]
         people = sorted(pk for kind, pk in members if kind == "yp")
         _plan_cluster(plan, rows, people, best, row_pairs, keys, verdicts, thresholds)
-    return plan
 
 
 def _in_band(scores: Iterable[Scored], thresholds: actions.Thresholds) -> list[Scored]:
@@ -385,8 +342,8 @@ def _proposal(scored: Scored | None, young_person_id: int, **via: Any) -> action
 
 
 def _plan_cluster(
-    plan: Plan,
-    rows: list[ImportedRow],
+    plan: Plan[R],
+    rows: list[R],
     people: list[int],
     best: dict[int, dict[int, Scored]],
     row_pairs: dict[tuple[int, int], float],
@@ -442,36 +399,3 @@ def _plan_cluster(
 
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (min(a, b), max(a, b))
-
-
-LINK_CHUNK = 500
-
-
-def _carry_out(actor: Any, plan: Plan, summary: LinkingSummary) -> None:
-    from imports.actions import attach_rows, do_create_person_for_row
-
-    wanted = {young_person_id for _, young_person_id in plan.links}
-    people = YoungPerson.objects.in_bulk(wanted)
-    links = [(row, people[pk], LinkedHow.PROBABILISTIC.value) for row, pk in plan.links]
-    for start in range(0, len(links), LINK_CHUNK):
-        attach_rows(actor=actor, links=links[start : start + LINK_CHUNK])
-    summary.linked += len(links)
-    if plan.reviews:
-        actions.do_send_to_review_many(actor=actor, reviews=plan.reviews)
-        summary.review += len(plan.reviews)
-    for group in plan.new_people:
-        # A young person cannot be registered without a date of birth: such a row waits.
-        lead = next((row for row in group if row.date_of_birth is not None), None)
-        if lead is None:
-            summary.unmatched += len(group)
-            continue
-        others = [row for row in group if row is not lead]
-        with transaction.atomic():
-            young_person = do_create_person_for_row(actor=actor, row=lead)
-            if others:
-                attach_rows(
-                    actor=actor,
-                    links=[(row, young_person, LinkedHow.PROBABILISTIC.value) for row in others],
-                )
-        summary.new_people += 1
-        summary.linked += len(others)

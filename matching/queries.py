@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from governance import policy
 from governance.permissions import Capability, may
-from imports.models import ImportedRow, MatchStatus
 from matching.actions import may_review
 from matching.models import ReviewItem, ReviewStatus
 
 
-def _entitled(user: Any, field: str) -> Q:
+def entitled(user: Any, field: str) -> Q:
     """The young people (by ``field``) this reviewer has need to know for."""
     if may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         return Q()
@@ -34,23 +33,10 @@ def review_queue_for(user: Any, *, status: str = ReviewStatus.OPEN) -> QuerySet[
     if not may_review(user):
         return ReviewItem.objects.none()
     return (
-        ReviewItem.objects.filter(status=status, row__match_status=MatchStatus.IN_REVIEW)
-        .filter(_entitled(user, "candidate_id"))
+        # A row waits in review exactly while it has an open or unsure item: linking a row
+        # supersedes its other items, and so does sending it back to wait unmatched.
+        ReviewItem.objects.filter(status=status)
+        .filter(entitled(user, "candidate_id"))
         .select_related("row", "row__batch", "row__agency", "candidate")
         .order_by("created_at", "pk")
-    )
-
-
-def linked_rows_for(user: Any, *, batch_id: int | None = None) -> QuerySet[ImportedRow]:
-    """Rows linked to a young person this reviewer may see, newest imported first (to undo a
-    link). Ordered by key, not by the time of linking, so a long list stays fast."""
-    if not may_review(user):
-        return ImportedRow.objects.none()
-    rows = ImportedRow.objects.filter(match_status=MatchStatus.LINKED, young_person__isnull=False)
-    if batch_id is not None:
-        rows = rows.filter(batch_id=batch_id)
-    return (
-        rows.filter(_entitled(user, "young_person_id"))
-        .select_related("young_person", "agency", "batch")
-        .order_by("-pk")
     )

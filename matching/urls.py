@@ -2,13 +2,13 @@ from django.urls import path
 
 from matching import views
 
+# The review of one item, the links list and undoing a link are the imports app's pages under
+# this namespace: see ``imports.review_urls`` and ``tessera.urls``.
+
 app_name = "matching"
 
 urlpatterns = [
     path("review/", views.queue, name="queue"),
-    path("review/<int:pk>/", views.review, name="review"),
-    path("links/", views.links, name="links"),
-    path("links/<int:row_pk>/undo/", views.undo, name="undo"),
     path("thresholds/", views.thresholds, name="thresholds"),
     path("thresholds/<slug:feed>/", views.thresholds_edit, name="thresholds-edit"),
 ]

@@ -2,6 +2,9 @@
 
 from django.urls import include, path
 
+from imports import review_urls
+from matching import urls as matching_urls
+
 urlpatterns = [
     path("", include("web.urls")),
     path("young-people/", include("people.urls")),
@@ -13,7 +16,13 @@ urlpatterns = [
     path("mase/", include("mase.urls")),
     path("notifications/", include("notifications.urls")),
     path("imports/", include("imports.urls")),
-    path("matching/", include("matching.urls")),
+    # Matching's pages (the queue, the thresholds) and the imports app's pages that act on its
+    # decisions (one review, the links, undoing a link), under one namespace: matching sits
+    # below imports and does not link to its views.
+    path(
+        "matching/",
+        include((matching_urls.urlpatterns + review_urls.urlpatterns, matching_urls.app_name)),
+    ),
     path("privacy-preserving/", include("pprl.urls")),
 ]
 

@@ -1,6 +1,6 @@
 """Import tests check the import; the matching app's own tests check its linkage.
 
-``matching.api.link_pending_rows`` is replaced by a recorder here, so rows that the import
+``imports.actions.do_link_pending_rows`` is replaced by a recorder here, so rows that the import
 leaves pending stay pending and each test sees only what the import did.
 """
 
@@ -12,5 +12,5 @@ import pytest
 @pytest.fixture(autouse=True)
 def matching_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    monkeypatch.setattr("matching.api.link_pending_rows", calls.append)
+    monkeypatch.setattr("imports.actions.do_link_pending_rows", calls.append)
     return calls

@@ -13,8 +13,9 @@ from django.test import Client
 from conftest import sign_in_fully
 from governance.actions import do_add_relationship
 from governance.models import AuditAction, AuditEvent, AuditOutcome, RelationshipKind
+from imports.actions import do_link_pending_rows, do_undo_link
 from imports.models import ImportedRow, LinkedHow, MatchStatus
-from matching import actions, linking
+from matching import actions
 from matching.models import MatchJudgement, ReviewItem, ReviewStatus, UndoLink, Verdict
 from matching.tests.helpers import StandInEngine, batch, person, rows, use_stand_in
 from partnership.models import Role, ServiceKind, User
@@ -66,7 +67,7 @@ def test_rows_above_between_and_below_the_thresholds_link_review_and_register(
     engine.set("Tayla Brown", "Tyler Brown", 0.60)  # from 0.30: review
     engine.set("Ruby Okafor", "Tyler Brown", 0.10)  # below 0.30: a new young person
 
-    summary = linking.link_pending_rows(the_batch.pk)
+    summary = do_link_pending_rows(the_batch.pk)
 
     likely, maybe, unknown = _refresh(likely), _refresh(maybe), _refresh(unknown)
     assert (likely.match_status, likely.young_person, likely.linked_how) == (
@@ -106,7 +107,7 @@ def test_thresholds_are_data_a_coordinator_changes_with_a_reason(
     (maybe,) = rows(the_batch, "Tayla Brown")
     engine.set("Tayla Brown", "Tyler Brown", 0.60)
 
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
 
     assert _refresh(maybe).young_person == tyler
     assert AuditEvent.objects.filter(
@@ -124,7 +125,7 @@ def test_a_rejected_pair_is_never_proposed_again(agencies, importer, screener, e
     engine.set("Tayla Brown", "Tyler Brown", 0.60)
     first = batch(agencies["school"], importer)
     (row,) = rows(first, "Tayla Brown")
-    linking.link_pending_rows(first.pk)
+    do_link_pending_rows(first.pk)
     item = ReviewItem.objects.get(row=row)
 
     response = _client(screener).post(
@@ -143,7 +144,7 @@ def test_a_rejected_pair_is_never_proposed_again(agencies, importer, screener, e
     (again,) = rows(second, "Tayla Brown")
     again.payload = {**again.payload, "attendance_date": "2026-11-09"}
     again.save()
-    linking.link_pending_rows(second.pk)
+    do_link_pending_rows(second.pk)
 
     again = _refresh(again)
     assert not ReviewItem.objects.filter(row=again, candidate=tyler).exists()
@@ -161,12 +162,12 @@ def test_a_row_that_matches_a_linked_identity_joins_that_young_person(agencies, 
     engine.set("Jessie Smyth", "Jessica Smith", 0.05)
     first = batch(agencies["school"], importer)
     (b,) = rows(first, "Jess Smith")
-    linking.link_pending_rows(first.pk)
+    do_link_pending_rows(first.pk)
     assert _refresh(b).young_person == jessica
 
     second = batch(agencies["police"], None, feed="school_attendance")
     (c,) = rows(second, "Jessie Smyth")
-    linking.link_pending_rows(second.pk)
+    do_link_pending_rows(second.pk)
 
     assert _refresh(c).young_person == jessica
 
@@ -181,7 +182,7 @@ def test_rows_in_one_file_that_match_each_other_share_one_young_person(agencies,
         the_batch, "Jess Smith", "Jessie Smyth", "Amir Haddad", "Ameer Haddad"
     )
 
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
 
     assert _refresh(b).young_person == jessica
     assert _refresh(c).young_person == jessica
@@ -197,7 +198,7 @@ def test_confirming_one_row_links_the_row_that_matched_it(agencies, importer, sc
     engine.set("Jessie Smyth", "Jess Smith", 0.97)  # but C is surely B
     the_batch = batch(agencies["school"], importer)
     b, c = rows(the_batch, "Jess Smith", "Jessie Smyth")
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
     follower = ReviewItem.objects.get(row=c)
     assert follower.via_row_id == b.pk
     assert follower.candidate == jessica
@@ -224,7 +225,7 @@ def test_undoing_a_link_needs_a_reason_then_detaches_and_returns_the_row_to_revi
     engine.set("Jess Smith", "Jessica Smith", 0.99)
     the_batch = batch(agencies["school"], importer)
     (row,) = rows(the_batch, "Jess Smith")
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
     row = _refresh(row)
     record_pk = row.record_id
     assert record_pk is not None
@@ -266,14 +267,14 @@ def test_an_undone_pair_is_not_linked_automatically_again(agencies, importer, co
     engine.set("Jess Smith", "Jessica Smith", 0.99)
     the_batch = batch(agencies["school"], importer)
     (row,) = rows(the_batch, "Jess Smith")
-    linking.link_pending_rows(the_batch.pk)
-    actions.do_undo_link(actor=coordinator, row=_refresh(row), reason="Synthetic test: wrong child")
+    do_link_pending_rows(the_batch.pk)
+    do_undo_link(actor=coordinator, row=_refresh(row), reason="Synthetic test: wrong child")
 
     later = batch(agencies["school"], importer)
     (again,) = rows(later, "Jess Smith")
     again.payload = {**again.payload, "attendance_date": "2026-11-20"}
     again.save()
-    linking.link_pending_rows(later.pk)
+    do_link_pending_rows(later.pk)
 
     again = _refresh(again)
     assert again.match_status == MatchStatus.IN_REVIEW
@@ -289,7 +290,7 @@ def waiting(agencies, importer, engine) -> ReviewItem:
     engine.set("Tayla Brown", "Tyler Brown", 0.60)
     the_batch = batch(agencies["school"], importer)
     rows(the_batch, "Tayla Brown")
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
     return ReviewItem.objects.get()
 
 
@@ -370,8 +371,8 @@ def test_the_queue_lists_oldest_first_with_probability(screener, agencies, impor
     person("Jessica", "Smith")
     engine.set("Tayla Brown", "Tyler Brown", 0.61)
     engine.set("Jess Smith", "Jessica Smith", 0.42)
-    linking.link_pending_rows(rows(batch(agencies["school"], importer), "Tayla Brown")[0].batch_id)
-    linking.link_pending_rows(rows(batch(agencies["school"], importer), "Jess Smith")[0].batch_id)
+    do_link_pending_rows(rows(batch(agencies["school"], importer), "Tayla Brown")[0].batch_id)
+    do_link_pending_rows(rows(batch(agencies["school"], importer), "Jess Smith")[0].batch_id)
 
     page = _client(screener).get("/matching/review/").content.decode()
 
@@ -430,8 +431,8 @@ def test_the_links_list_shows_one_imports_links_when_asked(agencies, importer, s
     rows(first, "Jessica Smith")
     second = batch(agencies["school"], importer)
     rows(second, "Tyler Brown")
-    linking.link_pending_rows(first.pk)
-    linking.link_pending_rows(second.pk)
+    do_link_pending_rows(first.pk)
+    do_link_pending_rows(second.pk)
     client = _client(screener)
 
     everything = client.get("/matching/links/").content.decode()
@@ -451,7 +452,7 @@ def test_rejecting_a_row_sends_the_row_that_matched_it_to_the_same_new_person(
     engine.set("Jessie Smyth", "Jess Smith", 0.97)
     the_batch = batch(agencies["school"], importer)
     b, c = rows(the_batch, "Jess Smith", "Jessie Smyth")
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
 
     item = ReviewItem.objects.get(row=b)
     response = _client(screener).post(
@@ -489,11 +490,11 @@ def test_the_queue_costs_the_same_queries_for_two_items_or_six(
 
     the_batch = batch(agencies["school"], importer)
     rows(the_batch, *[f"{n.split()[0]}a {n.split()[1]}" for n in names[:2]])
-    linking.link_pending_rows(the_batch.pk)
+    do_link_pending_rows(the_batch.pk)
     with_two = queries_for_queue()
     more = batch(agencies["school"], importer)
     rows(more, *[f"{n.split()[0]}a {n.split()[1]}" for n in names[2:]])
-    linking.link_pending_rows(more.pk)
+    do_link_pending_rows(more.pk)
 
     assert ReviewItem.objects.filter(status=ReviewStatus.OPEN).count() == 6
     assert queries_for_queue() == with_two

@@ -1,7 +1,8 @@
 """Estimate a feed's linkage model afresh, without labelled data, and keep it for the next import.
 
 The import job trains a model when a feed has none (or its data has doubled); an operator runs
-this after a large first load, or when the matching of a feed looks off.
+this after a large first load, or when the matching of a feed looks off. It lives in the imports
+app because it reads the feed's imported rows; the model is matching's.
 """
 
 from __future__ import annotations
