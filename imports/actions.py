@@ -35,7 +35,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit
@@ -55,9 +54,14 @@ from matching import actions as matching
 from matching import linking
 from matching.models import ReviewItem, UndoLink
 from partnership.models import Agency, Service, User
-from people.actions import IdentityRow, do_record_identities, do_register_young_person
+from people.actions import (
+    IdentityRow,
+    do_record_identities,
+    do_register_young_person,
+    do_withdraw_identities,
+)
 from people.models import Gender, RecordedIdentity, YoungPerson
-from records.actions import RecordInput, do_record_many
+from records.actions import RecordInput, do_record_many, do_withdraw_record
 from records.models import AgencyRecord, Nature, PersonCategory, RecordType
 
 _HASH_CHUNK = 1024 * 1024
@@ -547,7 +551,7 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
         if row.young_person_id != young_person.pk or row.match_status != MatchStatus.LINKED:
             raise ValidationError("This link has already changed.")
         how = row.linked_how
-        detached = _detach(row, young_person)
+        detached = _detach(row, young_person, reason)
         row.young_person = None
         row.record = None
         row.linked_how = LinkedHow.NONE
@@ -575,21 +579,23 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
     return undo
 
 
-def _detach(row: ImportedRow, young_person: YoungPerson) -> dict[str, Any]:
-    """Remove what linking this row added to the young person: the agency record made from
-    the row and the identity recorded from it. Nothing else of theirs is touched."""
+def _detach(row: ImportedRow, young_person: YoungPerson, reason: str) -> dict[str, Any]:
+    """Withdraw what linking this row added to the young person, through the records and
+    people apps' actions: the agency record made from the row and the identity recorded from
+    it. Nothing else of theirs is touched."""
     detached: dict[str, Any] = {"record": None, "identities": []}
-    if row.record_id is not None:
-        record = row.record
-        assert record is not None
+    if row.record is not None:
+        record_id = row.record.pk
         try:
-            record.delete()
-        except ProtectedError:
+            do_withdraw_record(actor=None, record=row.record, reason=reason)
+        except ValidationError:
             raise ValidationError(
                 "Another part of Tessera refers to the agency record made from this row, "
                 "so the link cannot be undone here. Ask an administrator."
             ) from None
-        detached["record"] = row.record_id
+        detached["record"] = record_id
+    if row.linked_at is None:
+        return detached
     # The identity the link recorded (made at the moment of linking, exactly this identity),
     # unless another linked row of the same agency still stands on it.
     same_identity = {
@@ -603,17 +609,21 @@ def _detach(row: ImportedRow, young_person: YoungPerson) -> dict[str, Any]:
         "nhs_number": row.nhs_number,
         "source_reference": row.source_reference,
     }
-    identities = RecordedIdentity.objects.filter(young_person=young_person, **same_identity)
-    if row.linked_at is not None:
-        identities = identities.filter(recorded_at=row.linked_at)
     still_needed = (
         ImportedRow.objects.filter(young_person=young_person, **same_identity)
         .exclude(pk=row.pk)
         .exists()
     )
-    if row.linked_at is not None and not still_needed:
-        detached["identities"] = list(identities.values_list("pk", flat=True))
-        identities.delete()
+    if not still_needed:
+        detached["identities"] = do_withdraw_identities(
+            actor=None,
+            identities=list(
+                RecordedIdentity.objects.filter(
+                    young_person=young_person, recorded_at=row.linked_at, **same_identity
+                )
+            ),
+            reason=reason,
+        )
     return detached
 
 

@@ -301,7 +301,7 @@ def do_record_identities(
             (
                 {
                     "action": AuditAction.CREATE,
-                    "object_type": "recorded_identity",
+                    "object_type": AuditObject.RECORDED_IDENTITY,
                     "object_id": str(identity.pk),
                     "details": {
                         "agency": identity.agency.short_name,
@@ -313,6 +313,40 @@ def do_record_identities(
             actor=actor,
         )
     return made
+
+
+def do_withdraw_identities(
+    *, actor: User | None, identities: Sequence[RecordedIdentity], reason: str
+) -> list[int]:
+    """Delete identities "as recorded" that should never have been added: those recorded when
+    an imported row was linked to the wrong young person, once that link is undone.
+
+    Only the system withdraws (``actor=None``): ``imports.actions.do_undo_link``, which checks
+    that the reviewer may undo the link and keeps the reason and the reviewer in its own audit
+    event. Audit: a ``dispose`` event per identity, with the reason. Returns their ids.
+    """
+    if actor is not None:
+        raise PermissionDenied(
+            "An identity is withdrawn only when the link that recorded it is undone."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the identities are withdrawn."})
+    gone = [(identity.pk, identity.young_person_id) for identity in identities]
+    if not gone:
+        return []
+    with transaction.atomic():
+        RecordedIdentity.objects.filter(pk__in=[pk for pk, _ in gone]).delete()
+        audit.append_many(
+            {
+                "action": AuditAction.DISPOSE,
+                "object_type": AuditObject.RECORDED_IDENTITY,
+                "object_id": str(pk),
+                "purpose": reason.strip(),
+                "details": {"young_person": young_person_id, "withdrawn": True},
+            }
+            for pk, young_person_id in gone
+        )
+    return [pk for pk, _ in gone]
 
 
 def do_register_young_people_bulk(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit, policy
@@ -353,6 +354,43 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
             details={"link_added": row.kind},
         )
     return row
+
+
+def do_withdraw_record(*, actor: User | None, record: AgencyRecord, reason: str) -> None:
+    """Delete a record that should never have been added: one made from an imported row whose
+    link to the young person was undone, so it was never about them.
+
+    Only the system withdraws (``actor=None``): ``imports.actions.do_undo_link``, which checks
+    that the reviewer may undo the link (the record belongs to the importing agency, not to the
+    reviewer) and keeps the reason and the reviewer in its own audit event. No person withdraws
+    a record; the owning agency's IG officer disposes of one (:func:`do_dispose_record`).
+
+    Audit: a ``dispose`` event for the record, with the reason, so the record's history ends
+    with why it went. Raises ``ValidationError`` when something else refers to the record.
+    """
+    if actor is not None:
+        raise PermissionDenied("A record is withdrawn only when the link that added it is undone.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the record is withdrawn."})
+    with transaction.atomic():
+        record_id, young_person_id = record.pk, record.young_person_id
+        type_code = record.record_type.code
+        try:
+            with transaction.atomic():
+                record.delete()
+        except ProtectedError:
+            raise ValidationError(
+                "Another part of Tessera refers to this agency record, so it cannot be "
+                "withdrawn. Ask an administrator."
+            ) from None
+        audit.record(
+            AuditAction.DISPOSE,
+            actor=None,
+            object_type=AuditObject.AGENCY_RECORD,
+            object_id=record_id,
+            purpose=reason.strip(),
+            details={"young_person": young_person_id, "type": type_code, "withdrawn": True},
+        )
 
 
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:

@@ -257,6 +257,12 @@ def test_undoing_a_link_needs_a_reason_then_detaches_and_returns_the_row_to_revi
         purpose="Different child: the school confirmed",
         actor_id=coordinator.pk,
     ).exists()
+    # The record's and the identity's own histories end with why they went.
+    withdrawn = AuditEvent.objects.filter(
+        action=AuditAction.DISPOSE, purpose="Different child: the school confirmed"
+    )
+    assert {e.object_type for e in withdrawn} == {"agency_record", "recorded_identity"}
+    assert withdrawn.get(object_type="agency_record").object_id == str(record_pk)
     # The row is in the queue again.
     queue = client.get("/matching/review/").content.decode()
     assert f"/matching/review/{back.pk}/" in queue

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from governance.models import AuditEvent
 from partnership.models import Role
-from people.actions import IdentityRow, do_record_identities
+from people.actions import IdentityRow, do_record_identities, do_withdraw_identities
 from people.models import RecordedIdentity, YoungPerson
 
 
@@ -88,3 +88,23 @@ def test_a_bad_identifier_names_the_row_and_field_and_nothing_is_written(make_us
     assert refused.value.message_dict["upn"][0].startswith("Row 2: ")
     assert not RecordedIdentity.objects.exists()
     assert not AuditEvent.objects.filter(object_type="recorded_identity").exists()
+
+
+def test_the_system_withdraws_identities_each_audited_and_no_person_can(make_user, agencies):
+    teacher = make_user(Role.PRACTITIONER, "school")
+    person = _person()
+    made = do_record_identities(
+        actor=teacher, identities=[(person, _as_recorded(agencies["school"]))]
+    )
+    with pytest.raises(PermissionDenied):
+        do_withdraw_identities(actor=teacher, identities=made, reason="Wrong child")
+    with pytest.raises(ValidationError):
+        do_withdraw_identities(actor=None, identities=made, reason=" ")
+    assert RecordedIdentity.objects.filter(pk=made[0].pk).exists()
+
+    gone = do_withdraw_identities(actor=None, identities=made, reason="The link was undone")
+
+    assert gone == [made[0].pk]
+    assert not RecordedIdentity.objects.exists()
+    event = AuditEvent.objects.get(object_type="recorded_identity", action="dispose")
+    assert (event.object_id, event.purpose) == (str(made[0].pk), "The link was undone")
