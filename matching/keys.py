@@ -16,28 +16,13 @@ from django.conf import settings
 
 
 class Identity(Protocol):
-    """An identity as an agency recorded it (an imported row, a recorded identity): read only."""
-
-    @property
-    def agency_id(self) -> int: ...
-
-    @property
-    def given_name(self) -> str: ...
-
-    @property
-    def family_name(self) -> str: ...
-
-    @property
-    def other_names(self) -> str: ...
-
-    @property
-    def date_of_birth(self) -> date | None: ...
-
-    @property
-    def gender(self) -> str: ...
-
-    @property
-    def postcode(self) -> str: ...
+    agency_id: int
+    given_name: str
+    family_name: str
+    other_names: str
+    date_of_birth: date | None
+    gender: str
+    postcode: str
 
 
 # What matching needs of an imported row: ``pk``, ``row_number``, ``batch_id`` and the fields of

@@ -37,9 +37,6 @@ ALLOWED = {
     ("matching/linking.py", "register_records", "YoungPerson"): (
         "record linkage compares every identity; pairs reach people only through the review queue"
     ),
-    ("matching/linking.py", "_carry_out", "YoungPerson"): (
-        "attaching rows to the young people the linkage chose (a write)"
-    ),
     ("pprl/linkage.py", "holders_of", "AgencyRecord"): (
         "which agencies hold anything on a young person, to route a privacy-preserving match"
     ),
