@@ -210,13 +210,25 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_NAME = "tessera_csrf"
 CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 
-# Lockout: five failures lock the username and, separately, the address, for 30 minutes.
+# Lockout (web/lockout.py): failures are counted per username wherever they come from, and
+# separately, with a much higher limit, per client address, so that everyone behind one office
+# or proxy address is not locked out by one person's mistakes. Attempts during a lockout do not
+# extend it, and signing in clears only the user's own failures.
 AXES_FAILURE_LIMIT = env.integer("TESSERA_LOCKOUT_FAILURES", 5, minimum=1)
+TESSERA_LOCKOUT_ADDRESS_FAILURES = env.integer(
+    "TESSERA_LOCKOUT_ADDRESS_FAILURES", 100, minimum=AXES_FAILURE_LIMIT
+)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "web.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "web.views.locked_out"
 AXES_VERBOSE = False
+# The client's address comes from X-Forwarded-For only when the request arrives from one of these
+# (the TLS proxy's addresses or ranges); otherwise it is the connecting peer's.
+TESSERA_TRUSTED_PROXIES = env.networks("TESSERA_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "web.lockout.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 
 TESSERA_PARTNERSHIP_NAME = env.string(

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+# The longest username an account can have (partnership.User.username).
+USERNAME_MAX_LENGTH = 150
 
 
 class SignInForm(AuthenticationForm):
@@ -12,6 +16,14 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # AuthenticationForm sets max_length after the field is built, so nothing enforces it:
+        # an over-long username reached authentication and the lockout's 255-character column.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(
+                USERNAME_MAX_LENGTH,
+                message=f"Username must be {USERNAME_MAX_LENGTH} characters or fewer",
+            )
+        )
 
     error_messages = {
         # One message whatever went wrong, so the page never reveals whether an account exists.
