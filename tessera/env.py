@@ -76,8 +76,12 @@ class Env:
                 ) from None
         return values
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
         value = self._environ.get(name, default)
+        if value is None:
+            raise ImproperlyConfigured(
+                f"Set the environment variable {name} to one of {', '.join(choices)}."
+            )
         if value not in choices:
             raise ImproperlyConfigured(
                 f"{name} must be one of {', '.join(choices)}; got {value!r}."

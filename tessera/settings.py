@@ -1,7 +1,8 @@
 """Tessera settings: one module, driven by environment variables.
 
-``TESSERA_ENV`` chooses the profile: ``development`` (default), ``demo``, ``test`` or
-``production``. Production demands its secrets and refuses every demo convenience.
+``TESSERA_ENV`` chooses the profile: ``production``, ``demo``, ``development`` or ``test``. It
+has no default: an unset profile must not quietly mean debug pages and codes on screen. Production
+demands its secrets and refuses every demo convenience.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("TESSERA_VAR_DIR", str(BASE_DIR / "var")))
 
-TESSERA_ENV = env.choice(
-    "TESSERA_ENV", ("development", "demo", "test", "production"), "development"
-)
+if not env.optional_string("TESSERA_ENV"):
+    raise ImproperlyConfigured(
+        "Set the environment variable TESSERA_ENV: production for a real deployment, demo for "
+        "the synthetic demo (make demo sets it), development on a developer's machine, or test. "
+        "Tessera does not guess, because development shows security codes on screen."
+    )
+TESSERA_ENV = env.choice("TESSERA_ENV", ("development", "demo", "test", "production"))
 PRODUCTION = TESSERA_ENV == "production"
 
 # The demo shows second-factor codes on screen so that it can be tried without a phone.
