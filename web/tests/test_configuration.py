@@ -88,8 +88,6 @@ def test_without_tessera_env_it_refuses_to_start_and_says_what_to_set():
 
 
 def test_every_manage_py_command_in_the_makefile_names_its_environment():
-    lines = [
-        line for line in (ROOT / "Makefile").read_text().splitlines() if "manage.py" in line
-    ]
+    lines = [line for line in (ROOT / "Makefile").read_text().splitlines() if "manage.py" in line]
     assert lines
     assert all("TESSERA_ENV=" in line for line in lines), lines
