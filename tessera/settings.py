@@ -207,7 +207,9 @@ LOGIN_REDIRECT_URL = "web:home"
 # Sessions: 15 minutes idle, 10 hours absolute (enforced server-side by SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = env.integer("TESSERA_SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env.integer("TESSERA_SESSION_ABSOLUTE_SECONDS", 10 * 3600, minimum=600)
-SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# The stored session outlives the idle limit so that SessionLimitsMiddleware finds an idle
+# session and records its expiry in the audit log; if the store dropped it first, nothing would.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
