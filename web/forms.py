@@ -55,6 +55,19 @@ class CodeForm(forms.Form):
         return code
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        help_text="The code your system administrator gave you, like ABCD-EFGH-JKMN.",
+        max_length=40,
+        error_messages={
+            "required": "Enter the enrolment code your system administrator gave you",
+            "max_length": "The enrolment code must be 40 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 def add_action_errors(form: forms.Form, error: ValidationError) -> None:
     """Show an action's ValidationError on the form: on the field it names, else at the top."""
     if hasattr(error, "error_dict"):

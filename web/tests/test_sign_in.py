@@ -82,19 +82,27 @@ def test_too_many_wrong_codes_end_the_session(client, make_user):
 
 
 def test_a_user_without_a_device_is_asked_to_set_one_up(client, make_user):
+    from partnership.actions import do_issue_enrolment_code
+
     user = make_user(with_device=False)
+    enrolment_code = do_issue_enrolment_code(actor=None, user=user)
     sign_in_with_password(client, user)
     response = client.get("/sign-in/code/", follow=True)
     assert b"Set up your authenticator app" in response.content
+    assert b"Enrolment code" in response.content
+    response = client.post("/sign-in/set-up/", {"enrolment_code": enrolment_code}, follow=True)
     assert b"data:image/svg+xml" in response.content
 
 
 def test_setting_up_a_device_with_its_code_completes_sign_in(client, make_user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from partnership.actions import do_issue_enrolment_code
+
     user = make_user(with_device=False)
+    enrolment_code = do_issue_enrolment_code(actor=None, user=user)
     sign_in_with_password(client, user)
-    client.get("/sign-in/set-up/")
+    client.post("/sign-in/set-up/", {"enrolment_code": enrolment_code})
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed
     response = client.post("/sign-in/set-up/", {"code": current_code(device)})
