@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
 from governance.models import AuditAction
+from notifications import kinds
 from notifications.api import notify
 from partnership.models import (
     Agency,
@@ -172,6 +173,35 @@ def _end_sessions_of(user: User, except_key: str | None = None) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def do_change_password(
+    *, user: User, new_password: str, keep_session_key: str | None = None
+) -> User:
+    """A user changes their own password: every other session of theirs ends, and they are told.
+
+    The caller must have checked the current password and a fresh second-factor code."""
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ended = _end_sessions_of(user, except_key=keep_session_key)
+        audit.record(
+            AuditAction.UPDATE,
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
+            details={"change": "password changed", "sessions_ended": ended},
+        )
+        notify(
+            kind=kinds.PASSWORD_CHANGED,
+            message="The password for your Tessera account was changed. If this was not you, "
+            "tell your administrator at once.",
+            users=[user],
+            object_type="user",
+            object_id=user.pk,
+        )
+    return user
 
 
 def _enrolment_hash(code: str) -> str:

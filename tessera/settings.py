@@ -200,6 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "partnership.passwords.PredictablePasswordValidator"},
 ]
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
@@ -49,10 +51,14 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip().replace(" ", "")
-        if not code.isdigit():
-            raise forms.ValidationError("The security code must be 6 digits")
-        return code
+        return _security_code(self.cleaned_data["code"])
+
+
+def _security_code(value: str) -> str:
+    code = value.strip().replace(" ", "")
+    if not code.isdigit():
+        raise forms.ValidationError("The security code must be 6 digits")
+    return code
 
 
 class EnrolmentCodeForm(forms.Form):
@@ -66,6 +72,38 @@ class EnrolmentCodeForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change, in GOV.UK words, with a fresh security code as well."""
+
+    error_messages = {
+        "password_mismatch": "The new passwords do not match",
+        "password_incorrect": "Your current password is wrong",
+    }
+    code = CodeForm.base_fields["code"]
+
+    field_order = ["old_password", "new_password1", "new_password2", "code"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": ("Current password", "Enter your current password"),
+            "new_password1": ("New password", "Enter a new password"),
+            "new_password2": ("Confirm new password", "Enter the new password again"),
+        }
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+            self.fields[name].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Not a common password, not one or a few characters "
+            "repeated, not a sequence such as abcdef or qwerty, and not like your name or username."
+        )
+        self.fields["new_password2"].help_text = ""
+
+    def clean_code(self) -> str:
+        return _security_code(self.cleaned_data["code"])
 
 
 def add_action_errors(form: forms.Form, error: ValidationError) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from governance import audit
 from governance.models import AuditAction, AuditOutcome
 from governance.signals import attempted_username
 from partnership.actions import (
+    do_change_password,
     do_confirm_device,
     do_replace_device,
     new_pending_device,
@@ -38,7 +39,7 @@ from web.access import (
     public,
     signed_in_user,
 )
-from web.forms import CodeForm, EnrolmentCodeForm, SignInForm
+from web.forms import ChangePasswordForm, CodeForm, EnrolmentCodeForm, SignInForm
 from web.fresh import mark_fresh, needs_fresh_code
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
@@ -247,6 +248,39 @@ def change_second_factor(request: HttpRequest) -> HttpResponse:
             return ended
         form.add_error("code", "The security code is wrong, already used or expired")
     return _enrolment_page(request, "web/change_second_factor.html", form, device)
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """A user changes their own password with the current one and a fresh security code."""
+    user = signed_in_user(request)
+    device = _confirmed_device(user)
+    if device is None:
+        raise Http404
+    form = ChangePasswordForm(user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if device.verify_token(form.cleaned_data["code"]):
+                do_change_password(
+                    user=user,
+                    new_password=form.cleaned_data["new_password1"],
+                    keep_session_key=request.session.session_key,
+                )
+                update_session_auth_hash(request, user)  # this session stays, with a new key
+                messages.success(
+                    request, "Your password is changed. You are signed out everywhere else."
+                )
+                return redirect("web:home")
+            form.add_error("code", "The security code is wrong, already used or expired")
+        # A wrong current password counts like a wrong code: five end the session.
+        if form.has_error("code") or form.has_error("old_password", "password_incorrect"):
+            what = "security code" if form.has_error("code") else "password"
+            ended = _code_failed(request, user, what=what)
+            if ended:
+                return ended
+    return render(
+        request, "web/change_password.html", {"form": form, "demo_code": _demo_code(device)}
+    )
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
