@@ -346,17 +346,28 @@ LOGGING: dict[str, Any] = {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         }
     },
-    "filters": {"request_id": {"()": "governance.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "governance.logging.RequestIdFilter"},
+        "no_query_string": {"()": "governance.logging.NoQueryStringFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_query_string"],
         }
     },
     "root": {"handlers": ["console"], "level": env.string("TESSERA_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # runserver's request lines: through Tessera's handler (Django's own is replaced), with
+        # the query string cut before any handler sees the record.
+        "django.server": {
+            "level": "WARNING",
+            "handlers": ["console"],
+            "propagate": False,
+            "filters": ["no_query_string"],
+        },
+        "django.request": {"filters": ["no_query_string"]},
         "axes": {"level": "WARNING"},
     },
 }
