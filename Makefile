@@ -61,6 +61,7 @@ demo: deps assets demo-data
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r . -x ./.venv,./node_modules,./var --severity-level high
 
 typecheck: dev-deps
@@ -91,4 +92,4 @@ bench: dev-deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache .grimp_cache .import_linter_cache

@@ -27,11 +27,8 @@ from assessment.defaults import load_default_tool
 from assessment.models import Assessment, Indicator, Level, ToolVersion
 from assessment.scoring import Thresholds
 from governance import policy
-from partnership.models import Role, User
+from governance.permissions import Capability, may
 from people.models import YoungPerson
-
-ASSESSING_ROLES = frozenset({Role.PRACTITIONER, Role.MASH_SCREENER, Role.COORDINATOR})
-TOOL_EDITING_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
 
 
 def may_see(viewer: policy.Viewer, assessment: Assessment) -> bool:
@@ -42,19 +39,19 @@ def may_see(viewer: policy.Viewer, assessment: Assessment) -> bool:
         return True
     if viewer.consent_blocks:
         return False
-    return viewer.need_to_know or user.role == Role.IG_OFFICER
+    return viewer.need_to_know or may(user, Capability.SEE_ASSESSMENTS_WITHOUT_CASE_TEAM)
 
 
 def can_assess(viewer: policy.Viewer) -> bool:
     """Practitioners and MASH screeners in the young person's case team, and the coordinator."""
     user = viewer.user
-    if not viewer.reads or user.role not in ASSESSING_ROLES:
+    if not viewer.reads or not may(user, Capability.ASSESS):
         return False
-    return user.role == Role.COORDINATOR or viewer.in_case_team
+    return may(user, Capability.ASSESS_WITHOUT_CASE_TEAM) or viewer.in_case_team
 
 
 def can_edit_tool(user: Any) -> bool:
-    return isinstance(user, User) and user.is_active and user.role in TOOL_EDITING_ROLES
+    return may(user, Capability.EDIT_SCREENING_TOOL)
 
 
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
@@ -62,10 +59,8 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     if not policy.reads_case_content(user):
         return Assessment.objects.none()
     own = Q(assessor_agency_id=user.agency_id) if user.agency_id is not None else Q(pk__in=[])
-    other = ~Q(
-        young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-    )
-    if user.role not in policy.NEED_TO_KNOW_ROLES and user.role != Role.IG_OFFICER:
+    other = ~Q(young_person_id__in=policy.consent_blocks_sharing().values("pk"))
+    if not may(user, Capability.SEE_ASSESSMENTS_WITHOUT_CASE_TEAM):
         now = timezone.now()
         other &= Q(
             young_person_id__in=policy.active_relationships(user, now).values("young_person_id")
@@ -133,14 +128,14 @@ def reassessments_due(viewer: Any, within_days: int = 14) -> list[Assessment]:
     A practitioner or screener sees those of young people in their case team; the coordinator
     sees the partnership's; other roles see none.
     """
-    if not policy.reads_case_content(viewer) or viewer.role not in ASSESSING_ROLES:
+    if not may(viewer, Capability.ASSESS):
         return []
     today = timezone.localdate()
     rows = _current(viewer).filter(
         next_due__lte=today + timedelta(days=within_days),
         young_person__date_of_birth__gt=_eighteenth_birthday_cutoff(today),
     )
-    if viewer.role != Role.COORDINATOR:
+    if not may(viewer, Capability.ASSESS_WITHOUT_CASE_TEAM):
         rows = rows.filter(
             young_person_id__in=policy.active_relationships(viewer).values("young_person_id")
         )

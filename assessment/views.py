@@ -18,11 +18,12 @@ from assessment.models import LEVEL_ORDER, Assessment, Level, ToolVersion, level
 from assessment.scoring import Suggestion
 from governance import audit, policy
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 
-OBJECT = "cse_assessment"
+OBJECT = AuditObject.CSE_ASSESSMENT
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def due(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.reads_case_content(user) or user.role not in queries.ASSESSING_ROLES:
+    if not may(user, Capability.ASSESS):
         raise _refused(request, AuditAction.LIST, OBJECT)
     rows = queries.reassessments_due(user, within_days=14)
     today = timezone.localdate()
@@ -224,7 +225,7 @@ def tool(request: HttpRequest) -> HttpResponse:
 def tool_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not queries.can_edit_tool(user):
-        raise _refused(request, AuditAction.CONFIGURE, "screening_tool")
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.SCREENING_TOOL)
     version = queries.current_tool()
     form = ToolForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():

@@ -28,7 +28,14 @@ from django.utils import timezone
 from bench import measure
 from bench.load import Partnership
 from governance import audit, policy
-from governance.models import AuditAction, BreakGlassAccess, LegitimateRelationship, Level
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    BreakGlassAccess,
+    LegitimateRelationship,
+    Level,
+)
+from governance.permissions import Capability, may
 from partnership.models import User
 from people import views as people_views
 from people.models import YoungPerson
@@ -294,7 +301,7 @@ def _proposed_visible_to(user: User) -> QuerySet[AgencyRecord]:
         & ~Q(classification=Classification.RESTRICTED)
         & ~Q(young_person_id__in=blocked)
     )
-    if user.role not in policy.NEED_TO_KNOW_ROLES:
+    if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         now = timezone.now()
         other &= Q(
             young_person_id__in=policy.active_relationships(user, now).values("young_person_id")
@@ -387,7 +394,7 @@ def _chronology_fixes(user: User, person: int) -> dict[str, float]:
             lambda: audit.record(
                 AuditAction.VIEW,
                 actor=user,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=person,
                 details={"bench": "diagnose"},
             )

@@ -31,6 +31,7 @@ from bench.load import PASSWORD, YEARS
 from governance import policy
 from governance.actions import do_add_relationship
 from governance.models import Level, RelationshipKind
+from governance.permissions import Capability, may
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records import queries
@@ -358,7 +359,7 @@ def list_parameters(user: User, window: Window) -> dict[str, Any]:
         "categories": [
             c for (k, c), level in rules.items() if k == kind and level >= Level.SUMMARY
         ],
-        "need_to_know": user.role in policy.NEED_TO_KNOW_ROLES,
+        "need_to_know": may(user, Capability.KNOW_EVERY_YOUNG_PERSON),
     }
 
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -39,19 +40,17 @@ from governance.models import (
     SharingAgreement,
     SharingRule,
 )
+from governance.permissions import Capability, may, within_reach
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
-from records.models import AgencyRecord, Classification, RecordCategory
+from records.models import AgencyRecord, Classification, RecordCategory, RecordLink
 
-if TYPE_CHECKING:
-    from casework.models import Referral
-
-NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
-EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
+# Who may ask the gate: a signed-in user or, from a page before sign-in, the anonymous one
+# (refused everything).
+Asker = User | AnonymousUser
 
 
-def reads_case_content(user: Any) -> bool:
+def reads_case_content(user: Asker) -> TypeGuard[User]:
     """Administrators, strategic leads and community partners never read case content."""
     return isinstance(user, User) and user.is_authenticated and user.reads_case_content
 
@@ -97,7 +96,11 @@ class Viewer:
 
     @property
     def need_to_know(self) -> bool:
-        return self.in_case_team or self.break_glass or self.user.role in NEED_TO_KNOW_ROLES
+        return (
+            self.in_case_team
+            or self.break_glass
+            or may(self.user, Capability.KNOW_EVERY_YOUNG_PERSON)
+        )
 
     @property
     def agency_kind(self) -> str:
@@ -119,7 +122,7 @@ def active_break_glass(user: User, at: datetime | None = None) -> QuerySet[Break
 
 
 def viewer_for(
-    user: Any, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
+    user: User, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
 ) -> Viewer:
     """Everything needed to decide levels for this young person's records: a fixed few queries."""
     if not reads_case_content(user):
@@ -133,7 +136,7 @@ def viewer_for(
     )
 
 
-def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
+def viewers_for(user: User, young_person_ids: set[int]) -> dict[int, Viewer]:
     """``viewer_for`` for many young people at once, in a fixed number of queries (for lists)."""
     if not reads_case_content(user) or not young_person_ids:
         return {}
@@ -219,24 +222,26 @@ def _own_agency_level(user: User, record: AgencyRecord) -> Level:
 def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
     return (
         record.owning_agency_id == viewer.user.agency_id
-        and viewer.user.role in EDITING_ROLES
+        and may(viewer.user, Capability.RECORD)
         and level_of(viewer, record) == Level.FULL
     )
 
 
-def can_record_for(user: Any) -> bool:
+def can_record_for(user: Asker) -> bool:
     """Who may add records: practitioners, screeners and coordinators of any member agency."""
-    return reads_case_content(user) and user.role in EDITING_ROLES
+    return reads_case_content(user) and may(user, Capability.RECORD)
 
 
 def can_export_chronology(viewer: Viewer) -> bool:
-    return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+    return viewer.reads and (
+        may(viewer.user, Capability.EXPORT_ANY_CHRONOLOGY) or viewer.in_case_team
+    )
 
 
 # --- Querysets for lists -----------------------------------------------------------------
 
 
-def young_people_for(user: Any) -> QuerySet[YoungPerson]:
+def young_people_for(user: Asker) -> QuerySet[YoungPerson]:
     """Identity search is open to every role that reads case content, so that a professional
     can find a young person to refer or record about. Records are gated separately."""
     if not reads_case_content(user):
@@ -244,7 +249,13 @@ def young_people_for(user: Any) -> QuerySet[YoungPerson]:
     return YoungPerson.objects.all()
 
 
-def young_person_or_404(user: Any, pk: int) -> YoungPerson:
+def consent_blocks_sharing() -> QuerySet[YoungPerson]:
+    """Young people who declined consent with no decision to share without it since: other
+    agencies see no more than that something exists (a few rows, partial-indexed)."""
+    return YoungPerson.objects.filter(consent_blocks_sharing=True)
+
+
+def young_person_or_404(user: Asker, pk: int) -> YoungPerson:
     """One young person, or 404 whether they do not exist or may not be seen."""
     try:
         return young_people_for(user).get(pk=pk)
@@ -252,7 +263,7 @@ def young_person_or_404(user: Any, pk: int) -> YoungPerson:
         raise Http404 from None
 
 
-def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
+def records_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
     """Every record the user sees at ``at_least`` or more, as one query.
 
     Must agree with ``level_of`` record by record; the authorisation matrix tests hold them
@@ -269,9 +280,7 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     if at_least >= Level.SUMMARY:
         other &= ~Q(classification=Classification.RESTRICTED)
         # A subquery over the (partial-indexed) few blocked young people, not a join to all.
-        other &= ~Q(
-            young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-        )
+        other &= ~Q(young_person_id__in=consent_blocks_sharing().values("pk"))
         now = timezone.now()
         in_team = Q(
             young_person_id__in=active_relationships(user, now).values("young_person_id")
@@ -280,36 +289,39 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
             if at_least > Level.SUMMARY:
                 other = Q(pk__in=[])
         else:
-            if user.role not in NEED_TO_KNOW_ROLES:
+            if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
                 other &= in_team
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team
     return records.filter(own | other)
 
 
-def referrals_to_screen(user: Any) -> QuerySet[Referral]:
-    """Referrals awaiting screening that this user may see: a MASH screener, those received by
-    their agency; a coordinator, every one (they watch the 24-hour clock across the
-    partnership); anyone else, none."""
-    from casework.models import Referral, ReferralStatus
-
-    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING)
+def held_by_own_agency(user: User) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds, every classification and disposed records
+    included: they oversee what their agency holds (break-glass review, retention, subject
+    access). Nothing of another agency's, and nothing for any other role."""
     if not reads_case_content(user):
-        return Referral.objects.none()
-    if user.role == Role.COORDINATOR:
-        return waiting
-    if user.role == Role.MASH_SCREENER:
-        return waiting.filter(receiving_agency_id=user.agency_id)
-    return Referral.objects.none()
-
-
-def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
-    """Everything the IG officer's own agency holds about a young person, every classification
-    included: the agency answers a subject access request for all it holds (the officer
-    redacts before release). Nothing of another agency's, and nothing for any other role."""
-    if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
         return AgencyRecord.objects.none()
-    return AgencyRecord.objects.filter(young_person=young_person, owning_agency_id=user.agency_id)
+    return within_reach(
+        user,
+        Capability.OVERSEE_AGENCY_INFORMATION,
+        AgencyRecord.objects.all(),
+        agency_field="owning_agency_id",
+    )
+
+
+def held_for_subject_access(user: User, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds about a young person: the agency answers a
+    subject access request for all it holds (the officer redacts before release)."""
+    return held_by_own_agency(user).filter(young_person=young_person)
+
+
+def links_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[RecordLink]:
+    """The people, places, phones and vehicles named in records the user sees at ``at_least``
+    or more: a link (and its label) is never read from a record the user may not see."""
+    return RecordLink.objects.filter(
+        record__in=records_visible_to(user, at_least=at_least).values("pk")
+    )
 
 
 def _own_agency_filter(user: User, at_least: Level) -> Q:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
-from governance.models import AuditAction
-from notifications import kinds
+from governance.models import AuditAction, AuditObject
 from notifications.api import notify
 from partnership.models import (
     Agency,
@@ -69,7 +69,7 @@ def do_create_agency(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="agency",
+            object_type=AuditObject.AGENCY,
             object_id=agency.pk,
             details={"change": "created", "kind": kind.value},
         )
@@ -85,7 +85,7 @@ def do_add_service(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="service",
+            object_type=AuditObject.SERVICE,
             object_id=service.pk,
             details={"change": "created", "agency": agency.short_name, "kind": service.kind},
         )
@@ -134,7 +134,7 @@ def do_create_user(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "created", "agency": agency.short_name, "role": role.value},
         )
@@ -153,7 +153,7 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             purpose=reason,
             details={"change": "deactivated"},
@@ -164,8 +164,6 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str) -> User:
 def _end_sessions_of(user: User, except_key: str | None = None) -> int:
     """Delete stored sessions belonging to ``user`` (database session engine), all but
     ``except_key`` when given."""
-    from django.contrib.sessions.models import Session
-
     ended = 0
     for session in Session.objects.exclude(session_key=except_key or "").iterator():
         data: dict[str, Any] = session.get_decoded()
@@ -189,12 +187,12 @@ def do_change_password(
         audit.record(
             AuditAction.UPDATE,
             actor=user,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "password changed", "sessions_ended": ended},
         )
         notify(
-            kind=kinds.PASSWORD_CHANGED,
+            kind="password_changed",  # notifications.kinds.PASSWORD_CHANGED
             message="The password for your Tessera account was changed. If this was not you, "
             "tell your administrator at once.",
             users=[user],
@@ -231,7 +229,7 @@ def do_issue_enrolment_code(*, actor: User | None, user: User) -> str:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "enrolment code issued", "expires": issued.expires_at.isoformat()},
         )
@@ -291,7 +289,7 @@ def do_confirm_device(*, user: User, device: TOTPDevice, code: str, enrolment_co
         audit.record(
             AuditAction.SECOND_FACTOR_ENROLLED,
             actor=user,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"enrolment_code_issued": enrolment.issued_at.isoformat()},
         )
@@ -304,7 +302,7 @@ def do_replace_device(
     """Change to a new authenticator app: confirm it with its first code, then remove every
     other device and end the user's other sessions. False if the code is wrong.
 
-    The caller must have asked for a fresh code from the old device first (web.fresh)."""
+    The caller must have asked for a fresh code from the old device first (kit.fresh)."""
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied("This device cannot be confirmed.")
     with transaction.atomic():
@@ -318,7 +316,7 @@ def do_replace_device(
         audit.record(
             AuditAction.SECOND_FACTOR_ENROLLED,
             actor=user,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"change": "replaced", "devices_removed": replaced, "sessions_ended": ended},
         )
@@ -348,7 +346,7 @@ def do_enrol_demo_device(*, user: User, key: str) -> TOTPDevice:
         audit.record(
             AuditAction.SECOND_FACTOR_ENROLLED,
             actor=None,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             details={"source": "demo generator"},
         )

@@ -15,15 +15,16 @@ from django.views.decorators.http import require_http_methods
 
 from governance import actions as governance_actions
 from governance import audit, policy
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.fresh import needs_fresh_code
+from kit.spreadsheet import safe_cell
 from people.actions import ABOUT_FIELDS, do_register_young_person, do_update_about
 from people.forms import AboutForm, BreakGlassForm, ConsentForm, RegisterForm, SharingDecisionForm
 from people.models import YoungPerson
 from records import queries
 from records.forms import FilterForm
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
 
 CHRONOLOGY_PAGE = 100
 
@@ -36,7 +37,7 @@ def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPe
             action,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise
@@ -48,7 +49,7 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
             AuditAction.LIST,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     query = request.GET.get("q", "").strip()[:100]
@@ -62,7 +63,7 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if query else AuditAction.LIST,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
     return render(
@@ -83,7 +84,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         purpose="break-glass" if viewer.break_glass and not viewer.in_case_team else "",
         details={
@@ -130,7 +131,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 AuditAction.BREAK_GLASS,
                 request=request,
                 outcome=AuditOutcome.REFUSED,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=pk,
             )
             raise Http404 from None
@@ -155,7 +156,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             governance_actions.do_record_consent(
                 actor=_user(request),
                 young_person=young_person,
-                status=data["status"],
+                status=data["consent_status"],
                 next_steps_discussed=data["next_steps_discussed"] == "yes",
                 reason_not_sought=data["reason_not_sought"],
                 notes=data["notes"],
@@ -216,7 +217,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
             AuditAction.EXPORT,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise Http404
@@ -226,7 +227,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         details={"entries": len(chronology.entries), "format": "csv"},
     )
@@ -245,7 +246,7 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
                 record.owning_agency.name,
                 record.record_type.name,
                 record.get_nature_display() if entry.is_full else "",
-                _safe_cell(record.title)
+                safe_cell(record.title)
                 if entry.is_full
                 else f"Contact {record.owning_agency.cse_contact or 'the owning agency'}",
                 entry.level.label,
@@ -265,11 +266,6 @@ def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet from treating a description as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Add a young person not yet known to Tessera, as the user's agency records them."""
@@ -279,7 +275,7 @@ def register(request: HttpRequest) -> HttpResponse:
             AuditAction.CREATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     form = RegisterForm(request.POST or None)
@@ -306,7 +302,7 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
             AuditAction.UPDATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise Http404

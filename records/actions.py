@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit, policy
-from governance.models import AuditAction, Level
+from governance.models import AuditAction, AuditObject, Level
+from governance.permissions import Capability, may
 from governance.retention import review_due
-from partnership.models import Role, User
+from partnership.models import User
 from people import identifiers
 from people.models import YoungPerson
 from records.catalogue import category_for
@@ -148,7 +149,7 @@ def do_record(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"young_person": young_person.pk, "type": record_type.code},
         )
@@ -205,7 +206,7 @@ def do_edit_record(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             details={"fields": sorted(changed), "version": current.version},
         )
@@ -223,7 +224,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"link_added": row.kind},
         )
@@ -232,7 +233,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
 
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Remove a record's content everywhere after retention review; keep a content-free trace."""
-    if actor.role != Role.IG_OFFICER or actor.agency_id != record.owning_agency_id:
+    if not may(actor, Capability.DISPOSE_RECORD, agency=record.owning_agency_id):
         raise PermissionDenied("Only the owning agency's IG officer can dispose of a record.")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for disposal."})
@@ -251,7 +252,7 @@ def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> Agen
         audit.record(
             AuditAction.DISPOSE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             purpose=reason,
             details={"type": current.record_type.code, "category": current.category},

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import policy
-from governance.models import AuditEvent, Level
+from governance.models import AuditAction, AuditEvent, AuditObject, Level
 from partnership.models import Agency, Service, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, RecordType
@@ -279,14 +279,17 @@ def filtered_records(user: User, filters: Filters) -> QuerySet[AgencyRecord]:
     )
 
 
+_SEEN = (AuditAction.VIEW, AuditAction.EXPORT)
+
+
 def seen_by(record: AgencyRecord) -> QuerySet[AuditEvent]:
     """Who has opened this record, or viewed its young person's chronology since it was made."""
     return AuditEvent.objects.filter(
-        Q(object_type="agency_record", object_id=str(record.pk), action__in=["view", "export"])
+        Q(object_type=AuditObject.AGENCY_RECORD, object_id=str(record.pk), action__in=_SEEN)
         | Q(
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=str(record.young_person_id),
-            action__in=["view", "export"],
+            action__in=_SEEN,
             occurred_at__gte=record.recorded_at,
         )
     ).order_by("-seq")

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
 from governance.audit import refusal as _refuse
-from governance.models import AuditAction, Level
+from governance.models import AuditAction, AuditObject, Level
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 
 def _record_at_level(
@@ -32,18 +32,18 @@ def _record_at_level(
         .first()
     )
     if record is None:
-        raise _refuse(request, action, "agency_record", pk)
+        raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk)
     viewer = policy.viewer_for(user, record.young_person)
     level = policy.level_of(viewer, record)
     if level < minimum:
-        raise _refuse(request, action, "agency_record", pk)
+        raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk)
     return record, viewer, level
 
 
 def record_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.reads_case_content(user):
-        raise _refuse(request, AuditAction.LIST, "agency_record", "")
+        raise _refuse(request, AuditAction.LIST, AuditObject.AGENCY_RECORD, "")
     form = FilterForm(
         request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
     )
@@ -60,7 +60,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if filters.active else AuditAction.LIST,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         details={"filters": filters.as_audit(), "page": page.number, "shown": len(rows)},
     )
     return render(request, "records/record_list.html", {"form": form, "page": page, "rows": rows})
@@ -71,7 +71,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         object_id=record.pk,
         details={
             "level": level.label,
@@ -99,7 +99,7 @@ def record_new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
     user = _user(request)
     young_person = policy.young_person_or_404(user, young_person_pk)
     if not policy.can_record_for(user):
-        raise _refuse(request, AuditAction.CREATE, "young_person", young_person_pk)
+        raise _refuse(request, AuditAction.CREATE, AuditObject.YOUNG_PERSON, young_person_pk)
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +130,7 @@ def record_new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record, viewer, _ = _record_at_level(request, pk, Level.FULL, AuditAction.UPDATE)
     if not policy.can_edit(viewer, record):
-        raise _refuse(request, AuditAction.UPDATE, "agency_record", pk)
+        raise _refuse(request, AuditAction.UPDATE, AuditObject.AGENCY_RECORD, pk)
     form = (
         EditRecordForm(request.POST)
         if request.method == "POST"
@@ -151,7 +151,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = EditRecordForm({**request.POST.dict(), "version": stale.current.version})
             form.is_valid()
         except PermissionDenied:
-            raise _refuse(request, AuditAction.UPDATE, "agency_record", pk) from None
+            raise _refuse(request, AuditAction.UPDATE, AuditObject.AGENCY_RECORD, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -169,10 +169,13 @@ def record_seen_by(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has seen this record: for the owning agency's staff and its IG officer."""
     record, viewer, _ = _record_at_level(request, pk, Level.SUMMARY, AuditAction.VIEW)
     if record.owning_agency_id != viewer.user.agency_id:
-        raise _refuse(request, AuditAction.VIEW, "record_access_log", pk)
+        raise _refuse(request, AuditAction.VIEW, AuditObject.RECORD_ACCESS_LOG, pk)
     events = list(queries.seen_by(record)[:200])
     audit.record(
-        AuditAction.VIEW, request=request, object_type="record_access_log", object_id=record.pk
+        AuditAction.VIEW,
+        request=request,
+        object_type=AuditObject.RECORD_ACCESS_LOG,
+        object_id=record.pk,
     )
     return render(request, "records/record_seen_by.html", {"record": record, "events": events})
 
@@ -182,7 +185,7 @@ def record_add_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link a phone, vehicle, place or online identity to a record the user may edit."""
     record, viewer, _ = _record_at_level(request, pk, Level.FULL, AuditAction.UPDATE)
     if not policy.can_edit(viewer, record):
-        raise _refuse(request, AuditAction.UPDATE, "agency_record", pk)
+        raise _refuse(request, AuditAction.UPDATE, AuditObject.AGENCY_RECORD, pk)
     form = LinkForm(request.POST)
     if form.is_valid():
         try:

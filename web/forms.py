@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 # The longest username an account can have (partnership.User.username).
@@ -104,12 +103,3 @@ class ChangePasswordForm(PasswordChangeForm):
 
     def clean_code(self) -> str:
         return _security_code(self.cleaned_data["code"])
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's ValidationError on the form: on the field it names, else at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.oath import totp
@@ -22,6 +23,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import audit
 from governance.models import AuditAction, AuditOutcome
 from governance.signals import attempted_username
+from kit.access import (
+    is_two_factor_verified,
+    partner_allowed,
+    password_only,
+    public,
+    signed_in_user,
+)
+from kit.fresh import mark_fresh, needs_fresh_code
 from partnership.actions import (
     do_change_password,
     do_confirm_device,
@@ -32,15 +41,7 @@ from partnership.actions import (
 )
 from partnership.models import User
 from web import home as home_pages
-from web.access import (
-    is_two_factor_verified,
-    partner_allowed,
-    password_only,
-    public,
-    signed_in_user,
-)
 from web.forms import ChangePasswordForm, CodeForm, EnrolmentCodeForm, SignInForm
-from web.fresh import mark_fresh, needs_fresh_code
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5
@@ -75,8 +76,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def _query(**params: str) -> str:
-    from django.utils.http import urlencode
-
     return urlencode(params)
 
 
@@ -284,8 +283,6 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
