@@ -1,22 +1,31 @@
-"""Agency records: the partnership list, one record, recording, editing and who has seen it."""
+"""Agency records: the partnership list, one record, recording, editing, who has seen it, and
+each young person's multi-agency chronology with its CSV export."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
 from governance.audit import refusal as _refuse
-from governance.models import AuditAction, Level
+from governance.models import AuditAction, AuditOutcome, Level
+from people.models import YoungPerson
 from records import actions, queries
 from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
 from records.models import AgencyRecord
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
+from web.fresh import needs_fresh_code
 from web.paginator import CappedPaginator
+
+CHRONOLOGY_PAGE = 100
 
 
 def _record_at_level(
@@ -202,3 +211,121 @@ def record_add_link(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Choose what kind of link it is and enter its value.")
     return redirect("records:detail", pk=pk)
+
+
+# --- One young person's chronology ----------------------------------------------------------
+
+
+def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPerson:
+    try:
+        return policy.young_person_or_404(request.user, pk)
+    except Http404:
+        raise _refuse(request, action, "young_person", pk) from None
+
+
+def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _young_person(request, pk, AuditAction.VIEW)
+    user = _user(request)
+    form = FilterForm(
+        request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
+    )
+    chronology = queries.chronology_for(user, young_person, form.filters())
+    viewer = chronology.viewer
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="young_person",
+        object_id=young_person.pk,
+        purpose="break-glass" if viewer.break_glass and not viewer.in_case_team else "",
+        details={
+            "entries": len(chronology.entries),
+            "full": chronology.full_count,
+            "filters": chronology.filters.as_audit(),
+        },
+    )
+    return render(
+        request,
+        "records/chronology.html",
+        {
+            "young_person": young_person,
+            "chronology": chronology,
+            # The newest entries first, a hundred at a time; flags still cover every record.
+            "entries": Paginator(chronology.entries, CHRONOLOGY_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "form": form,
+            "show_demographics": viewer.need_to_know,
+            "can_record": policy.can_record_for(user),
+            "can_break_glass": chronology.break_glass_would_help
+            and not viewer.break_glass
+            and policy.can_record_for(user),
+            "can_export": policy.can_export_chronology(viewer),
+            "identities": young_person.recorded_identities.select_related("agency")
+            if viewer.need_to_know
+            else [],
+        },
+    )
+
+
+def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chronology as CSV, at the levels this user may see. Asks for a fresh code first."""
+    young_person = _young_person(request, pk, AuditAction.EXPORT)
+    user = _user(request)
+    chronology = queries.chronology_for(user, young_person, queries.Filters())
+    if not policy.can_export_chronology(chronology.viewer):
+        audit.record(
+            AuditAction.EXPORT,
+            request=request,
+            outcome=AuditOutcome.REFUSED,
+            object_type="young_person",
+            object_id=pk,
+        )
+        raise Http404
+    fresh = needs_fresh_code(request)
+    if fresh is not None:
+        return fresh
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="young_person",
+        object_id=young_person.pk,
+        details={"entries": len(chronology.entries), "format": "csv"},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="chronology-{young_person.pk}-{stamp}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["Date", "Agency", "Type", "Nature", "Description", "Level shown"])
+    for entry in chronology.entries:
+        record = entry.record
+        writer.writerow(
+            [
+                timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                record.owning_agency.name,
+                record.record_type.name,
+                record.get_nature_display() if entry.is_full else "",
+                _safe_cell(record.title)
+                if entry.is_full
+                else f"Contact {record.owning_agency.cse_contact or 'the owning agency'}",
+                entry.level.label,
+            ]
+        )
+    for flag in chronology.flags:
+        writer.writerow(
+            [
+                "",
+                flag.agency.name,
+                "Information held",
+                "",
+                f"Contact {flag.contact}",
+                "Existence only",
+            ]
+        )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """Stop a spreadsheet from treating a description as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
