@@ -186,11 +186,7 @@ def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     base = Level(viewer.rules.get((viewer.agency_kind, record.category), Level.NONE))
     if base == Level.NONE:
         return Level.NONE
-    cap = Level.FULL
-    if user.role == Role.IG_OFFICER:
-        cap = Level.SUMMARY
-    elif not viewer.need_to_know:
-        cap = Level.EXISTENCE
+    cap = _need_to_know_cap(viewer)
     if record.classification == Classification.RESTRICTED:
         cap = min(cap, Level.EXISTENCE)
     elif record.classification == Classification.SENSITIVE and not (
@@ -200,6 +196,54 @@ def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     if viewer.consent_blocks:
         cap = min(cap, Level.EXISTENCE)
     return Level(min(base, cap))
+
+
+def _need_to_know_cap(viewer: Viewer) -> Level:
+    """How far another agency's information may go for this viewer: IG officers oversee and
+    stop at summary; without need to know, existence only."""
+    if viewer.user.role == Role.IG_OFFICER:
+        return Level.SUMMARY
+    if not viewer.need_to_know:
+        return Level.EXISTENCE
+    return Level.FULL
+
+
+def assessment_level(viewer: Viewer, assessor_agency_id: int | None) -> Level:
+    """The level at which this viewer sees a CSE screening assessment.
+
+    An assessment is read like a standard record of the assessor's agency that the sharing
+    agreement shares in full with every CSE partner (the screening tool exists to be shared):
+    the assessor's agency sees it in full; another agency is capped as for records (IG officers
+    at summary, without need to know at existence) and at existence while declined consent
+    blocks sharing. Summary is the date, the levels and who assessed; full adds each
+    indicator's answer, evidence, source and the professional opinions.
+    """
+    if not viewer.reads:
+        return Level.NONE
+    if assessor_agency_id is not None and assessor_agency_id == viewer.user.agency_id:
+        return Level.FULL
+    cap = _need_to_know_cap(viewer)
+    if viewer.consent_blocks:
+        cap = min(cap, Level.EXISTENCE)
+    return Level(cap)
+
+
+def other_agency_reach(user: User, at_least: Level, *, young_person_field: str) -> Q:
+    """``assessment_level`` for items held by another agency, as a filter on the young person
+    (for lists): which of them this user sees at ``at_least`` or more."""
+    if at_least <= Level.EXISTENCE:
+        return Q()
+    blocked = YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
+    reach = ~Q(**{f"{young_person_field}__in": blocked})
+    if user.role == Role.IG_OFFICER:
+        return reach if at_least <= Level.SUMMARY else Q(pk__in=[])
+    if user.role not in NEED_TO_KNOW_ROLES:
+        now = timezone.now()
+        involved = active_relationships(user, now).values("young_person_id")
+        glass = active_break_glass(user, now).values("young_person_id")
+        field = f"{young_person_field}__in"
+        reach &= Q(**{field: involved}) | Q(**{field: glass})
+    return reach
 
 
 def _own_agency_level(user: User, record: AgencyRecord) -> Level:
