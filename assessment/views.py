@@ -131,6 +131,7 @@ def new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                     f"Reassess by {assessment.next_due.day} {assessment.next_due:%B %Y}.",
                 )
                 return redirect("assessment:detail", pk=assessment.pk)
+    audit.shown(request, "young_person", young_person.pk, page="new-assessment")
     return render(
         request,
         "assessment/new.html",

@@ -746,6 +746,7 @@ def _strategy_form_page(
             if discussion.case_id is not None and discussion.decision == "open_case":
                 return redirect("cases:detail", pk=discussion.case_id)
             return redirect("cases:strategy", pk=discussion.pk)
+    audit.shown(request, "young_person", young_person.pk, page="strategy-discussion")
     from django.urls import reverse
 
     back = (

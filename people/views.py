@@ -89,6 +89,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
             "Your reason has been recorded and will be reviewed.",
         )
         return redirect("people:detail", pk=pk)
+    audit.shown(request, "young_person", young_person.pk, page="break-glass")
     return render(request, "people/break_glass.html", {"form": form, "young_person": young_person})
 
 
@@ -114,6 +115,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Consent recorded.")
             return redirect("people:detail", pk=pk)
+    audit.shown(request, "young_person", young_person.pk, page="consent")
     return render(
         request,
         "people/decision_form.html",
@@ -148,6 +150,7 @@ def sharing_decision(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Sharing decision recorded.")
             return redirect("people:detail", pk=pk)
+    audit.shown(request, "young_person", young_person.pk, page="sharing-decision")
     return render(
         request,
         "people/decision_form.html",
@@ -205,6 +208,8 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=pk)
+    # Sexual orientation, disability, care status and their own words: a read like any other.
+    audit.shown(request, "young_person", young_person.pk, page="about")
     return render(
         request,
         "people/decision_form.html",

@@ -4,6 +4,8 @@ each young person's multi-agency chronology with its CSV export."""
 from __future__ import annotations
 
 import csv
+import time
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,14 +17,22 @@ from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
 from governance.audit import refusal as _refuse
-from governance.models import AuditAction, AuditOutcome, Level
+from governance.models import AuditAction, Level
+from partnership.models import User
 from people.models import YoungPerson
 from records import actions, queries
-from records.forms import EditRecordForm, FilterForm, LinkForm, RecordForm
+from records.forms import (
+    EditRecordForm,
+    ExportForm,
+    ExportPurpose,
+    FilterForm,
+    LinkForm,
+    RecordForm,
+)
 from records.models import AgencyRecord
 from web.access import signed_in_user as _user
 from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
+from web.fresh import ask_for_code, fresh_since, spend_fresh_code
 from web.paginator import CappedPaginator
 
 CHRONOLOGY_PAGE = 100
@@ -132,6 +142,7 @@ def record_new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{record.record_type.name} recorded.")
             return redirect("records:detail", pk=record.pk)
+    audit.shown(request, "young_person", young_person.pk, page="new-record")
     return render(request, "records/record_form.html", {"form": form, "young_person": young_person})
 
 
@@ -166,6 +177,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Changes saved.")
             return redirect("records:detail", pk=record.pk)
+    # The edit form shows the whole record: a read, written as one like the record page's.
+    audit.shown(
+        request, "agency_record", record.pk, page="edit", young_person=record.young_person_id
+    )
     return render(
         request,
         "records/record_edit.html",
@@ -267,29 +282,56 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PENDING_EXPORT = "tessera_pending_export"
+
+
+@require_http_methods(["GET", "POST"])
 def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
-    """The chronology as CSV, at the levels this user may see. Asks for a fresh code first."""
+    """The chronology as CSV, at the levels this user may see. An export is a disclosure: the
+    user says why (a purpose and details), then enters a new security code, every time; the
+    export is audited with its purpose and the owning agencies' IG officers are told."""
     young_person = _young_person(request, pk, AuditAction.EXPORT)
     user = _user(request)
     chronology = queries.chronology_for(user, young_person, queries.Filters())
     if not policy.can_export_chronology(chronology.viewer):
-        audit.record(
-            AuditAction.EXPORT,
-            request=request,
-            outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
-            object_id=pk,
-        )
-        raise Http404
-    fresh = needs_fresh_code(request)
-    if fresh is not None:
-        return fresh
-    audit.record(
-        AuditAction.EXPORT,
-        request=request,
-        object_type="young_person",
-        object_id=young_person.pk,
-        details={"entries": len(chronology.entries), "format": "csv"},
+        raise _refuse(request, AuditAction.EXPORT, "young_person", pk)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Kept until the code is entered; the code page brings the user back here by GET.
+        request.session[PENDING_EXPORT] = {
+            "young_person": young_person.pk,
+            "purpose": form.cleaned_data["purpose"],
+            "detail": form.cleaned_data["detail"],
+            "at": time.time(),
+        }
+        spend_fresh_code(request)
+        return ask_for_code(request)
+    pending = request.session.get(PENDING_EXPORT)
+    if (
+        request.method == "GET"
+        and isinstance(pending, dict)
+        and pending.get("young_person") == young_person.pk
+        and fresh_since(request, float(pending.get("at", 0)))
+    ):
+        del request.session[PENDING_EXPORT]
+        spend_fresh_code(request)
+        return _chronology_csv(user, young_person, chronology, pending)
+    audit.shown(request, "young_person", young_person.pk, page="export")
+    return render(request, "records/export.html", {"form": form, "young_person": young_person})
+
+
+def _chronology_csv(
+    user: User, young_person: YoungPerson, chronology: queries.Chronology, pending: dict[str, Any]
+) -> HttpResponse:
+    purpose = ExportPurpose(pending["purpose"])
+    actions.do_export_chronology(
+        actor=user,
+        young_person=young_person,
+        owning_agency_ids=[entry.record.owning_agency_id for entry in chronology.entries],
+        entries=len(chronology.entries),
+        purpose=purpose.value,
+        purpose_label=str(purpose.label),
+        detail=str(pending["detail"]),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -245,6 +245,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     page = home_pages.for_user(user)
+    if user.reads_case_content:
+        # Its panels list young people (cases, actions, referrals): a look like any list.
+        audit.record(AuditAction.LIST, request=request, object_type="home_page")
     return render(request, page.template, {"page": page})
 
 
