@@ -24,7 +24,7 @@ How a level is decided for one record (``level_of``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -40,7 +40,7 @@ from governance.models import (
     SharingRule,
 )
 from partnership.models import Role, ServiceKind, User
-from people.models import YoungPerson
+from people.models import RecordedIdentity, YoungPerson
 from records.models import AgencyRecord, Classification, RecordCategory
 
 if TYPE_CHECKING:
@@ -275,6 +275,86 @@ def can_record_for(user: Any) -> bool:
 
 def can_export_chronology(viewer: Viewer) -> bool:
     return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+
+
+# --- A young person's identity ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownIdentity:
+    """What of a young person's identity one viewer sees (ADR 0010).
+
+    Minimal identity (name, age in years, area) is enough to find a child and confirm who they
+    are; it is what anyone who reads case content sees. Identifiers and address (date of birth,
+    postcode, UPN, NHS number) need need to know: then they come from the canonical identity,
+    or, for an agency that recorded the young person itself, from its own identity as recorded.
+    """
+
+    young_person: YoungPerson
+    age: int
+    area: str
+    full: bool = False
+    date_of_birth: date | None = None
+    postcode: str = ""
+    upn: str = ""
+    nhs_number: str = ""
+    as_recorded_by: str = ""  # the agency whose own recorded identity is shown, if not canonical
+
+
+def area_of(postcode: str) -> str:
+    """The postcode district (outward code): "EB1 2AB" gives "EB1". Empty when unknown."""
+    compact = postcode.replace(" ", "").upper()
+    return compact[:-3] if len(compact) >= 5 else ""
+
+
+def minimal_identity(young_person: YoungPerson) -> ShownIdentity:
+    """Name, age in years and area: what finding a child (search, refer) needs."""
+    return ShownIdentity(
+        young_person=young_person,
+        age=young_person.age_on(timezone.localdate()),
+        area=area_of(young_person.postcode),
+    )
+
+
+def identity_for(viewer: Viewer, young_person: YoungPerson) -> ShownIdentity:
+    """Full identity with need to know (case team or other legitimate relationship,
+    break-glass, the coordinator or MASH screener role); the viewer's agency's own recorded
+    identity when it recorded them; otherwise minimal identity."""
+    minimal = minimal_identity(young_person)
+    if not viewer.reads:
+        return minimal
+    if viewer.need_to_know:
+        return ShownIdentity(
+            young_person=young_person,
+            age=minimal.age,
+            area=minimal.area,
+            full=True,
+            date_of_birth=young_person.date_of_birth,
+            postcode=young_person.postcode,
+            upn=young_person.upn,
+            nhs_number=young_person.nhs_number,
+        )
+    own = (
+        RecordedIdentity.objects.filter(young_person=young_person, agency_id=viewer.user.agency_id)
+        .select_related("agency")
+        .order_by("-recorded_at")
+        .first()
+        if viewer.user.agency_id is not None
+        else None
+    )
+    if own is None:
+        return minimal
+    return ShownIdentity(
+        young_person=young_person,
+        age=minimal.age,
+        area=minimal.area,
+        full=True,
+        date_of_birth=own.date_of_birth,
+        postcode=own.postcode,
+        upn=own.upn,
+        nhs_number=own.nhs_number,
+        as_recorded_by=own.agency.name,
+    )
 
 
 # --- Querysets for lists -----------------------------------------------------------------

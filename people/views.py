@@ -61,7 +61,13 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/young_person_list.html",
-        {"page": page, "query": query, "can_register": policy.can_record_for(request.user)},
+        {
+            "page": page,
+            # Finding a child needs name, age and area only (ADR 0010): never identifiers here.
+            "identities": [policy.minimal_identity(person) for person in page.object_list],
+            "query": query,
+            "can_register": policy.can_record_for(request.user),
+        },
     )
 
 

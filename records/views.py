@@ -269,6 +269,7 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
                 request.GET.get("page")
             ),
             "form": form,
+            "identity": policy.identity_for(viewer, young_person),
             "show_demographics": viewer.need_to_know,
             "can_record": policy.can_record_for(user),
             "can_break_glass": chronology.break_glass_would_help
