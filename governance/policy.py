@@ -31,12 +31,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from governance.defaults import default_sharing_rules
+from governance.defaults import DEFAULT_TYPE_NAMES_ARE_CONTENT, default_sharing_rules
 from governance.models import (
     BreakGlassAccess,
     LegitimateRelationship,
     Level,
     SharingAgreement,
+    SharingCategory,
     SharingRule,
 )
 from partnership.models import Role, ServiceKind, User
@@ -78,6 +79,30 @@ def rules_of(agreement: SharingAgreement | None) -> dict[tuple[str, str], int]:
     return rules
 
 
+def type_names_content_of(agreement: SharingAgreement | None) -> frozenset[str]:
+    """The categories whose record type names are content, in one saved version (or the
+    defaults in code, which ``None`` gives alone)."""
+    content = set(DEFAULT_TYPE_NAMES_ARE_CONTENT)
+    if agreement is not None:
+        saved = SharingCategory.objects.filter(agreement=agreement)
+        for category, is_content in saved.values_list("category", "type_name_is_content"):
+            if is_content:
+                content.add(category)
+            else:
+                content.discard(category)
+    return frozenset(content)
+
+
+def content_type_names() -> frozenset[str]:
+    """The categories whose type names are content, in the agreement in force."""
+    return type_names_content_of(current_agreement())
+
+
+def _terms() -> tuple[dict[tuple[str, str], int], frozenset[str]]:
+    agreement = current_agreement()
+    return rules_of(agreement), type_names_content_of(agreement)
+
+
 # --- What the gate knows about one viewer and one young person ---------------------------
 
 
@@ -90,6 +115,7 @@ class Viewer:
     in_case_team: bool
     break_glass: bool
     consent_blocks: bool
+    content_type_names: frozenset[str] = DEFAULT_TYPE_NAMES_ARE_CONTENT
 
     @property
     def reads(self) -> bool:
@@ -124,9 +150,11 @@ def viewer_for(
     """Everything needed to decide levels for this young person's records: a fixed few queries."""
     if not reads_case_content(user):
         return Viewer(user, {}, False, False, False) if isinstance(user, User) else _nobody()
+    agreed, content = _terms()
     return Viewer(
         user=user,
-        rules=rules if rules is not None else sharing_rules(),
+        rules=rules if rules is not None else agreed,
+        content_type_names=content,
         in_case_team=active_relationships(user).filter(young_person=young_person).exists(),
         break_glass=active_break_glass(user).filter(young_person=young_person).exists(),
         consent_blocks=young_person.consent_blocks_sharing,
@@ -137,7 +165,7 @@ def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
     """``viewer_for`` for many young people at once, in a fixed number of queries (for lists)."""
     if not reads_case_content(user) or not young_person_ids:
         return {}
-    rules = sharing_rules()
+    rules, content = _terms()
     in_team = set(
         active_relationships(user)
         .filter(young_person_id__in=young_person_ids)
@@ -154,7 +182,7 @@ def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
         ).values_list("pk", flat=True)
     )
     return {
-        pk: Viewer(user, rules, pk in in_team, pk in broken_glass, pk in blocked)
+        pk: Viewer(user, rules, pk in in_team, pk in broken_glass, pk in blocked, content)
         for pk in young_person_ids
     }
 
@@ -258,6 +286,30 @@ def _own_agency_level(user: User, record: AgencyRecord) -> Level:
         )
         return Level.FULL if in_sexual_health or record.author_id == user.pk else Level.EXISTENCE
     return Level.FULL
+
+
+def type_name_shown(viewer: Viewer, record: AgencyRecord, level: Level) -> bool:
+    """Whether the record type's name may be shown at this level (ADR 0010).
+
+    A type name can say what happened ("Sexual health attendance", "Found in the company of an
+    adult"), so it is content: shown at full level always; below full, only when the sharing
+    agreement says the category's type names are not content and the record is not classified
+    sensitive or restricted (the classification protects its very nature). Otherwise a generic
+    label stands in (see ``type_label``).
+    """
+    if level >= Level.FULL or record.owning_agency_id == viewer.user.agency_id:
+        return True
+    return (
+        record.classification == Classification.STANDARD
+        and record.category not in viewer.content_type_names
+    )
+
+
+def type_label(viewer: Viewer, record: AgencyRecord, level: Level) -> str:
+    """The record type's name where it may be shown, else the generic kind ("Episode")."""
+    if type_name_shown(viewer, record, level):
+        return record.record_type.name
+    return str(record.record_type.get_kind_display())
 
 
 def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:

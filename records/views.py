@@ -71,11 +71,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     records = list(page.object_list)
-    viewers = policy.viewers_for(user, {record.young_person_id for record in records})
-    rows = [
-        queries.Entry(record, policy.level_of(viewers[record.young_person_id], record))
-        for record in records
-    ]
+    rows = queries.list_entries(user, records)
     audit.record(
         AuditAction.SEARCH if filters.active else AuditAction.LIST,
         request=request,
@@ -103,6 +99,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "level": level,
+            "type_label": policy.type_label(viewer, record, level),
             "full": level == Level.FULL,
             "can_edit": policy.can_edit(viewer, record),
             "link_form": LinkForm(),
@@ -347,7 +344,7 @@ def _chronology_csv(
             [
                 timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M"),
                 record.owning_agency.name,
-                record.record_type.name,
+                entry.type_label,
                 record.get_nature_display() if entry.is_full else "",
                 _safe_cell(record.title)
                 if entry.is_full
