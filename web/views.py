@@ -21,7 +21,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
 from governance.signals import attempted_username
 from kit.access import (
     is_two_factor_verified,
@@ -327,6 +327,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     page = home_pages.for_user(user)
+    if user.reads_case_content:
+        # Its panels list young people (cases, actions, referrals): a look like any list.
+        audit.record(AuditAction.LIST, request=request, object_type=AuditObject.HOME_PAGE)
     return render(request, page.template, {"page": page})
 
 
