@@ -385,11 +385,7 @@ def list_data_layer(
     (``policy.viewers_for``) and a level for each row. Kept in step with the view by hand."""
     page = Paginator(filtered(user, filters), PAGE_SIZE).get_page(1)
     records = list(page.object_list)
-    viewers = policy.viewers_for(user, {record.young_person_id for record in records})
-    return [
-        queries.Entry(record, policy.level_of(viewers[record.young_person_id], record))
-        for record in records
-    ]
+    return queries.list_entries(user, records)
 
 
 def measure_list(

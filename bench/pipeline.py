@@ -28,7 +28,7 @@ from tessera.urls import handler403, handler404, handler500
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
-SHOWN = 100  # people.views.CHRONOLOGY_PAGE
+SHOWN = 100  # records.views.CHRONOLOGY_PAGE
 
 
 def _audit(request: HttpRequest, pk: int, entries: int) -> None:

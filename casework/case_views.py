@@ -751,6 +751,7 @@ def _strategy_form_page(
             if discussion.case_id is not None and discussion.decision == "open_case":
                 return redirect("cases:detail", pk=discussion.case_id)
             return redirect("cases:strategy", pk=discussion.pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="strategy-discussion")
 
     back = (
         reverse("cases:referral", args=[referral.pk]) if referral is not None else _back(case)  # type: ignore[arg-type]

@@ -50,6 +50,7 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                 "It will be screened within 24 hours.",
             )
             return redirect("people:detail", pk=young_person.pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="refer")
     return render(request, "casework/refer.html", {"form": form, "young_person": young_person})
 
 

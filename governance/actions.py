@@ -23,11 +23,12 @@ from governance.models import (
     Level,
     RelationshipKind,
     SharingAgreement,
+    SharingCategory,
     SharingDecision,
     SharingRule,
 )
 from governance.permissions import Capability, may
-from governance.policy import sharing_rules
+from governance.policy import content_type_names, sharing_rules
 from notifications.api import notify
 from notifications.models import NotificationKind
 from partnership.models import Agency, Role, User
@@ -324,9 +325,18 @@ def do_review_break_glass(
 
 
 def do_save_sharing_agreement(
-    *, actor: User | None, rules: dict[tuple[str, str], int], note: str
+    *,
+    actor: User | None,
+    rules: dict[tuple[str, str], int],
+    note: str,
+    type_names_are_content: dict[str, bool] | None = None,
 ) -> SharingAgreement:
-    """Save a new version of the agreement. Earlier versions are kept unchanged."""
+    """Save a new version of the agreement. Earlier versions are kept unchanged.
+
+    ``type_names_are_content`` says, per category of record, whether record type names are
+    content (shown to other agencies only at full level); categories not named keep what the
+    version before said. Each version holds a row for every category.
+    """
     if actor is not None:
         _require(
             may(actor, Capability.CHANGE_SHARING_AGREEMENT),
@@ -341,9 +351,15 @@ def do_save_sharing_agreement(
     for key, level in rules.items():
         if level not in Level.values:
             raise ValidationError({"rules": f"Level {level!r} for {key} is not a sharing level."})
+    categories = {category for _kind, category in known}
+    named = type_names_are_content or {}
+    if set(named) - categories:
+        unknown_category = sorted(set(named) - categories)[0]
+        raise ValidationError({"type_names": f"Unknown category of record: {unknown_category}"})
 
     with transaction.atomic():
         previous = sharing_rules()
+        previous_content = content_type_names()
         merged = {**previous, **rules}
         latest = SharingAgreement.objects.order_by("-version").first()
         agreement = SharingAgreement.objects.create(
@@ -356,10 +372,20 @@ def do_save_sharing_agreement(
             SharingRule(agreement=agreement, viewer_kind=kind, category=category, level=level)
             for (kind, category), level in sorted(merged.items())
         )
+        content = {c: named.get(c, c in previous_content) for c in sorted(categories)}
+        SharingCategory.objects.bulk_create(
+            SharingCategory(agreement=agreement, category=c, type_name_is_content=is_content)
+            for c, is_content in content.items()
+        )
         changed = {
             f"{kind}/{category}": [previous.get((kind, category)), level]
             for (kind, category), level in merged.items()
             if previous.get((kind, category)) != level
+        }
+        type_names_changed = {
+            c: "content" if is_content else "not content"
+            for c, is_content in content.items()
+            if is_content != (c in previous_content)
         }
         audit.record(
             AuditAction.CONFIGURE,
@@ -367,6 +393,10 @@ def do_save_sharing_agreement(
             object_type=AuditObject.SHARING_AGREEMENT,
             object_id=agreement.pk,
             purpose=note.strip(),
-            details={"version": agreement.version, "changed": changed},
+            details={
+                "version": agreement.version,
+                "changed": changed,
+                "type_names_changed": type_names_changed,
+            },
         )
     return agreement

@@ -274,3 +274,26 @@ def refusal(
         object_id=str(object_id),
     )
     return Http404()
+
+
+def shown(
+    request: HttpRequest,
+    object_type: AuditObject,
+    object_id: object = "",
+    *,
+    page: str,
+    young_person: int | None = None,
+) -> AuditEvent:
+    """A page that shows a young person's information without reading their records (a form
+    naming them, a home page listing them) is still a look: one ``view`` event naming them, so
+    "who has seen this" misses nothing."""
+    details: dict[str, Any] = {"page": page}
+    if young_person is not None:
+        details["young_person"] = young_person
+    return record(
+        AuditAction.VIEW,
+        request=request,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=details,
+    )

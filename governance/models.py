@@ -26,6 +26,7 @@ class AuditObject(models.TextChoices):
     DISRUPTION_ACTION = "disruption_action", "Disruption action"
     DISRUPTION_PLAN = "disruption_plan", "Disruption plan"
     GOVERNANCE_INDEX = "governance_index", "Governance index"
+    HOME_PAGE = "home_page", "Home page"
     IMPORT_BATCH = "import_batch", "Import batch"
     IMPORTED_ROW = "imported_row", "Imported row"
     LINKAGE_MODEL = "linkage_model", "Linkage model"
@@ -176,6 +177,30 @@ class SharingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_kind} sees {self.category} at {Level(self.level).label}"
+
+
+class SharingCategory(models.Model):
+    """What one version of the agreement says of a category of record as a whole."""
+
+    agreement = models.ForeignKey(
+        SharingAgreement, on_delete=models.CASCADE, related_name="categories"
+    )
+    category = models.CharField(max_length=20)
+    type_name_is_content = models.BooleanField(
+        help_text="The record type's name says what happened, so it is shown only at full "
+        "level; below that another agency sees a generic label."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "category"], name="sharing_category_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        said = "content" if self.type_name_is_content else "not content"
+        return f"{self.category}: type name is {said}"
 
 
 # --- Need to know ------------------------------------------------------------------------

@@ -160,6 +160,12 @@ def _versions() -> QuerySet[SharingAgreement]:
     return SharingAgreement.objects.select_related("created_by").order_by("-version")
 
 
+def _type_names(agreement: SharingAgreement | None) -> list[tuple[str, bool]]:
+    """(category, whether its record type names are content) in one version, for the page."""
+    content = policy.type_names_content_of(agreement)
+    return [(str(label), value in content) for value, label in RecordCategory.choices]
+
+
 @require_GET
 def agreement(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -180,6 +186,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
             "agreement": current,
             "current": current,
             "table": _table(policy.sharing_rules()),
+            "type_names": _type_names(current),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
             "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),
@@ -208,6 +215,7 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": version,
             "current": current,
             "table": _table(policy.rules_of(version)),
+            "type_names": _type_names(version),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
             "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),

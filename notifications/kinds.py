@@ -23,6 +23,10 @@ SUBJECTS: dict[NotificationKind, str] = {
     ),
     NotificationKind.DISCLOSURE_REQUEST: "Tessera: an agency asks you to decide on a disclosure",
     NotificationKind.DISCLOSURE_DECISION: "Tessera: a disclosure you asked for has been decided",
+    NotificationKind.CHRONOLOGY_EXPORTED: (
+        "Tessera: a chronology with your agency's records was exported"
+    ),
+    NotificationKind.PASSWORD_CHANGED: "Tessera: the password for your account was changed",
 }
 
 

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     SECOND_FACTOR_CHANGED = "second_factor_changed", "Authenticator app changed"
     DISCLOSURE_REQUEST = "disclosure_request", "Disclosure requested"
     DISCLOSURE_DECISION = "disclosure_decision", "Disclosure decided"
+    CHRONOLOGY_EXPORTED = "chronology_exported", "Chronology exported"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
 
 
 class Notification(models.Model):

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from governance import audit, policy
 from governance.models import AuditAction, AuditObject, Level
-from governance.permissions import Capability, may
+from governance.permissions import Capability, may, roles_with
 from governance.retention import review_due, schedule
+from notifications.api import notify
+from notifications.models import NotificationKind
 from partnership.models import Agency, Service, User
 from people import identifiers
 from people.models import YoungPerson
@@ -424,3 +426,73 @@ def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> Agen
 
 def level_for(actor: User, record: AgencyRecord) -> Level:
     return policy.level_of(policy.viewer_for(actor, record.young_person), record)
+
+
+def do_export_chronology(
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    owning_agency_ids: list[int],
+    entries: int,
+    purpose: str,
+    purpose_label: str,
+    detail: str,
+) -> None:
+    """Record the export of a chronology as the disclosure it is.
+
+    One ``export`` audit event with the purpose (shown in "who has seen this" for every record
+    of the young person), and a notification to the information governance officers of every
+    agency whose records leave (to the agency itself when it has none), so the owners know.
+    The caller has checked, through the gate, that this user may export and what they see.
+    """
+    if not detail.strip():
+        raise ValidationError({"detail": "Enter the details of why you are exporting this"})
+    owners = sorted({pk for pk in owning_agency_ids if pk is not None})
+    who = f"{actor.get_full_name() or actor.username} ({actor.agency})"
+    with transaction.atomic():
+        audit.record(
+            AuditAction.EXPORT,
+            actor=actor,
+            object_type=AuditObject.YOUNG_PERSON,
+            object_id=young_person.pk,
+            purpose=f"{purpose_label}: {detail.strip()}",
+            details={
+                "entries": entries,
+                "format": "csv",
+                "purpose": purpose,
+                "agencies_told": owners,
+            },
+        )
+        officers = User.objects.filter(
+            agency_id__in=owners,
+            role__in=roles_with(Capability.OVERSEE_AGENCY_INFORMATION),
+            is_active=True,
+        ).exclude(pk=actor.pk)
+        by_agency: dict[int, list[User]] = {}
+        for officer in officers:
+            by_agency.setdefault(officer.agency_id, []).append(officer)  # type: ignore[arg-type]
+        for agency_id in owners:
+            if agency_id == actor.agency_id and may(
+                actor, Capability.OVERSEE_AGENCY_INFORMATION, agency=agency_id
+            ):
+                continue  # an IG officer exporting their own agency's records knows already
+            message = (
+                f"{who} exported a young person's chronology that includes your agency's "
+                f"records, for {purpose_label.lower()}: {detail.strip()}"
+            )
+            if agency_id in by_agency:
+                notify(
+                    kind=NotificationKind.CHRONOLOGY_EXPORTED,
+                    message=message,
+                    users=by_agency[agency_id],
+                    object_type="young_person",
+                    object_id=young_person.pk,
+                )
+            else:
+                notify(
+                    kind=NotificationKind.CHRONOLOGY_EXPORTED,
+                    message=message,
+                    agency=Agency.objects.get(pk=agency_id),
+                    object_type="young_person",
+                    object_id=young_person.pk,
+                )
