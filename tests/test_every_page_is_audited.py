@@ -84,7 +84,6 @@ VISITS: dict[str, Visit] = {
     "governance:agreement-version": _v(G, pk="agreement"),
     "governance:break-glass": _v(G),
     "governance:break-glass-review": _v(G, pk="break_glass"),
-    "governance:notifications": _v(G),
     "governance:retention": _v(G),
     "governance:retention-dispose": _v(G, pk="health_record"),
     "governance:subject-access-start": _v(G),
