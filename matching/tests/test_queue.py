@@ -430,6 +430,18 @@ def test_a_pair_decided_once_cannot_be_decided_again(screener, coordinator, wait
     assert _refresh(waiting.row).young_person == waiting.candidate
 
 
+def test_matching_keeps_a_decision_and_leaves_the_row_to_imports(screener, waiting):
+    """Matching decides and imports acts: the decision is kept, and what becomes of the row is
+    returned, not written (imports.actions.do_decide_review links it)."""
+    row = _refresh(waiting.row)
+    outcome = actions.do_decide(actor=screener, item=waiting, row=row, decision="link")
+
+    assert (outcome.link, outcome.link_to) == ([row.pk], waiting.candidate)
+    assert ReviewItem.objects.get(pk=waiting.pk).status == ReviewStatus.LINKED
+    row = _refresh(row)
+    assert (row.match_status, row.young_person) == (MatchStatus.IN_REVIEW, None)
+
+
 def test_the_links_list_shows_one_imports_links_when_asked(agencies, importer, screener, engine):
     person("Jessica", "Smith")
     person("Tyler", "Brown")
