@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casework.actions import do_assign_action, do_cancel_action, do_complete_action
-from casework.models import ActionSource, ActionStatus, Case, CaseStatus
+from cases.actions import do_assign_action, do_cancel_action, do_complete_action
+from cases.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may

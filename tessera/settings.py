@@ -79,7 +79,9 @@ INSTALLED_APPS = [
     "governance",
     "people",
     "records",
-    "casework",
+    "casework",  # only the migration history of the referrals and cases tables
+    "referrals",
+    "cases",
     "assessment",
     "mase",
     "notifications",
