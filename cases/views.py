@@ -4,11 +4,11 @@ strategy discussions; referrals followed to an outcome; referral pathways."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,11 +49,13 @@ from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may
 from kit.access import signed_in_user as _user
-from kit.forms import add_action_errors
+from kit.forms import add_action_errors, form_page
 from kit.paginator import CappedPaginator
 from partnership.models import User
 from referrals.actions import do_remove_pathway, do_set_pathway, receiving_agency
 from referrals.models import Referral, ReferralPathway, ReferralSource
+
+T = TypeVar("T")
 
 # --- Finding things through the gate ---------------------------------------------------------
 
@@ -85,38 +87,27 @@ def _referral(
         raise _refused(request, action, AuditObject.REFERRAL, pk) from None
 
 
-def _run(form: forms.Form, perform: Callable[[], object]) -> bool:
-    """Call an action; show its ValidationError on the form. PermissionDenied propagates."""
-    try:
-        perform()
-    except ValidationError as error:
-        add_action_errors(form, error)
-        return False
-    return True
-
-
-def _form_page(
+def _form(
     request: HttpRequest,
     form: forms.Form,
+    act: Callable[[], T],
     *,
-    title: str,
-    caption: str,
-    button: str,
-    back: str,
-    intro: str = "",
-    status: int = 200,
-    extra: dict[str, Any] | None = None,
+    success: str | Callable[[T], str],
+    redirect_to: str | Callable[[T], str],
+    context: Callable[[], dict[str, Any]] | None = None,
+    **page: Any,
 ) -> HttpResponse:
-    context = {
-        "form": form,
-        "title": title,
-        "caption": caption,
-        "button": button,
-        "back": back,
-        "intro": intro,
-        **(extra or {}),
-    }
-    return render(request, "cases/form.html", context, status=status)
+    """A case form page (cases/form.html) whose form calls one action: ``page`` holds its title,
+    caption, button, back link and intro; ``context`` anything read only when it is shown."""
+    return form_page(
+        request,
+        form,
+        act,
+        success=success,
+        redirect_to=redirect_to,
+        template="cases/form.html",
+        context=lambda: {"intro": "", **page, **(context() if context else {})},
+    )
 
 
 # --- The case list and a case ------------------------------------------------------------------
@@ -230,26 +221,20 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _managed_case(request, pk)
     current = list(case.members.filter(removed_at__isnull=True).values_list("user_id", flat=True))
     form = AddMemberForm(request.POST or None, exclude=current)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(
-            form,
-            lambda: actions.do_add_case_member(
-                actor=user, case=case, user=data["user"], role=data["role"]
-            ),
-        ):
-            messages.success(request, f"{data['user']} joined the case team.")
-            return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_add_case_member(
+            actor=user, case=case, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+        ),
+        success=lambda _: f"{form.cleaned_data['user']} joined the case team.",
+        redirect_to=_back(case),
         title="Add someone to the case team",
         caption=f"Case {case.reference}",
         button="Add to the case team",
         back=_back(case),
         intro="They will see this case and gain need to know for the young person's records "
         "while they stay in the team. They are told by email, without the young person's name.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -260,22 +245,18 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     if member is None:
         raise _refused(request, AuditAction.UPDATE, AuditObject.CASE_MEMBER, member_pk)
     form = RemoveMemberForm(request.POST)
-    if form.is_valid() and _run(
+    return _form(
+        request,
         form,
         lambda: actions.do_remove_case_member(
             actor=user, member=member, reason=form.cleaned_data["reason"]
         ),
-    ):
-        messages.success(request, f"{member.user} left the case team.")
-        return redirect("cases:detail", pk=case.pk)
-    return _form_page(
-        request,
-        form,
+        success=f"{member.user} left the case team.",
+        redirect_to=_back(case),
         title=f"Remove {member.user} from the case team",
         caption=f"Case {case.reference}",
         button="Remove from the case team",
         back=_back(case),
-        status=400,
     )
 
 
@@ -283,24 +264,21 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _managed_case(request, pk)
     form = ChangeLeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(
-            form,
-            lambda: actions.do_change_lead(
-                actor=user, case=case, lead=data["lead"], reason=data["reason"]
-            ),
-        ):
-            messages.success(request, f"{data['lead']} is now the lead professional.")
-            return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_change_lead(
+            actor=user,
+            case=case,
+            lead=form.cleaned_data["lead"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda _: f"{form.cleaned_data['lead']} is now the lead professional.",
+        redirect_to=_back(case),
         title="Change the lead professional",
         caption=f"Case {case.reference}",
         button="Change lead",
         back=_back(case),
-        status=400 if form.errors else 200,
     )
 
 
@@ -308,32 +286,31 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _team_case(request, pk)
     form = AssignActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def assign() -> Action:
         data = form.cleaned_data
-        if _run(
-            form,
-            lambda: actions.do_assign_action(
-                actor=user,
-                title=data["title"],
-                detail=data["detail"],
-                owner_agency=data["owner_agency"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                case=case,
-                source=ActionSource.PLAN,
-            ),
-        ):
-            messages.success(request, f"Action added to the plan for {data['owner_agency']}.")
-            return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+        return actions.do_assign_action(
+            actor=user,
+            title=data["title"],
+            detail=data["detail"],
+            owner_agency=data["owner_agency"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            case=case,
+            source=ActionSource.PLAN,
+        )
+
+    return _form(
         request,
         form,
+        assign,
+        success=lambda _: f"Action added to the plan for {form.cleaned_data['owner_agency']}.",
+        redirect_to=_back(case),
         title="Add an action to the plan",
         caption=f"Case {case.reference}",
         button="Add action",
         back=_back(case),
         intro="Each action is owned by one agency, with a due date. The owner is told by email.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -341,7 +318,6 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
 def record_review(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _team_case(request, pk)
     today = timezone.localdate()
-
     form = ReviewForm(
         request.POST or None,
         initial={
@@ -350,21 +326,18 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
             "review_every_days": case.review_every_days,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(form, lambda: actions.do_record_review(actor=user, case=case, **data)):
-            messages.success(request, "Review recorded.")
-            return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_record_review(actor=user, case=case, **form.cleaned_data),
+        success="Review recorded.",
+        redirect_to=_back(case),
         title="Record a review",
         caption=f"Case {case.reference}",
         button="Record review",
         back=_back(case),
         intro=f"This case is reviewed every {case.review_every_days} days. The next review "
         f"was due on {case.next_review_due:%-d %B %Y}.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -372,26 +345,16 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
 def record_views(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _team_case(request, pk)
     form = ViewsForm(request.POST or None, initial={"views": case.young_persons_views})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.do_record_views(
-                actor=user, case=case, views=form.cleaned_data["views"]
-            ),
-        )
-    ):
-        messages.success(request, "The young person's views are saved.")
-        return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_record_views(actor=user, case=case, views=form.cleaned_data["views"]),
+        success="The young person's views are saved.",
+        redirect_to=_back(case),
         title="The young person's views",
         caption=f"Case {case.reference}",
         button="Save views",
         back=_back(case),
-        status=400 if form.errors else 200,
     )
 
 
@@ -399,35 +362,39 @@ def record_views(request: HttpRequest, pk: int) -> HttpResponse:
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _managed_case(request, pk)
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(
-            form,
-            lambda: actions.do_close_case(
-                actor=user, case=case, outcome_code=data["outcome_code"], note=data["note"]
-            ),
-        ):
-            messages.success(request, f"Case {case.reference} closed.")
-            if queries.cases_for(user).filter(pk=case.pk).exists():
-                return redirect("cases:detail", pk=case.pk)
-            return redirect("cases:list")
-    open_actions = case.actions.filter(status=ActionStatus.OPEN).count()
-    return _form_page(
+
+    def still_open_actions() -> dict[str, Any]:
+        open_actions = case.actions.filter(status=ActionStatus.OPEN).count()
+        return {
+            "intro": (
+                f"{open_actions} action{'s are' if open_actions != 1 else ' is'} still open: "
+                "complete or cancel them first. "
+                if open_actions
+                else ""
+            )
+            + "Closing ends the team's need to know for the young person's records. "
+            "The coordinator can reopen the case if concerns return."
+        }
+
+    return _form(
         request,
         form,
+        lambda: actions.do_close_case(
+            actor=user,
+            case=case,
+            outcome_code=form.cleaned_data["outcome_code"],
+            note=form.cleaned_data["note"],
+        ),
+        success=f"Case {case.reference} closed.",
+        # The team's need to know ends with the case: back to the list if it is now out of view.
+        redirect_to=lambda _: (
+            _back(case) if queries.cases_for(user).filter(pk=case.pk).exists() else "cases:list"
+        ),
+        context=still_open_actions,
         title="Close the case",
         caption=f"Case {case.reference}",
         button="Close case",
         back=_back(case),
-        intro=(
-            f"{open_actions} action{'s are' if open_actions != 1 else ' is'} still open: "
-            "complete or cancel them first. "
-            if open_actions
-            else ""
-        )
-        + "Closing ends the team's need to know for the young person's records. "
-        "The coordinator can reopen the case if concerns return.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -438,27 +405,17 @@ def reopen_case(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(user, Capability.REOPEN_CASE):
         raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     form = ReopenForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.do_reopen_case(
-                actor=user, case=case, reason=form.cleaned_data["reason"]
-            ),
-        )
-    ):
-        messages.success(request, f"Case {case.reference} reopened: a review is due in 2 weeks.")
-        return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_reopen_case(actor=user, case=case, reason=form.cleaned_data["reason"]),
+        success=f"Case {case.reference} reopened: a review is due in 2 weeks.",
+        redirect_to=_back(case),
         title="Reopen the case",
         caption=f"Case {case.reference}",
         button="Reopen case",
         back=_back(case),
         intro="The case team regains need to know, and a review is due within two weeks.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -477,19 +434,12 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": plan.notes,
         }
     form = TransitionForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.do_save_transition_plan(actor=user, case=case, **form.cleaned_data),
-        )
-    ):
-        messages.success(request, "Transition plan saved.")
-        return redirect("cases:detail", pk=case.pk)
-    return _form_page(
+    return _form(
         request,
         form,
+        lambda: actions.do_save_transition_plan(actor=user, case=case, **form.cleaned_data),
+        success="Transition plan saved.",
+        redirect_to=_back(case),
         title="Transition at 18",
         caption=f"Case {case.reference}",
         button="Save transition plan",
@@ -497,7 +447,6 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         intro=f"The young person turns 18 on {case.eighteenth_birthday:%-d %B %Y}. Name who "
         "takes over: adult services and, where it fits, a violence against women and girls "
         "partner.",
-        status=400 if form.errors else 200,
     )
 
 
@@ -505,26 +454,19 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_page(
-    request: HttpRequest,
     user: User,
     action: Action,
     *,
     complete_form: CompleteActionForm | None = None,
     cancel_form: CancelActionForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/action.html",
-        {
-            "action": action,
-            "complete_form": complete_form or CompleteActionForm(),
-            "cancel_form": cancel_form or CancelActionForm(),
-            "can_complete": actions.can_complete_action(user, action),
-            "can_cancel": actions.can_cancel_action(user, action),
-        },
-        status=status,
-    )
+) -> dict[str, Any]:
+    return {
+        "action": action,
+        "complete_form": complete_form or CompleteActionForm(),
+        "cancel_form": cancel_form or CancelActionForm(),
+        "can_complete": actions.can_complete_action(user, action),
+        "can_cancel": actions.can_cancel_action(user, action),
+    }
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -533,7 +475,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW, request=request, object_type=AuditObject.ACTION, object_id=action.pk
     )
-    return _action_page(request, user, action)
+    return render(request, "cases/action.html", _action_page(user, action))
 
 
 @require_POST
@@ -541,18 +483,18 @@ def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = _action(request, user, pk, AuditAction.UPDATE)
     form = CompleteActionForm(request.POST)
-    try:
-        if form.is_valid() and _run(
-            form,
-            lambda: actions.do_complete_action(
-                actor=user, action=action, note=form.cleaned_data["note"]
-            ),
-        ):
-            messages.success(request, "Action marked as done.")
-            return redirect("cases:action", pk=action.pk)
-    except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
-    return _action_page(request, user, action, complete_form=form, status=400)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_complete_action(
+            actor=user, action=action, note=form.cleaned_data["note"]
+        ),
+        success="Action marked as done.",
+        redirect_to=reverse("cases:action", args=[action.pk]),
+        template="cases/action.html",
+        context=lambda: _action_page(user, action, complete_form=form),
+        refused=lambda: _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk),
+    )
 
 
 @require_POST
@@ -560,18 +502,18 @@ def cancel_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = _action(request, user, pk, AuditAction.UPDATE)
     form = CancelActionForm(request.POST)
-    try:
-        if form.is_valid() and _run(
-            form,
-            lambda: actions.do_cancel_action(
-                actor=user, action=action, reason=form.cleaned_data["reason"]
-            ),
-        ):
-            messages.success(request, "Action cancelled.")
-            return redirect("cases:action", pk=action.pk)
-    except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
-    return _action_page(request, user, action, cancel_form=form, status=400)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_cancel_action(
+            actor=user, action=action, reason=form.cleaned_data["reason"]
+        ),
+        success="Action cancelled.",
+        redirect_to=reverse("cases:action", args=[action.pk]),
+        template="cases/action.html",
+        context=lambda: _action_page(user, action, cancel_form=form),
+        refused=lambda: _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk),
+    )
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
@@ -615,38 +557,30 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk)
     audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk)
-    return _referral_page(request, user, referral)
+    return render(request, "cases/referral.html", _referral_page(referral))
 
 
 def _referral_page(
-    request: HttpRequest,
-    user: User,
     referral: Referral,
     *,
     action_form: AssignActionForm | None = None,
     decision_form: DecisionNotToActForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/referral.html",
-        {
-            "referral": referral,
-            "screening": referral.screening,
-            "outcome": queries.outcome_of(referral),
-            "decision": DecisionNotToAct.objects.filter(referral=referral).first(),
-            "referral_actions": list(
-                Action.objects.filter(referral=referral).select_related("owner_agency")
-            ),
-            "cases": list(Case.objects.filter(referral=referral)),
-            "discussions": list(StrategyDiscussion.objects.filter(referral=referral)),
-            "needs_discussion": actions.needs_strategy_discussion(referral),
-            "accepted": referral.screening.decision != "no_further_action",
-            "action_form": action_form or AssignActionForm(),
-            "decision_form": decision_form or DecisionNotToActForm(),
-        },
-        status=status,
-    )
+) -> dict[str, Any]:
+    return {
+        "referral": referral,
+        "screening": referral.screening,
+        "outcome": queries.outcome_of(referral),
+        "decision": DecisionNotToAct.objects.filter(referral=referral).first(),
+        "referral_actions": list(
+            Action.objects.filter(referral=referral).select_related("owner_agency")
+        ),
+        "cases": list(Case.objects.filter(referral=referral)),
+        "discussions": list(StrategyDiscussion.objects.filter(referral=referral)),
+        "needs_discussion": actions.needs_strategy_discussion(referral),
+        "accepted": referral.screening.decision != "no_further_action",
+        "action_form": action_form or AssignActionForm(),
+        "decision_form": decision_form or DecisionNotToActForm(),
+    }
 
 
 @require_POST
@@ -654,25 +588,30 @@ def referral_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     form = AssignActionForm(request.POST)
-    if form.is_valid():
+
+    def assign() -> Action:
         data = form.cleaned_data
-        if _run(
-            form,
-            lambda: actions.do_assign_action(
-                actor=user,
-                title=data["title"],
-                detail=data["detail"],
-                owner_agency=data["owner_agency"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                young_person=referral.young_person,
-                referral=referral,
-                source=ActionSource.REFERRAL,
-            ),
-        ):
-            messages.success(request, f"Action set for {data['owner_agency']}.")
-            return redirect("cases:referral", pk=referral.pk)
-    return _referral_page(request, user, referral, action_form=form, status=400)
+        return actions.do_assign_action(
+            actor=user,
+            title=data["title"],
+            detail=data["detail"],
+            owner_agency=data["owner_agency"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            young_person=referral.young_person,
+            referral=referral,
+            source=ActionSource.REFERRAL,
+        )
+
+    return form_page(
+        request,
+        form,
+        assign,
+        success=lambda _: f"Action set for {form.cleaned_data['owner_agency']}.",
+        redirect_to=reverse("cases:referral", args=[referral.pk]),
+        template="cases/referral.html",
+        context=lambda: _referral_page(referral, action_form=form),
+    )
 
 
 @require_POST
@@ -680,18 +619,18 @@ def referral_no_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     form = DecisionNotToActForm(request.POST)
-    try:
-        if form.is_valid() and _run(
-            form,
-            lambda: actions.do_decide_not_to_act(
-                actor=user, referral=referral, reason=form.cleaned_data["reason"]
-            ),
-        ):
-            messages.success(request, "Decision not to act recorded.")
-            return redirect("cases:referral", pk=referral.pk)
-    except PermissionDenied:
-        raise _refused(request, AuditAction.CREATE, AuditObject.DECISION_NOT_TO_ACT, pk) from None
-    return _referral_page(request, user, referral, decision_form=form, status=400)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_decide_not_to_act(
+            actor=user, referral=referral, reason=form.cleaned_data["reason"]
+        ),
+        success="Decision not to act recorded.",
+        redirect_to=reverse("cases:referral", args=[referral.pk]),
+        template="cases/referral.html",
+        context=lambda: _referral_page(referral, decision_form=form),
+        refused=lambda: _refused(request, AuditAction.CREATE, AuditObject.DECISION_NOT_TO_ACT, pk),
+    )
 
 
 # --- Strategy discussions ------------------------------------------------------------------------
@@ -717,46 +656,47 @@ def _strategy_form_page(
             "lead": getattr(case, "lead_id", None),
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> StrategyDiscussion:
         data = form.cleaned_data
-        result: list[StrategyDiscussion] = []
+        return actions.do_record_strategy_discussion(
+            actor=user,
+            young_person=young_person,
+            referral=referral,
+            case=case,
+            held_on=data["held_on"],
+            chair=data["chair"],
+            agencies_present=list(data["agencies_present"]),
+            attendees=data["attendees"],
+            summary=data["summary"],
+            decision=data["decision"],
+            decision_reason=data["decision_reason"],
+            lead=data["lead"],
+            review_every_days=data["review_every_days"],
+            single_agency=data["single_agency"],
+            single_agency_action=data["single_agency_action"],
+            single_agency_due_on=data["single_agency_due_on"],
+        )
 
-        def record() -> None:
-            result.append(
-                actions.do_record_strategy_discussion(
-                    actor=user,
-                    young_person=young_person,
-                    referral=referral,
-                    case=case,
-                    held_on=data["held_on"],
-                    chair=data["chair"],
-                    agencies_present=list(data["agencies_present"]),
-                    attendees=data["attendees"],
-                    summary=data["summary"],
-                    decision=data["decision"],
-                    decision_reason=data["decision_reason"],
-                    lead=data["lead"],
-                    review_every_days=data["review_every_days"],
-                    single_agency=data["single_agency"],
-                    single_agency_action=data["single_agency_action"],
-                    single_agency_due_on=data["single_agency_due_on"],
-                )
-            )
+    def recorded(discussion: StrategyDiscussion) -> str:
+        if discussion.case_id is not None and discussion.decision == "open_case":
+            return reverse("cases:detail", args=[discussion.case_id])
+        return reverse("cases:strategy", args=[discussion.pk])
 
-        if _run(form, record):
-            discussion = result[0]
-            messages.success(request, "Strategy discussion recorded.")
-            if discussion.case_id is not None and discussion.decision == "open_case":
-                return redirect("cases:detail", pk=discussion.case_id)
-            return redirect("cases:strategy", pk=discussion.pk)
-    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="strategy-discussion")
+    def shown() -> dict[str, Any]:
+        audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="strategy-discussion")
+        return {"young_person": young_person}
 
     back = (
         reverse("cases:referral", args=[referral.pk]) if referral is not None else _back(case)  # type: ignore[arg-type]
     )
-    return _form_page(
+    return _form(
         request,
         form,
+        record,
+        success="Strategy discussion recorded.",
+        redirect_to=recorded,
+        context=shown,
         title="Record the strategy discussion",
         caption=f"Referral {referral.receipt}" if referral else f"Case {case.reference}",  # type: ignore[union-attr]
         button="Record strategy discussion",
@@ -764,8 +704,6 @@ def _strategy_form_page(
         intro="Record what the agencies decided. Opening a case gives the lead professional "
         "need to know; single-agency support sets an action for that agency; 'no case' is "
         "recorded as the decision not to act on the referral.",
-        status=400 if form.errors else 200,
-        extra={"young_person": young_person},
     )
 
 
@@ -824,21 +762,19 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChangeLeadForm(request.POST)
     form.fields["reason"].required = False
     if form.is_valid():
-        result: list[Case] = []
-        if _run(
-            form,
-            lambda: result.append(
-                actions.do_open_case(
-                    actor=user,
-                    young_person=referral.young_person,  # type: ignore[arg-type]
-                    lead=form.cleaned_data["lead"],
-                    referral=referral,
-                    status=CaseStatus.STRATEGY_DISCUSSION,
-                )
-            ),
-        ):
+        try:
+            case = actions.do_open_case(
+                actor=user,
+                young_person=referral.young_person,
+                lead=form.cleaned_data["lead"],
+                referral=referral,
+                status=CaseStatus.STRATEGY_DISCUSSION,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
             messages.success(request, "Case opened: record the strategy discussion when held.")
-            return redirect("cases:detail", pk=result[0].pk)
+            return redirect("cases:detail", pk=case.pk)
     messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("cases:referral", pk=referral.pk)
 
@@ -857,27 +793,27 @@ def _administrator(request: HttpRequest) -> User:
 def pathways(request: HttpRequest) -> HttpResponse:
     user = _administrator(request)
     form = PathwayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _run(form, lambda: do_set_pathway(actor=user, **data)):
-            messages.success(request, "Referral pathway saved.")
-            return redirect("cases:pathways")
 
-    defaults = {}
-    for source in ReferralSource:
-        try:
-            defaults[source.label] = receiving_agency(source).name
-        except ValidationError:
-            defaults[source.label] = "Nobody: set a pathway"
-    return render(
-        request,
-        "cases/pathways.html",
-        {
-            "form": form,
+    def page() -> dict[str, Any]:
+        defaults = {}
+        for source in ReferralSource:
+            try:
+                defaults[source.label] = receiving_agency(source).name
+            except ValidationError:
+                defaults[source.label] = "Nobody: set a pathway"
+        return {
             "pathways": ReferralPathway.objects.select_related("receiving_agency", "updated_by"),
             "defaults": defaults,
-        },
-        status=400 if form.errors else 200,
+        }
+
+    return form_page(
+        request,
+        form,
+        lambda: do_set_pathway(actor=user, **form.cleaned_data),
+        success="Referral pathway saved.",
+        redirect_to="cases:pathways",
+        template="cases/pathways.html",
+        context=page,
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
@@ -14,11 +15,11 @@ from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may
 from kit.access import partner_allowed
 from kit.access import signed_in_user as _user
-from kit.forms import add_action_errors
+from kit.forms import form_page
 from records.queries import Filters, chronology_for
 from referrals import actions, queries
 from referrals.forms import PartnerConcernForm, ReferralForm, ScreeningForm
-from referrals.models import Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus, Screening
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,30 +29,37 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
     if not policy.can_record_for(user):
         raise _refused(request, AuditAction.CREATE, AuditObject.REFERRAL)
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def refer() -> Referral:
         data = form.cleaned_data
-        try:
-            referral = actions.do_refer(
-                actor=user,
-                young_person=young_person,
-                concern=data["concern"],
-                kind=data["kind"],
-                consent_status=data["consent_status"],
-                lawful_basis=data["lawful_basis"],
-                reason_without_consent=data["reason_without_consent"],
-                next_steps_discussed=data["next_steps_discussed"] == "yes",
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Referral {referral.receipt} sent to {referral.receiving_agency.name}. "
-                "It will be screened within 24 hours.",
-            )
-            return redirect("people:detail", pk=young_person.pk)
-    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="refer")
-    return render(request, "referrals/refer.html", {"form": form, "young_person": young_person})
+        return actions.do_refer(
+            actor=user,
+            young_person=young_person,
+            concern=data["concern"],
+            kind=data["kind"],
+            consent_status=data["consent_status"],
+            lawful_basis=data["lawful_basis"],
+            reason_without_consent=data["reason_without_consent"],
+            next_steps_discussed=data["next_steps_discussed"] == "yes",
+        )
+
+    def page() -> dict[str, Any]:
+        audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="refer")
+        return {"young_person": young_person}
+
+    return form_page(
+        request,
+        form,
+        refer,
+        success=lambda referral: (
+            f"Referral {referral.receipt} sent to {referral.receiving_agency.name}. "
+            "It will be screened within 24 hours."
+        ),
+        redirect_to=reverse("people:detail", args=[young_person.pk]),
+        template="referrals/refer.html",
+        context=page,
+        error_status=200,
+    )
 
 
 @partner_allowed
@@ -61,14 +69,15 @@ def partner_concern(request: HttpRequest) -> HttpResponse:
     if not may(user, Capability.SUBMIT_PARTNER_CONCERN):
         raise _refused(request, AuditAction.CREATE, AuditObject.REFERRAL)
     form = PartnerConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = actions.do_submit_partner_concern(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("referrals:receipt", receipt=referral.receipt)
-    return render(request, "referrals/partner_concern.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_submit_partner_concern(actor=user, **form.cleaned_data),
+        success=None,
+        redirect_to=lambda referral: reverse("referrals:receipt", args=[referral.receipt]),
+        template="referrals/partner_concern.html",
+        error_status=200,
+    )
 
 
 @partner_allowed
@@ -110,36 +119,42 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     if referral is None or not actions.can_screen(user, referral):
         raise _refused(request, AuditAction.VIEW, AuditObject.REFERRAL, pk)
     form = ScreeningForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening = actions.do_screen(actor=user, referral=referral, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except PermissionDenied:
-            raise _refused(request, AuditAction.CREATE, AuditObject.SCREENING, pk) from None
-        else:
-            follow = {
-                "strategy_discussion": " Record the strategy discussion from the screened "
-                "referrals still without an outcome.",
-                "cse_case": " Open the case or record the strategy discussion from the screened "
-                "referrals still without an outcome.",
-                "single_agency": " Set the single agency's action, or record a decision not to "
-                "act, from the screened referrals still without an outcome.",
-            }.get(screening.decision, "")
-            messages.success(request, f"Referral {referral.receipt} screened.{follow}")
-            return redirect("referrals:mash-queue")
-    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk)
-    # What each agency already holds, through the gate, to inform the screening.
-    chronology = (
-        chronology_for(user, referral.young_person, Filters()) if referral.young_person else None
-    )
-    return render(
-        request,
-        "referrals/screen.html",
-        {
+
+    def screened(screening: Screening) -> str:
+        follow = {
+            "strategy_discussion": " Record the strategy discussion from the screened "
+            "referrals still without an outcome.",
+            "cse_case": " Open the case or record the strategy discussion from the screened "
+            "referrals still without an outcome.",
+            "single_agency": " Set the single agency's action, or record a decision not to "
+            "act, from the screened referrals still without an outcome.",
+        }.get(screening.decision, "")
+        return f"Referral {referral.receipt} screened.{follow}"
+
+    def page() -> dict[str, Any]:
+        audit.record(
+            AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk
+        )
+        # What each agency already holds, through the gate, to inform the screening.
+        chronology = (
+            chronology_for(user, referral.young_person, Filters())
+            if referral.young_person
+            else None
+        )
+        return {
             "referral": referral,
-            "form": form,
             "chronology": chronology,
             "already_screened": referral.status != ReferralStatus.AWAITING_SCREENING,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_screen(actor=user, referral=referral, **form.cleaned_data),
+        success=screened,
+        redirect_to="referrals:mash-queue",
+        template="referrals/screen.html",
+        context=page,
+        refused=lambda: _refused(request, AuditAction.CREATE, AuditObject.SCREENING, pk),
+        error_status=200,
     )
