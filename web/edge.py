@@ -23,9 +23,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 
 from people.identifiers import BIDI_CONTROLS
+from web.errors import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +79,7 @@ class HostileInputMiddleware:
             if has_hostile_characters(text, multi_line=multi_line):
                 # Which part, never the value: it may be personal data.
                 logger.warning("Refused a request with a control character in its %s", where)
-                response = HttpResponse(
-                    render_to_string("web/errors/400.html", request=None), status=400
-                )
+                response = error_response("web/errors/400.html", 400)
                 response["Cache-Control"] = "no-store"
                 response["X-Frame-Options"] = "DENY"
                 return response
