@@ -55,12 +55,13 @@ demo-data: migrate
 	TESSERA_ENV=demo $(PY) manage.py load_demo --seed $(SEED) --size $(SIZE) --if-empty
 
 demo: deps assets demo-data
-	TESSERA_ENV=demo $(PY) manage.py demo_accounts
+	TESSERA_ENV=demo $(PY) manage.py demo_accounts --addrport $(HOST)
 	TESSERA_ENV=demo $(PY) manage.py runserver $(HOST) --noreload
 
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r . -x ./.venv,./node_modules,./var --severity-level high
 
 typecheck: dev-deps
@@ -91,4 +92,4 @@ bench: dev-deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules web/static/build var .pytest_cache .mypy_cache .ruff_cache .grimp_cache .import_linter_cache

@@ -24,7 +24,7 @@ from assessment.models import (
 )
 from assessment.scoring import Suggestion, Weighed, suggest
 from governance import audit, policy
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from partnership.models import User
 from people.models import YoungPerson
 
@@ -178,7 +178,7 @@ def do_assess(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="cse_assessment",
+            object_type=AuditObject.CSE_ASSESSMENT,
             object_id=assessment.pk,
             purpose=assessment.reason_for_difference,
             details={
@@ -307,7 +307,7 @@ def do_revise_tool(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="screening_tool",
+            object_type=AuditObject.SCREENING_TOOL,
             object_id=version.number,
             purpose=reason.strip(),
             details={

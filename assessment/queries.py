@@ -1,16 +1,18 @@
 """Reading assessments, through the access gate.
 
-An assessment is treated like an agency record held by the assessor's agency:
+The gate decides the level (``governance.policy.assessment_level``): an assessment is read like
+a record held by the assessor's agency, so
 
 - roles that do not read case content (administrators, strategic leads, community partners)
   see none;
-- the assessor's own agency sees its assessments;
-- another agency sees one only with a need to know (case team, break-glass, or the coordinator
-  or MASH screener role) or as an information governance officer, and not while the young
-  person's declined consent blocks sharing.
+- the assessor's own agency sees its assessments in full;
+- another agency sees one in full only with a need to know (case team, break-glass, or the
+  coordinator or MASH screener role), an information governance officer at summary (date,
+  levels, who assessed: no indicator, evidence, source or opinion), and nobody beyond
+  existence while the young person's declined consent blocks sharing.
 
-``may_see`` decides one assessment; ``assessments_visible_to`` says the same as one query, and the
-tests hold the two together.
+``level_of`` decides one assessment; ``assessments_visible_to`` says the same as one query, and
+the tests hold the two together.
 """
 
 from __future__ import annotations
@@ -27,49 +29,40 @@ from assessment.defaults import load_default_tool
 from assessment.models import Assessment, Indicator, Level, ToolVersion
 from assessment.scoring import Thresholds
 from governance import policy
-from partnership.models import Role, User
+from governance.models import Level as GateLevel
+from governance.permissions import Capability, may
 from people.models import YoungPerson
 
-ASSESSING_ROLES = frozenset({Role.PRACTITIONER, Role.MASH_SCREENER, Role.COORDINATOR})
-TOOL_EDITING_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+def level_of(viewer: policy.Viewer, assessment: Assessment) -> GateLevel:
+    return policy.assessment_level(viewer, assessment.assessor_agency_id)
 
 
 def may_see(viewer: policy.Viewer, assessment: Assessment) -> bool:
-    user = viewer.user
-    if not viewer.reads:
-        return False
-    if user.agency_id is not None and assessment.assessor_agency_id == user.agency_id:
-        return True
-    if viewer.consent_blocks:
-        return False
-    return viewer.need_to_know or user.role == Role.IG_OFFICER
+    """May open it at all (summary or more); below that, only that it exists is shown."""
+    return level_of(viewer, assessment) >= GateLevel.SUMMARY
 
 
 def can_assess(viewer: policy.Viewer) -> bool:
     """Practitioners and MASH screeners in the young person's case team, and the coordinator."""
     user = viewer.user
-    if not viewer.reads or user.role not in ASSESSING_ROLES:
+    if not viewer.reads or not may(user, Capability.ASSESS):
         return False
-    return user.role == Role.COORDINATOR or viewer.in_case_team
+    return may(user, Capability.ASSESS_WITHOUT_CASE_TEAM) or viewer.in_case_team
 
 
 def can_edit_tool(user: Any) -> bool:
-    return isinstance(user, User) and user.is_active and user.role in TOOL_EDITING_ROLES
+    return may(user, Capability.EDIT_SCREENING_TOOL)
 
 
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
-    """Every assessment ``may_see`` allows this user, as one query."""
+def assessments_visible_to(
+    user: Any, *, at_least: GateLevel = GateLevel.SUMMARY
+) -> QuerySet[Assessment]:
+    """Every assessment this user sees at ``at_least`` or more (``level_of``), as one query."""
     if not policy.reads_case_content(user):
         return Assessment.objects.none()
     own = Q(assessor_agency_id=user.agency_id) if user.agency_id is not None else Q(pk__in=[])
-    other = ~Q(
-        young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-    )
-    if user.role not in policy.NEED_TO_KNOW_ROLES and user.role != Role.IG_OFFICER:
-        now = timezone.now()
-        other &= Q(
-            young_person_id__in=policy.active_relationships(user, now).values("young_person_id")
-        ) | Q(young_person_id__in=policy.active_break_glass(user, now).values("young_person_id"))
+    other = policy.other_agency_reach(user, at_least, young_person_field="young_person_id")
     return Assessment.objects.filter(own | other)
 
 
@@ -133,14 +126,14 @@ def reassessments_due(viewer: Any, within_days: int = 14) -> list[Assessment]:
     A practitioner or screener sees those of young people in their case team; the coordinator
     sees the partnership's; other roles see none.
     """
-    if not policy.reads_case_content(viewer) or viewer.role not in ASSESSING_ROLES:
+    if not may(viewer, Capability.ASSESS):
         return []
     today = timezone.localdate()
     rows = _current(viewer).filter(
         next_due__lte=today + timedelta(days=within_days),
         young_person__date_of_birth__gt=_eighteenth_birthday_cutoff(today),
     )
-    if viewer.role != Role.COORDINATOR:
+    if not may(viewer, Capability.ASSESS_WITHOUT_CASE_TEAM):
         rows = rows.filter(
             young_person_id__in=policy.active_relationships(viewer).values("young_person_id")
         )

@@ -18,11 +18,13 @@ from assessment.models import LEVEL_ORDER, Assessment, Level, ToolVersion, level
 from assessment.scoring import Suggestion
 from governance import audit, policy
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
+from governance.models import AuditAction, AuditObject
+from governance.models import Level as GateLevel
+from governance.permissions import Capability, may
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 
-OBJECT = "cse_assessment"
+OBJECT = AuditObject.CSE_ASSESSMENT
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def new(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                     f"Reassess by {assessment.next_due.day} {assessment.next_due:%B %Y}.",
                 )
                 return redirect("assessment:detail", pk=assessment.pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="new-assessment")
     return render(
         request,
         "assessment/new.html",
@@ -155,22 +158,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment is None or not policy.reads_case_content(user):
         raise _refused(request, AuditAction.VIEW, OBJECT, pk)
     viewer = policy.viewer_for(user, assessment.young_person)
-    if not queries.may_see(viewer, assessment):
+    level = queries.level_of(viewer, assessment)
+    if level < GateLevel.SUMMARY:
         raise _refused(request, AuditAction.VIEW, OBJECT, pk)
     audit.record(
         AuditAction.VIEW,
         request=request,
         object_type=OBJECT,
         object_id=pk,
-        details={"young_person": assessment.young_person_id},
+        details={"young_person": assessment.young_person_id, "level": level.label},
     )
-    answers = list(assessment.answers.select_related("indicator"))
+    full = level == GateLevel.FULL
+    # At summary the indicators, their evidence and sources and the opinions never leave here.
+    answers = list(assessment.answers.select_related("indicator")) if full else []
     newest = queries.latest_levels([assessment.young_person_id]).get(assessment.young_person_id)
     return render(
         request,
         "assessment/detail.html",
         {
             "assessment": assessment,
+            "full": full,
             "young_person": assessment.young_person,
             "present": [a for a in answers if a.answer == "present"],
             "answers": answers,
@@ -183,7 +190,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def due(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.reads_case_content(user) or user.role not in queries.ASSESSING_ROLES:
+    if not may(user, Capability.ASSESS):
         raise _refused(request, AuditAction.LIST, OBJECT)
     rows = queries.reassessments_due(user, within_days=14)
     today = timezone.localdate()
@@ -224,7 +231,7 @@ def tool(request: HttpRequest) -> HttpResponse:
 def tool_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not queries.can_edit_tool(user):
-        raise _refused(request, AuditAction.CONFIGURE, "screening_tool")
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.SCREENING_TOOL)
     version = queries.current_tool()
     form = ToolForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():

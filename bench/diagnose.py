@@ -28,9 +28,15 @@ from django.utils import timezone
 from bench import measure
 from bench.load import Partnership
 from governance import audit, policy
-from governance.models import AuditAction, BreakGlassAccess, LegitimateRelationship, Level
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    BreakGlassAccess,
+    LegitimateRelationship,
+    Level,
+)
+from governance.permissions import Capability, may
 from partnership.models import User
-from people import views as people_views
 from people.models import YoungPerson
 from records import queries
 from records import views as record_views
@@ -41,14 +47,14 @@ REPEATS = 20
 
 # (module, attribute, label): wrapped with a timer while a page is requested.
 CHRONOLOGY_PARTS: tuple[tuple[Any, str, str], ...] = (
-    (people_views, "_young_person", "view: young person lookup"),
-    (people_views, "FilterForm", "view: filter form (agencies, types)"),
+    (record_views, "_young_person", "view: young person lookup"),
+    (record_views, "FilterForm", "view: filter form (agencies, types)"),
     (queries, "chronology_for", "view: chronology_for"),
     (policy, "viewer_for", "  of which viewer_for"),
     (policy, "sharing_rules", "    of which sharing_rules"),
     (policy, "level_of", "  of which level_of (all records)"),
     (audit, "record", "view: audit.record"),
-    (people_views, "render", "view: render template"),
+    (record_views, "render", "view: render template"),
 )
 LIST_PARTS: tuple[tuple[Any, str, str], ...] = (
     (record_views, "FilterForm", "view: filter form (agencies, types)"),
@@ -294,7 +300,7 @@ def _proposed_visible_to(user: User) -> QuerySet[AgencyRecord]:
         & ~Q(classification=Classification.RESTRICTED)
         & ~Q(young_person_id__in=blocked)
     )
-    if user.role not in policy.NEED_TO_KNOW_ROLES:
+    if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         now = timezone.now()
         other &= Q(
             young_person_id__in=policy.active_relationships(user, now).values("young_person_id")
@@ -376,18 +382,18 @@ def _chronology_fixes(user: User, person: int) -> dict[str, float]:
             lambda: queries.chronology_for(user, young_person, queries.Filters())
         ),
         "render_template_ms": _median_ms(
-            lambda: render_to_string("people/young_person_detail.html", context, request)
+            lambda: render_to_string("records/chronology.html", context, request)
         ),
         f"render_template_first_{FIRST_ENTRIES}_entries_ms": _median_ms(
             lambda: render_to_string(
-                "people/young_person_detail.html", {**context, "chronology": first}, request
+                "records/chronology.html", {**context, "chronology": first}, request
             )
         ),
         "audit_record_ms": _median_ms(
             lambda: audit.record(
                 AuditAction.VIEW,
                 actor=user,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=person,
                 details={"bench": "diagnose"},
             )

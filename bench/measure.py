@@ -31,6 +31,7 @@ from bench.load import PASSWORD, YEARS
 from governance import policy
 from governance.actions import do_add_relationship
 from governance.models import Level, RelationshipKind
+from governance.permissions import Capability, may
 from partnership.models import Role, ServiceKind, User
 from people.models import YoungPerson
 from records import queries
@@ -358,7 +359,7 @@ def list_parameters(user: User, window: Window) -> dict[str, Any]:
         "categories": [
             c for (k, c), level in rules.items() if k == kind and level >= Level.SUMMARY
         ],
-        "need_to_know": user.role in policy.NEED_TO_KNOW_ROLES,
+        "need_to_know": may(user, Capability.KNOW_EVERY_YOUNG_PERSON),
     }
 
 
@@ -384,11 +385,7 @@ def list_data_layer(
     (``policy.viewers_for``) and a level for each row. Kept in step with the view by hand."""
     page = Paginator(filtered(user, filters), PAGE_SIZE).get_page(1)
     records = list(page.object_list)
-    viewers = policy.viewers_for(user, {record.young_person_id for record in records})
-    return [
-        queries.Entry(record, policy.level_of(viewers[record.young_person_id], record))
-        for record in records
-    ]
+    return queries.list_entries(user, records)
 
 
 def measure_list(

@@ -23,19 +23,19 @@ from django.urls import include, path
 from django.utils.html import escape
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from tessera.urls import handler403, handler404, handler500
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
-SHOWN = 100  # people.views.CHRONOLOGY_PAGE
+SHOWN = 100  # records.views.CHRONOLOGY_PAGE
 
 
 def _audit(request: HttpRequest, pk: int, entries: int) -> None:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=pk,
         details={"entries": entries, "full": entries, "filters": {}},
     )

@@ -39,8 +39,16 @@ from governance.actions import (
     do_end_relationship,
     do_record_sharing_decision,
 )
-from governance.models import AuditAction, ConsentStatus, LegitimateRelationship, RelationshipKind
-from partnership.models import Agency, AgencyKind, Role, ServiceKind, User
+from governance.models import (
+    AuditAction,
+    AuditObject,
+    ConsentStatus,
+    LegitimateRelationship,
+    RelationshipKind,
+)
+from governance.permissions import Capability, may
+from notifications.api import notify
+from partnership.models import Agency, AgencyKind, ServiceKind, User
 from people import identifiers
 from people.models import YoungPerson
 
@@ -132,7 +140,7 @@ def do_refer(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"young_person": young_person.pk, "receipt": referral.receipt},
@@ -168,7 +176,7 @@ def do_submit_partner_concern(
 
     They get a receipt and nothing else: what they sent is not shown back to them.
     """
-    if actor.role != Role.COMMUNITY_PARTNER or not actor.is_active:
+    if not may(actor, Capability.SUBMIT_PARTNER_CONCERN):
         raise PermissionDenied("This form is for community partners.")
     if not concern.strip():
         raise ValidationError({"concern": "Tell us what you saw or heard."})
@@ -194,7 +202,7 @@ def do_submit_partner_concern(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             recipient=receiver.short_name,
             details={"receipt": referral.receipt, "source": "community_partner"},
@@ -203,11 +211,7 @@ def do_submit_partner_concern(
 
 
 def can_screen(user: User, referral: Referral) -> bool:
-    return (
-        user.role == Role.MASH_SCREENER
-        and user.is_active
-        and user.agency_id == referral.receiving_agency_id
-    )
+    return may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_screen(
@@ -258,7 +262,7 @@ def do_screen(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="screening",
+            object_type=AuditObject.SCREENING,
             object_id=screening.pk,
             details={
                 "referral": current.pk,
@@ -272,7 +276,6 @@ def do_screen(
 
 # --- Cases: who may do what ----------------------------------------------------------------
 
-CASE_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 MIN_REASON = 10
 # Told in emails, which leave the system: never the young person's name.
 ABOUT_SOMEONE = "a young person on your case list"
@@ -286,18 +289,12 @@ def manages_case(user: User, case: Case) -> bool:
     """The coordinator, a MASH screener, and the case's lead professional run the case."""
     if not user.reads_case_content:
         return False
-    return user.role in CASE_MANAGERS or case.lead_id == user.pk
+    return may(user, Capability.MANAGE_ANY_CASE) or case.lead_id == user.pk
 
 
 def works_on_case(user: User, case: Case) -> bool:
     """Managers, and anyone currently in the case team."""
     return manages_case(user, case) or (user.reads_case_content and _is_member(user, case))
-
-
-def _notify(**kwargs: object) -> None:
-    from notifications.api import notify
-
-    notify(**kwargs)  # type: ignore[arg-type]
 
 
 def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) -> None:
@@ -310,7 +307,7 @@ def _tell_case_team(case: Case, *, actor: User | None, kind: str, message: str) 
         team = team.exclude(pk=actor.pk)
     members = list(team)
     if members:
-        _notify(
+        notify(
             kind=kind,
             message=message,
             users=members,
@@ -370,7 +367,7 @@ def do_open_case(
     is_synthetic: bool = False,
 ) -> Case:
     """Open a multi-agency case with a lead professional from any agency."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.OPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can open a case.")
     errors: dict[str, str] = {}
     if lead.agency is None or not lead.reads_case_content:
@@ -407,12 +404,12 @@ def do_open_case(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"young_person": young_person.pk, "lead": lead.pk, "status": case.status},
         )
         if lead.pk != actor.pk:
-            _notify(
+            notify(
                 kind="case_lead",
                 message=f"You are now the lead professional for {ABOUT_SOMEONE}.",
                 users=[lead],
@@ -438,12 +435,12 @@ def do_add_case_member(*, actor: User, case: Case, user: User, role: str = "") -
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             recipient=user.get_username(),
             details={"change": "member_added", "member": member.pk},
         )
-        _notify(
+        notify(
             kind="case_member",
             message=f"You have been added to the case team for {ABOUT_SOMEONE}.",
             users=[user],
@@ -476,7 +473,7 @@ def do_remove_case_member(*, actor: User, member: CaseMember, reason: str) -> Ca
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=member.user.get_username(),
@@ -505,9 +502,9 @@ def can_assign_action(user: User, case: Case | None) -> bool:
 def can_complete_action(user: User, action: Action) -> bool:
     if not user.reads_case_content or action.status != ActionStatus.OPEN:
         return False
-    if action.owner_id == user.pk or user.role == Role.COORDINATOR:
+    if action.owner_id == user.pk:
         return True
-    if action.owner_agency_id == user.agency_id and user.role != Role.IG_OFFICER:
+    if may(user, Capability.COMPLETE_ACTION, agency=action.owner_agency_id):
         return True
     return action.case is not None and action.case.lead_id == user.pk
 
@@ -579,7 +576,7 @@ def do_assign_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=action.pk,
             recipient=owner_agency.short_name,
             details={
@@ -597,7 +594,7 @@ def do_assign_action(
             else f"Your agency has a new action{about}, due {due_on:%-d %B %Y}."
         )
         if owner is None or owner.pk != actor.pk:
-            _notify(
+            notify(
                 kind="action_assigned",
                 message=message,
                 users=[owner] if owner is not None else [],
@@ -629,7 +626,7 @@ def _finish(*, actor: User, action: Action, status: ActionStatus, note: str, cha
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=current.pk,
             purpose=note,
             details={"change": change, "case": current.case_id},
@@ -725,7 +722,7 @@ def do_record_strategy_discussion(
     - no case: records the reason as the decision not to act on the referral (and closes a
       case that was awaiting the discussion).
     """
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.RECORD_STRATEGY_DISCUSSION):
         raise PermissionDenied("Only the coordinator or a MASH screener can record this.")
     decision = StrategyDecision(decision)
     errors: dict[str, str] = {}
@@ -785,7 +782,7 @@ def do_record_strategy_discussion(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="strategy_discussion",
+            object_type=AuditObject.STRATEGY_DISCUSSION,
             object_id=discussion.pk,
             details={
                 "young_person": young_person.pk,
@@ -810,7 +807,7 @@ def do_record_strategy_discussion(
                 audit.record(
                     AuditAction.UPDATE,
                     actor=actor,
-                    object_type="case",
+                    object_type=AuditObject.CASE,
                     object_id=case.pk,
                     details={"change": "opened_after_strategy_discussion"},
                 )
@@ -881,7 +878,7 @@ def do_change_lead(*, actor: User, case: Case, lead: User, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             recipient=lead.get_username(),
@@ -947,7 +944,7 @@ def do_record_review(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="case_review",
+            object_type=AuditObject.CASE_REVIEW,
             object_id=review.pk,
             details={"case": case.pk, "risk_rating": review.risk_rating},
         )
@@ -974,7 +971,7 @@ def do_record_views(*, actor: User, case: Case, views: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={"change": "young_persons_views"},
         )
@@ -996,7 +993,7 @@ def _close(*, actor: User, case: Case, outcome_code: OutcomeCode | str, note: st
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="case",
+        object_type=AuditObject.CASE,
         object_id=case.pk,
         purpose=note,
         details={"change": "closed", "outcome": case.outcome_code},
@@ -1037,7 +1034,7 @@ def do_close_case(*, actor: User, case: Case, outcome_code: OutcomeCode | str, n
 def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     """Reopen a closed case (new concerns soon after closure): the team regains need to know,
     and a review is due within two weeks."""
-    if not (actor.reads_case_content and actor.role in CASE_MANAGERS):
+    if not may(actor, Capability.REOPEN_CASE):
         raise PermissionDenied("Only the coordinator or a MASH screener can reopen a case.")
     if case.is_open:
         raise ValidationError("This case is open.")
@@ -1070,7 +1067,7 @@ def do_reopen_case(*, actor: User, case: Case, reason: str) -> Case:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             purpose=reason.strip(),
             details={"change": "reopened", "previous_outcome": case.outcome_code},
@@ -1130,7 +1127,7 @@ def do_save_transition_plan(
         audit.record(
             AuditAction.CREATE if created else AuditAction.UPDATE,
             actor=actor,
-            object_type="transition_plan",
+            object_type=AuditObject.TRANSITION_PLAN,
             object_id=plan.pk,
             details={
                 "case": case.pk,
@@ -1154,7 +1151,7 @@ def can_answer_referral(user: User, referral: Referral) -> bool:
     """The coordinator, and MASH screeners of the receiving agency, see referrals to an outcome."""
     if not user.reads_case_content:
         return False
-    return user.role == Role.COORDINATOR or can_screen(user, referral)
+    return may(user, Capability.ANSWER_REFERRAL, agency=referral.receiving_agency_id)
 
 
 def do_decide_not_to_act(
@@ -1183,7 +1180,7 @@ def do_decide_not_to_act(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="decision_not_to_act",
+            object_type=AuditObject.DECISION_NOT_TO_ACT,
             object_id=decision.pk,
             purpose=reason.strip(),
             details={"referral": referral.pk},
@@ -1195,7 +1192,7 @@ def do_decide_not_to_act(
 
 
 def _require_administrator(actor: User) -> None:
-    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+    if not may(actor, Capability.SET_REFERRAL_PATHWAYS):
         raise PermissionDenied("Only a system administrator can change referral pathways.")
 
 
@@ -1234,7 +1231,7 @@ def do_set_pathway(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             recipient=receiving_agency.short_name,
             details={"source": str(source), "kind": str(kind), "created": created},
@@ -1249,7 +1246,7 @@ def do_remove_pathway(*, actor: User, pathway: ReferralPathway) -> None:
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="referral_pathway",
+            object_type=AuditObject.REFERRAL_PATHWAY,
             object_id=pathway.pk,
             details={"source": pathway.source, "kind": pathway.kind, "change": "removed"},
         )

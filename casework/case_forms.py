@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -16,7 +16,8 @@ from casework.models import (
     ReferralSource,
     StrategyDecision,
 )
-from partnership.models import CASE_CONTENT_ROLES, Agency, AgencyKind, User
+from governance.permissions import Capability, roles_with
+from partnership.models import Agency, AgencyKind, User
 
 
 def _date(label: str, help_text: str = "", required: bool = True) -> forms.DateField:
@@ -50,7 +51,9 @@ def partner_agencies() -> QuerySet[Agency]:
 def case_professionals() -> QuerySet[User]:
     """People who may be in a case team: active, in an agency, in a role that reads cases."""
     return (
-        User.objects.filter(is_active=True, agency__isnull=False, role__in=CASE_CONTENT_ROLES)
+        User.objects.filter(
+            is_active=True, agency__isnull=False, role__in=roles_with(Capability.READ_CASE_CONTENT)
+        )
         .select_related("agency")
         .order_by("agency__name", "last_name", "first_name")
     )
@@ -364,6 +367,4 @@ class PathwayForm(forms.Form):
 
 
 def default_next_review(review_every_days: int, today: date) -> date:
-    from datetime import timedelta
-
     return today + timedelta(days=review_every_days)

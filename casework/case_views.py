@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import actions, queries
+from casework.actions import receiving_agency
 from casework.case_forms import (
     AddMemberForm,
     AssignActionForm,
@@ -30,6 +32,7 @@ from casework.case_forms import (
     StrategyDiscussionForm,
     TransitionForm,
     ViewsForm,
+    default_next_review,
 )
 from casework.models import (
     Action,
@@ -38,18 +41,21 @@ from casework.models import (
     Case,
     CaseMember,
     CaseStatus,
+    DecisionNotToAct,
     Referral,
     ReferralPathway,
+    ReferralSource,
     StrategyDiscussion,
     TransitionPlan,
 )
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
-from partnership.models import Role, User
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
+from partnership.models import User
 
 # --- Finding things through the gate ---------------------------------------------------------
 
@@ -60,7 +66,7 @@ def _case(
     try:
         return queries.case_or_404(user, pk)
     except Http404:
-        raise _refused(request, action, "case", pk) from None
+        raise _refused(request, action, AuditObject.CASE, pk) from None
 
 
 def _action(
@@ -68,7 +74,7 @@ def _action(
 ) -> Action:
     found = queries.actions_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise _refused(request, action, "action", pk)
+        raise _refused(request, action, AuditObject.ACTION, pk)
     return found
 
 
@@ -78,7 +84,7 @@ def _referral(
     try:
         return queries.referral_for_outcome(user, pk)
     except Http404:
-        raise _refused(request, action, "referral", pk) from None
+        raise _refused(request, action, AuditObject.REFERRAL, pk) from None
 
 
 def _run(form: forms.Form, perform: Callable[[], object]) -> bool:
@@ -121,7 +127,7 @@ def _form_page(
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "case")
+        raise _refused(request, AuditAction.LIST, AuditObject.CASE)
     show = request.GET.get("show", "open")
     cases = queries.cases_for(user)
     if show == "closed":
@@ -137,7 +143,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="case",
+        object_type=AuditObject.CASE,
         details={"show": show, "shown": len(page.object_list)},
     )
     return render(
@@ -163,7 +169,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="case",
+        object_type=AuditObject.CASE,
         object_id=case.pk,
         details={"young_person": case.young_person_id},
     )
@@ -195,7 +201,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agencies": sorted({m.agency.name for m in members if m.removed_at is None}),
             "manages": actions.manages_case(user, case),
             "works_on": actions.works_on_case(user, case),
-            "can_reopen": user.role in actions.CASE_MANAGERS and not case.is_open,
+            "can_reopen": may(user, Capability.REOPEN_CASE) and not case.is_open,
             "remove_form": RemoveMemberForm(),
         },
     )
@@ -205,7 +211,7 @@ def _managed_case(request: HttpRequest, pk: int) -> tuple[User, Case]:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
     if not actions.manages_case(user, case):
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     return user, case
 
 
@@ -213,13 +219,11 @@ def _team_case(request: HttpRequest, pk: int) -> tuple[User, Case]:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
     if not actions.works_on_case(user, case):
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     return user, case
 
 
 def _back(case: Case) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", args=[case.pk])
 
 
@@ -256,7 +260,7 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     user, case = _managed_case(request, pk)
     member = CaseMember.objects.filter(case=case, pk=member_pk).select_related("user").first()
     if member is None:
-        raise _refused(request, AuditAction.UPDATE, "case_member", member_pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE_MEMBER, member_pk)
     form = RemoveMemberForm(request.POST)
     if form.is_valid() and _run(
         form,
@@ -339,7 +343,6 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
 def record_review(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _team_case(request, pk)
     today = timezone.localdate()
-    from casework.case_forms import default_next_review
 
     form = ReviewForm(
         request.POST or None,
@@ -434,8 +437,8 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.UPDATE)
-    if user.role not in actions.CASE_MANAGERS:
-        raise _refused(request, AuditAction.UPDATE, "case", pk)
+    if not may(user, Capability.REOPEN_CASE):
+        raise _refused(request, AuditAction.UPDATE, AuditObject.CASE, pk)
     form = ReopenForm(request.POST or None)
     if (
         request.method == "POST"
@@ -529,7 +532,9 @@ def _action_page(
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = _action(request, user, pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="action", object_id=action.pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.ACTION, object_id=action.pk
+    )
     return _action_page(request, user, action)
 
 
@@ -548,7 +553,7 @@ def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Action marked as done.")
             return redirect("cases:action", pk=action.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "action", pk) from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
     return _action_page(request, user, action, complete_form=form, status=400)
 
 
@@ -567,20 +572,22 @@ def cancel_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Action cancelled.")
             return redirect("cases:action", pk=action.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "action", pk) from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ACTION, pk) from None
     return _action_page(request, user, action, cancel_form=form, status=400)
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "action")
+        raise _refused(request, AuditAction.LIST, AuditObject.ACTION)
     mine = list(queries.actions_for_user(user)[:300])
-    overdue = list(queries.overdue_actions()[:300]) if user.role == Role.COORDINATOR else []
+    overdue = (
+        list(queries.overdue_actions()[:300]) if may(user, Capability.SEE_OVERDUE_ACTIONS) else []
+    )
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="action",
+        object_type=AuditObject.ACTION,
         details={"shown": len(mine) + len(overdue)},
     )
     return render(request, "cases/my_actions.html", {"actions": mine, "overdue": overdue})
@@ -592,15 +599,15 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 def without_outcome(request: HttpRequest) -> HttpResponse:
     """Accepted referrals with neither an action nor a recorded decision not to act."""
     user = _user(request)
-    if not user.reads_case_content or user.role not in actions.CASE_MANAGERS:
-        raise _refused(request, AuditAction.LIST, "referral")
+    if not may(user, Capability.ANSWER_REFERRAL):
+        raise _refused(request, AuditAction.LIST, AuditObject.REFERRAL)
     page = CappedPaginator(queries.referrals_without_outcome(user), 50).get_page(
         request.GET.get("page")
     )
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="referral",
+        object_type=AuditObject.REFERRAL,
         details={"view": "without_outcome", "shown": len(page.object_list)},
     )
     return render(request, "cases/without_outcome.html", {"page": page})
@@ -609,7 +616,7 @@ def without_outcome(request: HttpRequest) -> HttpResponse:
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="referral", object_id=pk)
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk)
     return _referral_page(request, user, referral)
 
 
@@ -622,8 +629,6 @@ def _referral_page(
     decision_form: DecisionNotToActForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from casework.models import DecisionNotToAct
-
     return render(
         request,
         "cases/referral.html",
@@ -687,7 +692,7 @@ def referral_no_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision not to act recorded.")
             return redirect("cases:referral", pk=referral.pk)
     except PermissionDenied:
-        raise _refused(request, AuditAction.CREATE, "decision_not_to_act", pk) from None
+        raise _refused(request, AuditAction.CREATE, AuditObject.DECISION_NOT_TO_ACT, pk) from None
     return _referral_page(request, user, referral, decision_form=form, status=400)
 
 
@@ -746,7 +751,7 @@ def _strategy_form_page(
             if discussion.case_id is not None and discussion.decision == "open_case":
                 return redirect("cases:detail", pk=discussion.case_id)
             return redirect("cases:strategy", pk=discussion.pk)
-    from django.urls import reverse
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="strategy-discussion")
 
     back = (
         reverse("cases:referral", args=[referral.pk]) if referral is not None else _back(case)  # type: ignore[arg-type]
@@ -771,7 +776,7 @@ def strategy_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     if not actions.needs_strategy_discussion(referral):
-        raise _refused(request, AuditAction.CREATE, "strategy_discussion", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.STRATEGY_DISCUSSION, pk)
     return _strategy_form_page(request, user, referral=referral, case=None)
 
 
@@ -779,8 +784,11 @@ def strategy_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _case(request, user, pk, AuditAction.CREATE)
-    if user.role not in actions.CASE_MANAGERS or case.status != CaseStatus.STRATEGY_DISCUSSION:
-        raise _refused(request, AuditAction.CREATE, "strategy_discussion", pk)
+    if (
+        not may(user, Capability.RECORD_STRATEGY_DISCUSSION)
+        or case.status != CaseStatus.STRATEGY_DISCUSSION
+    ):
+        raise _refused(request, AuditAction.CREATE, AuditObject.STRATEGY_DISCUSSION, pk)
     return _strategy_form_page(request, user, referral=case.referral, case=case)
 
 
@@ -793,16 +801,18 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     visible = discussion is not None and (
-        (user.reads_case_content and user.role in actions.CASE_MANAGERS)
+        may(user, Capability.SEE_EVERY_CASE)
         or (
             discussion.case is not None
             and queries.cases_for(user).filter(pk=discussion.case.pk).exists()
         )
     )
     if not visible:
-        raise _refused(request, AuditAction.VIEW, "strategy_discussion", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.STRATEGY_DISCUSSION, pk)
     assert discussion is not None
-    audit.record(AuditAction.VIEW, request=request, object_type="strategy_discussion", object_id=pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.STRATEGY_DISCUSSION, object_id=pk
+    )
     return render(request, "cases/strategy.html", {"discussion": discussion})
 
 
@@ -812,7 +822,7 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral(request, user, pk, AuditAction.CREATE)
     if not actions.needs_strategy_discussion(referral) or referral.young_person is None:
-        raise _refused(request, AuditAction.CREATE, "case", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.CASE, pk)
     form = ChangeLeadForm(request.POST)
     form.fields["reason"].required = False
     if form.is_valid():
@@ -840,8 +850,8 @@ def open_from_referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _administrator(request: HttpRequest) -> User:
     user = _user(request)
-    if user.role != Role.ADMINISTRATOR or not user.is_active:
-        raise _refused(request, AuditAction.CONFIGURE, "referral_pathway")
+    if not may(user, Capability.SET_REFERRAL_PATHWAYS):
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.REFERRAL_PATHWAY)
     return user
 
 
@@ -854,8 +864,6 @@ def pathways(request: HttpRequest) -> HttpResponse:
         if _run(form, lambda: actions.do_set_pathway(actor=user, **data)):
             messages.success(request, "Referral pathway saved.")
             return redirect("cases:pathways")
-    from casework.actions import receiving_agency
-    from casework.models import ReferralSource
 
     defaults = {}
     for source in ReferralSource:
@@ -880,7 +888,7 @@ def remove_pathway(request: HttpRequest, pk: int) -> HttpResponse:
     user = _administrator(request)
     pathway = ReferralPathway.objects.filter(pk=pk).first()
     if pathway is None:
-        raise _refused(request, AuditAction.CONFIGURE, "referral_pathway", pk)
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.REFERRAL_PATHWAY, pk)
     actions.do_remove_pathway(actor=user, pathway=pathway)
     messages.success(request, "Referral pathway removed.")
     return redirect("cases:pathways")

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from casework import queries
 from casework.models import Case
-from partnership.models import Role, User
+from governance.permissions import Capability, may
+from partnership.models import User
 
 Line = tuple[str, str]
 
@@ -49,7 +50,7 @@ def cases_you_lead(user: User, limit: int = 10) -> list[Line]:
                 reverse("cases:list") + "?show=transition",
             )
         )
-    if user.role in (Role.COORDINATOR, Role.MASH_SCREENER):
+    if may(user, Capability.ANSWER_REFERRAL):
         waiting = queries.referrals_without_outcome(user).count()
         if waiting:
             lines.append(
@@ -62,7 +63,7 @@ def cases_you_lead(user: User, limit: int = 10) -> list[Line]:
 
 
 def overdue_action_lines(user: User, limit: int = 10) -> list[Line]:
-    if user.role != Role.COORDINATOR or not user.reads_case_content:
+    if not may(user, Capability.SEE_OVERDUE_ACTIONS):
         return []
     return [
         (

@@ -21,13 +21,30 @@ from casework.models import (
     born_on_or_before_for_transition,
 )
 from governance import policy
-from partnership.models import Role, User
+from governance.permissions import Capability, may, within_reach
+from partnership.models import User
+
+
+def referrals_to_screen(user: User) -> QuerySet[Referral]:
+    """Referrals awaiting screening that this user may see: a MASH screener, those received by
+    their agency; a coordinator, every one (they watch the 24-hour clock across the
+    partnership); anyone else, none. A referral names a young person the gate lets them see,
+    or nobody yet (a concern still to be matched)."""
+    if not policy.reads_case_content(user):
+        return Referral.objects.none()
+    seen = policy.young_people_for(user).values("pk")
+    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING).filter(
+        Q(young_person__isnull=True) | Q(young_person__in=seen)
+    )
+    return within_reach(
+        user, Capability.SEE_SCREENING_QUEUE, waiting, agency_field="receiving_agency_id"
+    )
 
 
 def screening_queue(user: User) -> QuerySet[Referral]:
     """The referrals the gate lets this user see awaiting screening, oldest first."""
     return (
-        policy.referrals_to_screen(user)
+        referrals_to_screen(user)
         .select_related("young_person", "referring_agency", "receiving_agency")
         .order_by("received_at")
     )
@@ -44,8 +61,6 @@ def receipts_of(user: User) -> QuerySet[Referral]:
 
 # --- Cases and actions -------------------------------------------------------------------
 
-CASE_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-
 
 def cases_for(viewer: User) -> QuerySet[Case]:
     """The cases this user may see: every case for the coordinator and MASH screeners; for
@@ -54,7 +69,7 @@ def cases_for(viewer: User) -> QuerySet[Case]:
     if not policy.reads_case_content(viewer):
         return Case.objects.none()
     cases = Case.objects.select_related("young_person", "lead", "lead_agency")
-    if viewer.role in CASE_WIDE_ROLES:
+    if may(viewer, Capability.SEE_EVERY_CASE):
         return cases
     current = CaseMember.objects.filter(user=viewer, removed_at__isnull=True).values("case_id")
     return cases.exclude(status=CaseStatus.CLOSED).filter(Q(lead=viewer) | Q(pk__in=current))
@@ -108,7 +123,7 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
     if not policy.reads_case_content(user):
         return Action.objects.none()
     actions = Action.objects.select_related("owner_agency", "owner", "case", "created_by")
-    if user.role in CASE_WIDE_ROLES:
+    if may(user, Capability.SEE_EVERY_CASE):
         return actions
     return actions.filter(
         Q(owner=user)
@@ -153,13 +168,14 @@ def referrals_without_outcome(viewer: User) -> QuerySet[Referral]:
     """Accepted referrals (screened to anything but no further action) that have neither an
     action nor a recorded decision not to act. The coordinator sees all of them; a MASH
     screener those their agency received."""
-    if not policy.reads_case_content(viewer) or viewer.role not in CASE_WIDE_ROLES:
-        return Referral.objects.none()
-    accepted = Referral.objects.filter(status=ReferralStatus.SCREENED).exclude(
-        screening__decision=ScreeningDecision.NO_FURTHER_ACTION
+    accepted = within_reach(
+        viewer,
+        Capability.ANSWER_REFERRAL,
+        Referral.objects.filter(status=ReferralStatus.SCREENED).exclude(
+            screening__decision=ScreeningDecision.NO_FURTHER_ACTION
+        ),
+        agency_field="receiving_agency_id",
     )
-    if viewer.role == Role.MASH_SCREENER:
-        accepted = accepted.filter(receiving_agency_id=viewer.agency_id)
     return (
         accepted.exclude(_answered())
         .select_related("young_person", "screening", "referring_agency", "receiving_agency")
@@ -169,13 +185,14 @@ def referrals_without_outcome(viewer: User) -> QuerySet[Referral]:
 
 def referral_for_outcome(viewer: User, pk: int) -> Referral:
     """One screened referral the user may see to an outcome (coordinator, receiving MASH)."""
-    if not policy.reads_case_content(viewer) or viewer.role not in CASE_WIDE_ROLES:
-        raise Http404
-    referrals = Referral.objects.filter(status=ReferralStatus.SCREENED).select_related(
-        "young_person", "screening", "referring_agency", "receiving_agency"
+    referrals = within_reach(
+        viewer,
+        Capability.ANSWER_REFERRAL,
+        Referral.objects.filter(status=ReferralStatus.SCREENED).select_related(
+            "young_person", "screening", "referring_agency", "receiving_agency"
+        ),
+        agency_field="receiving_agency_id",
     )
-    if viewer.role == Role.MASH_SCREENER:
-        referrals = referrals.filter(receiving_agency_id=viewer.agency_id)
     try:
         return referrals.get(pk=pk)
     except Referral.DoesNotExist:

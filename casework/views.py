@@ -13,12 +13,12 @@ from casework.forms import PartnerConcernForm, ReferralForm, ScreeningForm
 from casework.models import Referral, ReferralStatus
 from governance import audit, policy
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
-from partnership.models import Role
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
+from kit.access import partner_allowed
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 from records.queries import Filters, chronology_for
-from web.access import partner_allowed
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +26,7 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
     user = _user(request)
     young_person = policy.young_person_or_404(user, young_person_pk)
     if not policy.can_record_for(user):
-        raise _refused(request, AuditAction.CREATE, "referral")
+        raise _refused(request, AuditAction.CREATE, AuditObject.REFERRAL)
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -50,6 +50,7 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
                 "It will be screened within 24 hours.",
             )
             return redirect("people:detail", pk=young_person.pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="refer")
     return render(request, "casework/refer.html", {"form": form, "young_person": young_person})
 
 
@@ -57,8 +58,8 @@ def refer(request: HttpRequest, young_person_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_concern(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role != Role.COMMUNITY_PARTNER:
-        raise _refused(request, AuditAction.CREATE, "referral")
+    if not may(user, Capability.SUBMIT_PARTNER_CONCERN):
+        raise _refused(request, AuditAction.CREATE, AuditObject.REFERRAL)
     form = PartnerConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,17 +77,20 @@ def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     user = _user(request)
     mine = queries.receipts_of(user).filter(receipt=receipt).first()
     if mine is None:
-        raise _refused(request, AuditAction.VIEW, "receipt", receipt[:20])
+        raise _refused(request, AuditAction.VIEW, AuditObject.RECEIPT, receipt[:20])
     return render(request, "casework/receipt.html", {"referral": mine})
 
 
 def mash_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in (Role.MASH_SCREENER, Role.COORDINATOR):
-        raise _refused(request, AuditAction.LIST, "referral")
+    if not may(user, Capability.SEE_SCREENING_QUEUE):
+        raise _refused(request, AuditAction.LIST, AuditObject.REFERRAL)
     waiting = list(queries.screening_queue(user)[:200])
     audit.record(
-        AuditAction.LIST, request=request, object_type="referral", details={"shown": len(waiting)}
+        AuditAction.LIST,
+        request=request,
+        object_type=AuditObject.REFERRAL,
+        details={"shown": len(waiting)},
     )
     return render(
         request,
@@ -104,7 +108,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if referral is None or not actions.can_screen(user, referral):
-        raise _refused(request, AuditAction.VIEW, "referral", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.REFERRAL, pk)
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +116,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         except PermissionDenied:
-            raise _refused(request, AuditAction.CREATE, "screening", pk) from None
+            raise _refused(request, AuditAction.CREATE, AuditObject.SCREENING, pk) from None
         else:
             follow = {
                 "strategy_discussion": " Record the strategy discussion from the screened "
@@ -124,7 +128,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
             }.get(screening.decision, "")
             messages.success(request, f"Referral {referral.receipt} screened.{follow}")
             return redirect("casework:mash-queue")
-    audit.record(AuditAction.VIEW, request=request, object_type="referral", object_id=pk)
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.REFERRAL, object_id=pk)
     # What each agency already holds, through the gate, to inform the screening.
     chronology = (
         chronology_for(user, referral.young_person, Filters()) if referral.young_person else None

@@ -26,7 +26,8 @@ from assessment.actions import Given, do_assess, latest_due_date, suggestion_for
 from assessment.models import Answer, IndicatorKind, Level, level_rank
 from assessment.queries import current_tool
 from governance.models import LegitimateRelationship
-from partnership.models import Role, User
+from governance.permissions import Capability, may
+from partnership.models import User
 from people.models import YoungPerson
 
 if TYPE_CHECKING:
@@ -149,7 +150,12 @@ def _assessor(generator: Generator, young_person: YoungPerson) -> User:
     )
     for username in sorted(team):
         user = users.get(username)
-        if user is not None and user.role in (Role.PRACTITIONER, Role.MASH_SCREENER):
+        # A practitioner or screener of the team: one who assesses only in a case team.
+        if (
+            user is not None
+            and may(user, Capability.ASSESS)
+            and not may(user, Capability.ASSESS_WITHOUT_CASE_TEAM)
+        ):
             return user
     return users["csc.coordinator"]
 

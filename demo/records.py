@@ -139,7 +139,7 @@ from demo.eastbrook import (
 )
 from governance import audit
 from governance.actions import do_add_relationship, do_record_consent
-from governance.models import AuditAction, ConsentStatus, RelationshipKind
+from governance.models import AuditAction, AuditObject, ConsentStatus, RelationshipKind
 from governance.retention import review_due, schedule
 from people.identifiers import normalise_postcode, normalise_uk_phone, normalise_vrm
 from people.models import Gender
@@ -1695,7 +1695,7 @@ def write_bulk(
         audit.record(
             AuditAction.CREATE,
             actor=None,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             details={"count": count, "bulk": True, "agency": agency_name},
         )
     return counts

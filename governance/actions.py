@@ -12,6 +12,7 @@ from governance import audit
 from governance.defaults import default_sharing_rules
 from governance.models import (
     AuditAction,
+    AuditObject,
     BreakGlassAccess,
     BreakGlassReview,
     ConsentDecision,
@@ -22,15 +23,18 @@ from governance.models import (
     Notification,
     RelationshipKind,
     SharingAgreement,
+    SharingCategory,
     SharingDecision,
     SharingRule,
 )
-from partnership.models import Agency, Role, User
+from governance.permissions import Capability, may
+from governance.policy import content_type_names, sharing_rules
+from partnership.models import Agency, User
 from people.models import YoungPerson
+from records.models import AgencyRecord
 
 BREAK_GLASS_HOURS = 4
 MIN_REASON_LENGTH = 10
-RELATIONSHIP_MANAGERS = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
 
 
 def _require(condition: bool, message: str) -> None:
@@ -55,7 +59,7 @@ def do_add_relationship(
     the referral and case workflows add them as a matter of course (``actor=None``)."""
     if actor is not None:
         _require(
-            actor.role in RELATIONSHIP_MANAGERS and actor.reads_case_content,
+            may(actor, Capability.MANAGE_CASE_TEAMS),
             "Only a coordinator or MASH screener can add someone to a case team.",
         )
     if not user.reads_case_content:
@@ -75,7 +79,7 @@ def do_add_relationship(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="relationship",
+            object_type=AuditObject.RELATIONSHIP,
             object_id=relationship.pk,
             purpose=reason,
             recipient=user.get_username(),
@@ -90,7 +94,7 @@ def do_end_relationship(
     """End an involvement. The gate reads relationships on every request, so it bites at once."""
     if actor is not None:
         _require(
-            actor.role in RELATIONSHIP_MANAGERS and actor.reads_case_content,
+            may(actor, Capability.MANAGE_CASE_TEAMS),
             "Only a coordinator or MASH screener can change a case team.",
         )
     with transaction.atomic():
@@ -99,7 +103,7 @@ def do_end_relationship(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="relationship",
+            object_type=AuditObject.RELATIONSHIP,
             object_id=relationship.pk,
             purpose=reason,
             details={"young_person": relationship.young_person_id, "change": "ended"},
@@ -119,9 +123,7 @@ def do_record_consent(
     reason_not_sought: str = "",
     notes: str = "",
 ) -> ConsentDecision:
-    _require(
-        actor.reads_case_content and actor.role != Role.IG_OFFICER, "You cannot record consent."
-    )
+    _require(may(actor, Capability.RECORD_CONSENT), "You cannot record consent.")
     status = ConsentStatus(status)
     if status == ConsentStatus.NOT_SOUGHT and not reason_not_sought.strip():
         raise ValidationError(
@@ -145,7 +147,7 @@ def do_record_consent(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="consent_decision",
+            object_type=AuditObject.CONSENT_DECISION,
             object_id=decision.pk,
             details={"young_person": young_person.pk, "status": status.value},
         )
@@ -168,7 +170,7 @@ def do_record_sharing_decision(
     record: object | None = None,
 ) -> SharingDecision:
     """Record what was shared, with whom, why and on what basis; or a decision not to share."""
-    _require(actor.reads_case_content and actor.role != Role.IG_OFFICER, "You cannot share.")
+    _require(may(actor, Capability.RECORD_CONSENT), "You cannot share.")
     consent_status = ConsentStatus(consent_status)
     errors: dict[str, str] = {}
     if not what.strip():
@@ -214,7 +216,7 @@ def do_record_sharing_decision(
         audit.record(
             AuditAction.SHARE if shared else AuditAction.DECLINE_TO_SHARE,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=young_person.pk,
             purpose=purpose.strip(),
             recipient=to_agency.short_name if to_agency else "partnership",
@@ -233,14 +235,13 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
     reviews every use.
     """
     _require(
-        actor.reads_case_content and actor.role != Role.IG_OFFICER,
+        may(actor, Capability.USE_BREAK_GLASS),
         "Your role cannot use break-glass access.",
     )
     if len(reason.strip()) < MIN_REASON_LENGTH:
         raise ValidationError(
             {"reason": f"Give the reason in at least {MIN_REASON_LENGTH} characters."}
         )
-    from records.models import AgencyRecord
 
     now = timezone.now()
     with transaction.atomic():
@@ -274,7 +275,7 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
         audit.record(
             AuditAction.BREAK_GLASS,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=young_person.pk,
             purpose=reason.strip(),
             details={"access": access.pk, "hours": BREAK_GLASS_HOURS},
@@ -285,7 +286,10 @@ def do_break_glass(*, actor: User, young_person: YoungPerson, reason: str) -> Br
 def do_review_break_glass(
     *, actor: User, access: BreakGlassAccess, justified: bool, note: str
 ) -> BreakGlassAccess:
-    _require(actor.role == Role.IG_OFFICER, "Only an IG officer reviews break-glass access.")
+    _require(
+        may(actor, Capability.OVERSEE_AGENCY_INFORMATION),
+        "Only an IG officer reviews break-glass access.",
+    )
     if not note.strip():
         raise ValidationError({"note": "Record the reasons for your review decision."})
     with transaction.atomic():
@@ -297,7 +301,7 @@ def do_review_break_glass(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="break_glass",
+            object_type=AuditObject.BREAK_GLASS,
             object_id=access.pk,
             details={"review": access.review},
         )
@@ -308,11 +312,23 @@ def do_review_break_glass(
 
 
 def do_save_sharing_agreement(
-    *, actor: User | None, rules: dict[tuple[str, str], int], note: str
+    *,
+    actor: User | None,
+    rules: dict[tuple[str, str], int],
+    note: str,
+    type_names_are_content: dict[str, bool] | None = None,
 ) -> SharingAgreement:
-    """Save a new version of the agreement. Earlier versions are kept unchanged."""
+    """Save a new version of the agreement. Earlier versions are kept unchanged.
+
+    ``type_names_are_content`` says, per category of record, whether record type names are
+    content (shown to other agencies only at full level); categories not named keep what the
+    version before said. Each version holds a row for every category.
+    """
     if actor is not None:
-        _require(actor.role == Role.ADMINISTRATOR, "Only an administrator changes the agreement.")
+        _require(
+            may(actor, Capability.CHANGE_SHARING_AGREEMENT),
+            "Only an administrator changes the agreement.",
+        )
     if not note.strip():
         raise ValidationError({"note": "Say what changed and why."})
     known = default_sharing_rules()
@@ -322,10 +338,15 @@ def do_save_sharing_agreement(
     for key, level in rules.items():
         if level not in Level.values:
             raise ValidationError({"rules": f"Level {level!r} for {key} is not a sharing level."})
-    from governance.policy import sharing_rules
+    categories = {category for _kind, category in known}
+    named = type_names_are_content or {}
+    if set(named) - categories:
+        unknown_category = sorted(set(named) - categories)[0]
+        raise ValidationError({"type_names": f"Unknown category of record: {unknown_category}"})
 
     with transaction.atomic():
         previous = sharing_rules()
+        previous_content = content_type_names()
         merged = {**previous, **rules}
         latest = SharingAgreement.objects.order_by("-version").first()
         agreement = SharingAgreement.objects.create(
@@ -338,17 +359,31 @@ def do_save_sharing_agreement(
             SharingRule(agreement=agreement, viewer_kind=kind, category=category, level=level)
             for (kind, category), level in sorted(merged.items())
         )
+        content = {c: named.get(c, c in previous_content) for c in sorted(categories)}
+        SharingCategory.objects.bulk_create(
+            SharingCategory(agreement=agreement, category=c, type_name_is_content=is_content)
+            for c, is_content in content.items()
+        )
         changed = {
             f"{kind}/{category}": [previous.get((kind, category)), level]
             for (kind, category), level in merged.items()
             if previous.get((kind, category)) != level
         }
+        type_names_changed = {
+            c: "content" if is_content else "not content"
+            for c, is_content in content.items()
+            if is_content != (c in previous_content)
+        }
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="sharing_agreement",
+            object_type=AuditObject.SHARING_AGREEMENT,
             object_id=agreement.pk,
             purpose=note.strip(),
-            details={"version": agreement.version, "changed": changed},
+            details={
+                "version": agreement.version,
+                "changed": changed,
+                "type_names_changed": type_names_changed,
+            },
         )
     return agreement

@@ -14,15 +14,17 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from governance.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from governance.models import AuditAction, AuditChainHead, AuditEvent, AuditObject, AuditOutcome
 from governance.request_context import current_request_id
+from partnership.models import User
 
 GENESIS = "0" * 64
 
@@ -73,25 +75,25 @@ def _head_signature(seq: int, hash_: str) -> str:
     return hmac.new(_key(), f"head:{seq}:{hash_}".encode(), hashlib.sha256).hexdigest()
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _actor_fields(actor: User | AnonymousUser | None) -> dict[str, Any]:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         return {"actor_id": None, "actor_username": "", "actor_agency": "", "actor_role": ""}
-    agency = getattr(actor, "agency", None)
+    agency = actor.agency
     return {
         "actor_id": actor.pk,
         "actor_username": actor.get_username(),
         "actor_agency": agency.short_name if agency is not None else "",
-        "actor_role": getattr(actor, "role", ""),
+        "actor_role": actor.role,
     }
 
 
 def record(
     action: AuditAction | str,
     *,
-    actor: Any = None,
+    actor: User | AnonymousUser | None = None,
     request: HttpRequest | None = None,
     outcome: AuditOutcome | str = AuditOutcome.ALLOWED,
-    object_type: str = "",
+    object_type: AuditObject | Literal[""] = "",
     object_id: str | int = "",
     purpose: str = "",
     recipient: str = "",
@@ -108,7 +110,7 @@ def record(
         **_actor_fields(actor),
         "action": str(action),
         "outcome": str(outcome),
-        "object_type": object_type,
+        "object_type": str(object_type),
         "object_id": str(object_id),
         "purpose": purpose,
         "recipient": recipient,
@@ -252,7 +254,10 @@ def verify_chain(*, max_problems: int = 100, using: str = "default") -> Verifica
 
 
 def refusal(
-    request: HttpRequest, action: AuditAction | str, object_type: str, object_id: object = ""
+    request: HttpRequest,
+    action: AuditAction | str,
+    object_type: AuditObject,
+    object_id: object = "",
 ) -> Http404:
     """Audit a refused attempt and give the 404 to raise: refused objects look absent."""
     record(
@@ -263,3 +268,26 @@ def refusal(
         object_id=str(object_id),
     )
     return Http404()
+
+
+def shown(
+    request: HttpRequest,
+    object_type: AuditObject,
+    object_id: object = "",
+    *,
+    page: str,
+    young_person: int | None = None,
+) -> AuditEvent:
+    """A page that shows a young person's information without reading their records (a form
+    naming them, a home page listing them) is still a look: one ``view`` event naming them, so
+    "who has seen this" misses nothing."""
+    details: dict[str, Any] = {"page": page}
+    if young_person is not None:
+        details["young_person"] = young_person
+    return record(
+        AuditAction.VIEW,
+        request=request,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=details,
+    )

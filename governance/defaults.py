@@ -39,6 +39,10 @@ community        F     S    E      E    E    E         E       E         E
 """
 _LETTER = {"F": 3, "S": 2, "E": 1, "-": 0}
 
+# Categories whose record type names are content ("Sexual health attendance" says what happened):
+# below full level another agency sees a generic label ("Episode") instead (ADR 0010).
+DEFAULT_TYPE_NAMES_ARE_CONTENT = frozenset({"sexual_health", "intelligence"})
+
 
 def default_sharing_rules() -> dict[tuple[str, str], int]:
     """(viewer agency kind, record category) -> level. Community partners see nothing."""

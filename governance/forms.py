@@ -21,9 +21,9 @@ AGREEMENT_CATEGORIES: tuple[RecordCategory, ...] = tuple(RecordCategory)
 Cell = tuple[str, str]  # (viewer agency kind, record category)
 
 
-class ConsentAndBasisForm(forms.Form):
-    """The questions every share answers: consent, lawful basis, why without consent, and
-    whether what happens next was discussed with the young person."""
+class ConsentQuestions(forms.Form):
+    """What every record of consent asks, whether consent itself is recorded or a share is:
+    the young person's consent, and whether what happens next was discussed with them."""
 
     consent_status = forms.ChoiceField(
         label="The young person's consent",
@@ -31,6 +31,20 @@ class ConsentAndBasisForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the young person's consent"},
     )
+    next_steps_discussed = forms.ChoiceField(
+        label="Was what happens next discussed with the young person?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether what happens next was discussed"},
+    )
+
+
+class ConsentAndBasisForm(ConsentQuestions):
+    """The questions every share answers: consent, lawful basis, why without consent, and
+    whether what happens next was discussed with the young person."""
+
+    field_order = ["consent_status", "lawful_basis", "reason_without_consent"]
+
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing",
         choices=[("", "Choose a lawful basis"), *LawfulBasis.choices],
@@ -40,12 +54,6 @@ class ConsentAndBasisForm(forms.Form):
         label="If you share without consent, or consent was not sought, why?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    next_steps_discussed = forms.ChoiceField(
-        label="Was what happens next discussed with the young person?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether what happens next was discussed"},
     )
 
 

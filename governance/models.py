@@ -8,6 +8,55 @@ from django.db import models
 from partnership.models import Agency, AgencyKind
 
 
+class AuditObject(models.TextChoices):
+    """What an audit event is about. The stored values are part of the hash chain: never change
+    one (add a member instead), or old events would no longer verify against their hash."""
+
+    ACTION = "action", "Action"
+    AGENCY = "agency", "Agency"
+    AGENCY_RECORD = "agency_record", "Agency record"
+    BREAK_GLASS = "break_glass", "Break-glass access"
+    CASE = "case", "Case"
+    CASE_MEMBER = "case_member", "Case member"
+    CASE_REVIEW = "case_review", "Case review"
+    CONSENT_DECISION = "consent_decision", "Consent decision"
+    CSE_ASSESSMENT = "cse_assessment", "CSE assessment"
+    DECISION_NOT_TO_ACT = "decision_not_to_act", "Decision not to act"
+    DISCLOSURE_REQUEST = "disclosure_request", "Disclosure request"
+    DISRUPTION_ACTION = "disruption_action", "Disruption action"
+    DISRUPTION_PLAN = "disruption_plan", "Disruption plan"
+    GOVERNANCE_INDEX = "governance_index", "Governance index"
+    HOME_PAGE = "home_page", "Home page"
+    IMPORT_BATCH = "import_batch", "Import batch"
+    IMPORTED_ROW = "imported_row", "Imported row"
+    LINKAGE_MODEL = "linkage_model", "Linkage model"
+    MASE_ACTION = "mase_action", "MASE action"
+    MASE_AGENDA_ITEM = "mase_agenda_item", "MASE agenda item"
+    MASE_ATTENDANCE = "mase_attendance", "MASE attendance"
+    MASE_MEETING = "mase_meeting", "MASE meeting"
+    MATCH_THRESHOLDS = "match_thresholds", "Match thresholds"
+    NOTIFICATION = "notification", "Notification"
+    PAGE = "page", "Page"
+    PARTNERSHIP_ACTIVITY = "partnership_activity", "Partnership activity"
+    PPRL_SUBMISSION = "pprl_submission", "Privacy-preserving submission"
+    RECEIPT = "receipt", "Receipt"
+    RECORD_ACCESS_LOG = "record_access_log", "Record access log"
+    RECORDED_IDENTITY = "recorded_identity", "Recorded identity"
+    REFERRAL = "referral", "Referral"
+    REFERRAL_PATHWAY = "referral_pathway", "Referral pathway"
+    RELATIONSHIP = "relationship", "Relationship"
+    REVIEW_ITEM = "review_item", "Review item"
+    SCREENING = "screening", "Screening"
+    SCREENING_TOOL = "screening_tool", "Screening tool"
+    SERVICE = "service", "Service"
+    SHARING_AGREEMENT = "sharing_agreement", "Sharing agreement"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    SUBJECT_ACCESS = "subject_access", "Subject access"
+    TRANSITION_PLAN = "transition_plan", "Transition plan"
+    USER = "user", "User"
+    YOUNG_PERSON = "young_person", "Young person"
+
+
 class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
@@ -128,6 +177,30 @@ class SharingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_kind} sees {self.category} at {Level(self.level).label}"
+
+
+class SharingCategory(models.Model):
+    """What one version of the agreement says of a category of record as a whole."""
+
+    agreement = models.ForeignKey(
+        SharingAgreement, on_delete=models.CASCADE, related_name="categories"
+    )
+    category = models.CharField(max_length=20)
+    type_name_is_content = models.BooleanField(
+        help_text="The record type's name says what happened, so it is shown only at full "
+        "level; below that another agency sees a generic label."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "category"], name="sharing_category_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        said = "content" if self.type_name_is_content else "not content"
+        return f"{self.category}: type name is {said}"
 
 
 # --- Need to know ------------------------------------------------------------------------

@@ -24,34 +24,34 @@ How a level is decided for one record (``level_of``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from governance.defaults import default_sharing_rules
+from governance.defaults import DEFAULT_TYPE_NAMES_ARE_CONTENT, default_sharing_rules
 from governance.models import (
     BreakGlassAccess,
     LegitimateRelationship,
     Level,
     SharingAgreement,
+    SharingCategory,
     SharingRule,
 )
+from governance.permissions import Capability, may, within_reach
 from partnership.models import Role, ServiceKind, User
-from people.models import YoungPerson
-from records.models import AgencyRecord, Classification, RecordCategory
+from people.models import RecordedIdentity, YoungPerson
+from records.models import AgencyRecord, Classification, RecordCategory, RecordLink
 
-if TYPE_CHECKING:
-    from casework.models import Referral
-
-NEED_TO_KNOW_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-EDITING_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST})
-EXPORTING_ROLES = frozenset({Role.COORDINATOR, Role.IG_OFFICER})
+# Who may ask the gate: a signed-in user or, from a page before sign-in, the anonymous one
+# (refused everything).
+Asker = User | AnonymousUser
 
 
-def reads_case_content(user: Any) -> bool:
+def reads_case_content(user: Asker) -> TypeGuard[User]:
     """Administrators, strategic leads and community partners never read case content."""
     return isinstance(user, User) and user.is_authenticated and user.reads_case_content
 
@@ -78,6 +78,30 @@ def rules_of(agreement: SharingAgreement | None) -> dict[tuple[str, str], int]:
     return rules
 
 
+def type_names_content_of(agreement: SharingAgreement | None) -> frozenset[str]:
+    """The categories whose record type names are content, in one saved version (or the
+    defaults in code, which ``None`` gives alone)."""
+    content = set(DEFAULT_TYPE_NAMES_ARE_CONTENT)
+    if agreement is not None:
+        saved = SharingCategory.objects.filter(agreement=agreement)
+        for category, is_content in saved.values_list("category", "type_name_is_content"):
+            if is_content:
+                content.add(category)
+            else:
+                content.discard(category)
+    return frozenset(content)
+
+
+def content_type_names() -> frozenset[str]:
+    """The categories whose type names are content, in the agreement in force."""
+    return type_names_content_of(current_agreement())
+
+
+def _terms() -> tuple[dict[tuple[str, str], int], frozenset[str]]:
+    agreement = current_agreement()
+    return rules_of(agreement), type_names_content_of(agreement)
+
+
 # --- What the gate knows about one viewer and one young person ---------------------------
 
 
@@ -90,6 +114,7 @@ class Viewer:
     in_case_team: bool
     break_glass: bool
     consent_blocks: bool
+    content_type_names: frozenset[str] = DEFAULT_TYPE_NAMES_ARE_CONTENT
 
     @property
     def reads(self) -> bool:
@@ -97,7 +122,11 @@ class Viewer:
 
     @property
     def need_to_know(self) -> bool:
-        return self.in_case_team or self.break_glass or self.user.role in NEED_TO_KNOW_ROLES
+        return (
+            self.in_case_team
+            or self.break_glass
+            or may(self.user, Capability.KNOW_EVERY_YOUNG_PERSON)
+        )
 
     @property
     def agency_kind(self) -> str:
@@ -119,25 +148,27 @@ def active_break_glass(user: User, at: datetime | None = None) -> QuerySet[Break
 
 
 def viewer_for(
-    user: Any, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
+    user: User, young_person: YoungPerson, *, rules: dict[tuple[str, str], int] | None = None
 ) -> Viewer:
     """Everything needed to decide levels for this young person's records: a fixed few queries."""
     if not reads_case_content(user):
         return Viewer(user, {}, False, False, False) if isinstance(user, User) else _nobody()
+    agreed, content = _terms()
     return Viewer(
         user=user,
-        rules=rules if rules is not None else sharing_rules(),
+        rules=rules if rules is not None else agreed,
+        content_type_names=content,
         in_case_team=active_relationships(user).filter(young_person=young_person).exists(),
         break_glass=active_break_glass(user).filter(young_person=young_person).exists(),
         consent_blocks=young_person.consent_blocks_sharing,
     )
 
 
-def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
+def viewers_for(user: User, young_person_ids: set[int]) -> dict[int, Viewer]:
     """``viewer_for`` for many young people at once, in a fixed number of queries (for lists)."""
     if not reads_case_content(user) or not young_person_ids:
         return {}
-    rules = sharing_rules()
+    rules, content = _terms()
     in_team = set(
         active_relationships(user)
         .filter(young_person_id__in=young_person_ids)
@@ -154,7 +185,7 @@ def viewers_for(user: Any, young_person_ids: set[int]) -> dict[int, Viewer]:
         ).values_list("pk", flat=True)
     )
     return {
-        pk: Viewer(user, rules, pk in in_team, pk in broken_glass, pk in blocked)
+        pk: Viewer(user, rules, pk in in_team, pk in broken_glass, pk in blocked, content)
         for pk in young_person_ids
     }
 
@@ -186,11 +217,7 @@ def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     base = Level(viewer.rules.get((viewer.agency_kind, record.category), Level.NONE))
     if base == Level.NONE:
         return Level.NONE
-    cap = Level.FULL
-    if user.role == Role.IG_OFFICER:
-        cap = Level.SUMMARY
-    elif not viewer.need_to_know:
-        cap = Level.EXISTENCE
+    cap = _need_to_know_cap(viewer)
     if record.classification == Classification.RESTRICTED:
         cap = min(cap, Level.EXISTENCE)
     elif record.classification == Classification.SENSITIVE and not (
@@ -200,6 +227,54 @@ def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     if viewer.consent_blocks:
         cap = min(cap, Level.EXISTENCE)
     return Level(min(base, cap))
+
+
+def _need_to_know_cap(viewer: Viewer) -> Level:
+    """How far another agency's information may go for this viewer: IG officers oversee and
+    stop at summary; without need to know, existence only."""
+    if viewer.user.role == Role.IG_OFFICER:
+        return Level.SUMMARY
+    if not viewer.need_to_know:
+        return Level.EXISTENCE
+    return Level.FULL
+
+
+def assessment_level(viewer: Viewer, assessor_agency_id: int | None) -> Level:
+    """The level at which this viewer sees a CSE screening assessment.
+
+    An assessment is read like a standard record of the assessor's agency that the sharing
+    agreement shares in full with every CSE partner (the screening tool exists to be shared):
+    the assessor's agency sees it in full; another agency is capped as for records (IG officers
+    at summary, without need to know at existence) and at existence while declined consent
+    blocks sharing. Summary is the date, the levels and who assessed; full adds each
+    indicator's answer, evidence, source and the professional opinions.
+    """
+    if not viewer.reads:
+        return Level.NONE
+    if assessor_agency_id is not None and assessor_agency_id == viewer.user.agency_id:
+        return Level.FULL
+    cap = _need_to_know_cap(viewer)
+    if viewer.consent_blocks:
+        cap = min(cap, Level.EXISTENCE)
+    return Level(cap)
+
+
+def other_agency_reach(user: User, at_least: Level, *, young_person_field: str) -> Q:
+    """``assessment_level`` for items held by another agency, as a filter on the young person
+    (for lists): which of them this user sees at ``at_least`` or more."""
+    if at_least <= Level.EXISTENCE:
+        return Q()
+    blocked = YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
+    reach = ~Q(**{f"{young_person_field}__in": blocked})
+    if user.role == Role.IG_OFFICER:
+        return reach if at_least <= Level.SUMMARY else Q(pk__in=[])
+    if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
+        now = timezone.now()
+        involved = active_relationships(user, now).values("young_person_id")
+        glass = active_break_glass(user, now).values("young_person_id")
+        field = f"{young_person_field}__in"
+        reach &= Q(**{field: involved}) | Q(**{field: glass})
+    return reach
 
 
 def _own_agency_level(user: User, record: AgencyRecord) -> Level:
@@ -216,27 +291,133 @@ def _own_agency_level(user: User, record: AgencyRecord) -> Level:
     return Level.FULL
 
 
+def type_name_shown(viewer: Viewer, record: AgencyRecord, level: Level) -> bool:
+    """Whether the record type's name may be shown at this level (ADR 0010).
+
+    A type name can say what happened ("Sexual health attendance", "Found in the company of an
+    adult"), so it is content: shown at full level always; below full, only when the sharing
+    agreement says the category's type names are not content and the record is not classified
+    sensitive or restricted (the classification protects its very nature). Otherwise a generic
+    label stands in (see ``type_label``).
+    """
+    if level >= Level.FULL or record.owning_agency_id == viewer.user.agency_id:
+        return True
+    return (
+        record.classification == Classification.STANDARD
+        and record.category not in viewer.content_type_names
+    )
+
+
+def type_label(viewer: Viewer, record: AgencyRecord, level: Level) -> str:
+    """The record type's name where it may be shown, else the generic kind ("Episode")."""
+    if type_name_shown(viewer, record, level):
+        return record.record_type.name
+    return str(record.record_type.get_kind_display())
+
+
 def can_edit(viewer: Viewer, record: AgencyRecord) -> bool:
     return (
         record.owning_agency_id == viewer.user.agency_id
-        and viewer.user.role in EDITING_ROLES
+        and may(viewer.user, Capability.RECORD)
         and level_of(viewer, record) == Level.FULL
     )
 
 
-def can_record_for(user: Any) -> bool:
+def can_record_for(user: Asker) -> bool:
     """Who may add records: practitioners, screeners and coordinators of any member agency."""
-    return reads_case_content(user) and user.role in EDITING_ROLES
+    return reads_case_content(user) and may(user, Capability.RECORD)
 
 
 def can_export_chronology(viewer: Viewer) -> bool:
-    return viewer.reads and (viewer.user.role in EXPORTING_ROLES or viewer.in_case_team)
+    return viewer.reads and (
+        may(viewer.user, Capability.EXPORT_ANY_CHRONOLOGY) or viewer.in_case_team
+    )
+
+
+# --- A young person's identity ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownIdentity:
+    """What of a young person's identity one viewer sees (ADR 0010).
+
+    Minimal identity (name, age in years, area) is enough to find a child and confirm who they
+    are; it is what anyone who reads case content sees. Identifiers and address (date of birth,
+    postcode, UPN, NHS number) need need to know: then they come from the canonical identity,
+    or, for an agency that recorded the young person itself, from its own identity as recorded.
+    """
+
+    young_person: YoungPerson
+    age: int
+    area: str
+    full: bool = False
+    date_of_birth: date | None = None
+    postcode: str = ""
+    upn: str = ""
+    nhs_number: str = ""
+    as_recorded_by: str = ""  # the agency whose own recorded identity is shown, if not canonical
+
+
+def area_of(postcode: str) -> str:
+    """The postcode district (outward code): "EB1 2AB" gives "EB1". Empty when unknown."""
+    compact = postcode.replace(" ", "").upper()
+    return compact[:-3] if len(compact) >= 5 else ""
+
+
+def minimal_identity(young_person: YoungPerson) -> ShownIdentity:
+    """Name, age in years and area: what finding a child (search, refer) needs."""
+    return ShownIdentity(
+        young_person=young_person,
+        age=young_person.age_on(timezone.localdate()),
+        area=area_of(young_person.postcode),
+    )
+
+
+def identity_for(viewer: Viewer, young_person: YoungPerson) -> ShownIdentity:
+    """Full identity with need to know (case team or other legitimate relationship,
+    break-glass, the coordinator or MASH screener role); the viewer's agency's own recorded
+    identity when it recorded them; otherwise minimal identity."""
+    minimal = minimal_identity(young_person)
+    if not viewer.reads:
+        return minimal
+    if viewer.need_to_know:
+        return ShownIdentity(
+            young_person=young_person,
+            age=minimal.age,
+            area=minimal.area,
+            full=True,
+            date_of_birth=young_person.date_of_birth,
+            postcode=young_person.postcode,
+            upn=young_person.upn,
+            nhs_number=young_person.nhs_number,
+        )
+    own = (
+        RecordedIdentity.objects.filter(young_person=young_person, agency_id=viewer.user.agency_id)
+        .select_related("agency")
+        .order_by("-recorded_at")
+        .first()
+        if viewer.user.agency_id is not None
+        else None
+    )
+    if own is None:
+        return minimal
+    return ShownIdentity(
+        young_person=young_person,
+        age=minimal.age,
+        area=minimal.area,
+        full=True,
+        date_of_birth=own.date_of_birth,
+        postcode=own.postcode,
+        upn=own.upn,
+        nhs_number=own.nhs_number,
+        as_recorded_by=own.agency.name,
+    )
 
 
 # --- Querysets for lists -----------------------------------------------------------------
 
 
-def young_people_for(user: Any) -> QuerySet[YoungPerson]:
+def young_people_for(user: Asker) -> QuerySet[YoungPerson]:
     """Identity search is open to every role that reads case content, so that a professional
     can find a young person to refer or record about. Records are gated separately."""
     if not reads_case_content(user):
@@ -244,7 +425,13 @@ def young_people_for(user: Any) -> QuerySet[YoungPerson]:
     return YoungPerson.objects.all()
 
 
-def young_person_or_404(user: Any, pk: int) -> YoungPerson:
+def consent_blocks_sharing() -> QuerySet[YoungPerson]:
+    """Young people who declined consent with no decision to share without it since: other
+    agencies see no more than that something exists (a few rows, partial-indexed)."""
+    return YoungPerson.objects.filter(consent_blocks_sharing=True)
+
+
+def young_person_or_404(user: Asker, pk: int) -> YoungPerson:
     """One young person, or 404 whether they do not exist or may not be seen."""
     try:
         return young_people_for(user).get(pk=pk)
@@ -252,7 +439,7 @@ def young_person_or_404(user: Any, pk: int) -> YoungPerson:
         raise Http404 from None
 
 
-def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
+def records_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[AgencyRecord]:
     """Every record the user sees at ``at_least`` or more, as one query.
 
     Must agree with ``level_of`` record by record; the authorisation matrix tests hold them
@@ -269,9 +456,7 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
     if at_least >= Level.SUMMARY:
         other &= ~Q(classification=Classification.RESTRICTED)
         # A subquery over the (partial-indexed) few blocked young people, not a join to all.
-        other &= ~Q(
-            young_person_id__in=YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
-        )
+        other &= ~Q(young_person_id__in=consent_blocks_sharing().values("pk"))
         now = timezone.now()
         in_team = Q(
             young_person_id__in=active_relationships(user, now).values("young_person_id")
@@ -280,36 +465,39 @@ def records_visible_to(user: Any, *, at_least: Level = Level.SUMMARY) -> QuerySe
             if at_least > Level.SUMMARY:
                 other = Q(pk__in=[])
         else:
-            if user.role not in NEED_TO_KNOW_ROLES:
+            if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
                 other &= in_team
             if at_least > Level.SUMMARY:
                 other &= ~Q(classification=Classification.SENSITIVE) | in_team
     return records.filter(own | other)
 
 
-def referrals_to_screen(user: Any) -> QuerySet[Referral]:
-    """Referrals awaiting screening that this user may see: a MASH screener, those received by
-    their agency; a coordinator, every one (they watch the 24-hour clock across the
-    partnership); anyone else, none."""
-    from casework.models import Referral, ReferralStatus
-
-    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_SCREENING)
+def held_by_own_agency(user: User) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds, every classification and disposed records
+    included: they oversee what their agency holds (break-glass review, retention, subject
+    access). Nothing of another agency's, and nothing for any other role."""
     if not reads_case_content(user):
-        return Referral.objects.none()
-    if user.role == Role.COORDINATOR:
-        return waiting
-    if user.role == Role.MASH_SCREENER:
-        return waiting.filter(receiving_agency_id=user.agency_id)
-    return Referral.objects.none()
-
-
-def held_for_subject_access(user: Any, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
-    """Everything the IG officer's own agency holds about a young person, every classification
-    included: the agency answers a subject access request for all it holds (the officer
-    redacts before release). Nothing of another agency's, and nothing for any other role."""
-    if not (reads_case_content(user) and user.role == Role.IG_OFFICER and user.agency_id):
         return AgencyRecord.objects.none()
-    return AgencyRecord.objects.filter(young_person=young_person, owning_agency_id=user.agency_id)
+    return within_reach(
+        user,
+        Capability.OVERSEE_AGENCY_INFORMATION,
+        AgencyRecord.objects.all(),
+        agency_field="owning_agency_id",
+    )
+
+
+def held_for_subject_access(user: User, young_person: YoungPerson) -> QuerySet[AgencyRecord]:
+    """Everything the IG officer's own agency holds about a young person: the agency answers a
+    subject access request for all it holds (the officer redacts before release)."""
+    return held_by_own_agency(user).filter(young_person=young_person)
+
+
+def links_visible_to(user: User, *, at_least: Level = Level.SUMMARY) -> QuerySet[RecordLink]:
+    """The people, places, phones and vehicles named in records the user sees at ``at_least``
+    or more: a link (and its label) is never read from a record the user may not see."""
+    return RecordLink.objects.filter(
+        record__in=records_visible_to(user, at_least=at_least).values("pk")
+    )
 
 
 def _own_agency_filter(user: User, at_least: Level) -> Q:

@@ -10,7 +10,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from governance import policy
-from governance.models import AuditEvent, ConsentDecision, SharingDecision
+from governance.models import AuditEvent, AuditObject, ConsentDecision, SharingDecision
 from partnership.models import Agency, User
 from people.models import RecordedIdentity, YoungPerson
 from records.models import AgencyRecord
@@ -49,8 +49,8 @@ def subject_access_export(user: User, young_person: YoungPerson) -> dict[str, An
     )
     record_ids = [str(record.pk) for record in records]
     events = AuditEvent.objects.filter(
-        Q(object_type="young_person", object_id=str(young_person.pk))
-        | Q(object_type="agency_record", object_id__in=record_ids)
+        Q(object_type=AuditObject.YOUNG_PERSON, object_id=str(young_person.pk))
+        | Q(object_type=AuditObject.AGENCY_RECORD, object_id__in=record_ids)
     ).order_by("seq")
     other_ids = set(
         AgencyRecord.objects.filter(young_person=young_person, disposed_at__isnull=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from governance.defaults import DEFAULT_RETENTION
 from governance.models import RetentionRule
+from records.models import AgencyRecord
 
 
 def schedule() -> dict[str, tuple[int | None, int | None]]:
@@ -42,7 +43,6 @@ def review_due(
 
 
 def overdue_for_agency(agency_id: int, today: date | None = None) -> QuerySet:  # type: ignore[type-arg]
-    from records.models import AgencyRecord
 
     today = today or timezone.localdate()
     return AgencyRecord.objects.filter(

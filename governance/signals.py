@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
@@ -29,8 +30,6 @@ def log_failed_sign_in(
 def attempted_username(username: str) -> dict[str, str]:
     """A known username is kept; anything else (perhaps a password typed into the wrong box) is
     kept only as a keyed fingerprint, so repeated attempts can still be correlated."""
-    from django.contrib.auth import get_user_model
-
     if username and get_user_model().objects.filter(username=username).exists():
         return {"username_attempted": username}
     digest = hmac.new(str(settings.AUDIT_CHAIN_KEY).encode(), username.encode(), hashlib.sha256)

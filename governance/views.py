@@ -40,6 +40,7 @@ from governance.forms import (
 )
 from governance.models import (
     AuditAction,
+    AuditObject,
     BreakGlassAccess,
     BreakGlassReview,
     Level,
@@ -47,34 +48,30 @@ from governance.models import (
     RetentionRule,
     SharingAgreement,
 )
+from governance.permissions import Capability, may
 from governance.queries import SUBJECT_ACCESS
 from governance.retention import overdue_for_agency, schedule
-from partnership.models import AgencyKind, Role, User
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.fresh import needs_fresh_code
+from partnership.models import AgencyKind, User
 from people.models import YoungPerson
 from records import actions as record_actions
-from records.models import AgencyRecord, RecordCategory
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
+from records.models import RecordCategory
 
 RETENTION_REVIEW = "retention review"
 PAGE_SIZE = 25
-
-# Strategic leads do not read case content, but the agreement is the partnership's policy,
-# which they govern; administrators configure it.
-AGREEMENT_READING_ROLES = frozenset({Role.ADMINISTRATOR, Role.STRATEGIC_LEAD})
-INDEX_ROLES = frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR})
 
 
 # --- Who may do what ----------------------------------------------------------------------
 
 
 def _is_ig_officer(user: User) -> bool:
-    return user.is_active and user.role == Role.IG_OFFICER and user.agency_id is not None
+    return may(user, Capability.OVERSEE_AGENCY_INFORMATION)
 
 
 def _ig_officer(
-    request: HttpRequest, action: AuditAction, object_type: str, object_id: object = ""
+    request: HttpRequest, action: AuditAction, object_type: AuditObject, object_id: object = ""
 ) -> User:
     """The signed-in IG officer, or a refused audit row and 404 for anyone else."""
     user = _user(request)
@@ -84,13 +81,11 @@ def _ig_officer(
 
 
 def _reads_agreement(user: User) -> bool:
-    return policy.reads_case_content(user) or (
-        user.is_active and user.role in AGREEMENT_READING_ROLES
-    )
+    return may(user, Capability.READ_SHARING_AGREEMENT)
 
 
 def _is_administrator(user: User) -> bool:
-    return user.is_active and user.role == Role.ADMINISTRATOR
+    return may(user, Capability.CHANGE_SHARING_AGREEMENT)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -104,8 +99,8 @@ def _posted(request: HttpRequest) -> Any:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (user.is_active and user.role in INDEX_ROLES):
-        raise _refuse(request, AuditAction.VIEW, "governance_index")
+    if not may(user, Capability.USE_GOVERNANCE_INDEX):
+        raise _refuse(request, AuditAction.VIEW, AuditObject.GOVERNANCE_INDEX)
     counts: dict[str, int] = {}
     if _is_ig_officer(user):
         counts = {
@@ -113,7 +108,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "retention": overdue_for_agency(user.agency_id or 0).count(),
             "notifications": _notifications_for(user).filter(read_at__isnull=True).count(),
         }
-    audit.record(AuditAction.VIEW, request=request, object_type="governance_index", details=counts)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.GOVERNANCE_INDEX, details=counts
+    )
     return render(
         request,
         "governance/index.html",
@@ -163,16 +160,22 @@ def _versions() -> QuerySet[SharingAgreement]:
     return SharingAgreement.objects.select_related("created_by").order_by("-version")
 
 
+def _type_names(agreement: SharingAgreement | None) -> list[tuple[str, bool]]:
+    """(category, whether its record type names are content) in one version, for the page."""
+    content = policy.type_names_content_of(agreement)
+    return [(str(label), value in content) for value, label in RecordCategory.choices]
+
+
 @require_GET
 def agreement(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not _reads_agreement(user):
-        raise _refuse(request, AuditAction.VIEW, "sharing_agreement")
+        raise _refuse(request, AuditAction.VIEW, AuditObject.SHARING_AGREEMENT)
     current = policy.current_agreement()
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=current.pk if current else "",
         details={"version": current.version if current else 0},
     )
@@ -183,9 +186,10 @@ def agreement(request: HttpRequest) -> HttpResponse:
             "agreement": current,
             "current": current,
             "table": _table(policy.sharing_rules()),
+            "type_names": _type_names(current),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
-            "can_use_index": user.role in INDEX_ROLES,
+            "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),
         },
     )
 
@@ -195,12 +199,12 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = SharingAgreement.objects.select_related("created_by").filter(pk=pk).first()
     if not _reads_agreement(user) or version is None:
-        raise _refuse(request, AuditAction.VIEW, "sharing_agreement", pk)
+        raise _refuse(request, AuditAction.VIEW, AuditObject.SHARING_AGREEMENT, pk)
     current = policy.current_agreement()
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=version.pk,
         details={"version": version.version},
     )
@@ -211,9 +215,10 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": version,
             "current": current,
             "table": _table(policy.rules_of(version)),
+            "type_names": _type_names(version),
             "versions": _versions(),
             "can_edit": _is_administrator(user),
-            "can_use_index": user.role in INDEX_ROLES,
+            "can_use_index": may(user, Capability.USE_GOVERNANCE_INDEX),
         },
     )
 
@@ -222,7 +227,7 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not _is_administrator(user):
-        raise _refuse(request, AuditAction.CONFIGURE, "sharing_agreement")
+        raise _refuse(request, AuditAction.CONFIGURE, AuditObject.SHARING_AGREEMENT)
     current = policy.current_agreement()
     current_version = current.version if current else 0
     current_rules = policy.sharing_rules()
@@ -254,7 +259,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="sharing_agreement",
+        object_type=AuditObject.SHARING_AGREEMENT,
         object_id=current.pk if current else "",
         details={"version": current_version, "editing": True},
     )
@@ -271,9 +276,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
 def _break_glass_queue(user: User) -> QuerySet[BreakGlassAccess]:
     """Break-glass uses awaiting review that are this IG officer's agency's business: used by
     someone in the agency, or opening a young person the agency holds records about."""
-    holds_records = AgencyRecord.objects.filter(owning_agency_id=user.agency_id).values(
-        "young_person_id"
-    )
+    holds_records = policy.held_by_own_agency(user).values("young_person_id")
     return (
         BreakGlassAccess.objects.filter(review=BreakGlassReview.PENDING)
         .filter(Q(user__agency_id=user.agency_id) | Q(young_person_id__in=holds_records))
@@ -284,12 +287,12 @@ def _break_glass_queue(user: User) -> QuerySet[BreakGlassAccess]:
 
 @require_GET
 def break_glass_queue(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.LIST, "break_glass")
+    user = _ig_officer(request, AuditAction.LIST, AuditObject.BREAK_GLASS)
     page = Paginator(_break_glass_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="break_glass",
+        object_type=AuditObject.BREAK_GLASS,
         details={
             "page": page.number,
             "shown": len(page.object_list),
@@ -304,10 +307,10 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.VIEW
-    user = _ig_officer(request, action, "break_glass", pk)
+    user = _ig_officer(request, action, AuditObject.BREAK_GLASS, pk)
     access = _break_glass_queue(user).filter(pk=pk).first()
     if access is None:
-        raise _refuse(request, action, "break_glass", pk)
+        raise _refuse(request, action, AuditObject.BREAK_GLASS, pk)
     form = BreakGlassReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,7 +321,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except PermissionDenied:
-            raise _refuse(request, action, "break_glass", pk) from None
+            raise _refuse(request, action, AuditObject.BREAK_GLASS, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -327,7 +330,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="break_glass",
+        object_type=AuditObject.BREAK_GLASS,
         object_id=access.pk,
         details={"young_person": access.young_person_id},
     )
@@ -353,7 +356,7 @@ def _notifications_for(user: User) -> QuerySet[Notification]:
 def notifications(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.reads_case_content(user) or user.agency_id is None:
-        raise _refuse(request, AuditAction.LIST, "notification")
+        raise _refuse(request, AuditAction.LIST, AuditObject.NOTIFICATION)
     rows = _notifications_for(user).order_by("-created_at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reviewable: set[str] = set()
@@ -368,7 +371,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="notification",
+        object_type=AuditObject.NOTIFICATION,
         details={"page": page.number, "shown": len(page.object_list)},
     )
     return render(
@@ -398,7 +401,7 @@ def _schedule_rows() -> list[ScheduleRow]:
 
 @require_GET
 def retention(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.LIST, "agency_record")
+    user = _ig_officer(request, AuditAction.LIST, AuditObject.AGENCY_RECORD)
     # The review is of dates and types, not of casework: the young person is not loaded.
     overdue = (
         overdue_for_agency(user.agency_id or 0)
@@ -410,7 +413,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         purpose=RETENTION_REVIEW,
         details={
             "page": page.number,
@@ -428,16 +431,15 @@ def retention(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     action = AuditAction.DISPOSE if request.method == "POST" else AuditAction.VIEW
-    user = _ig_officer(request, action, "agency_record", pk)
+    user = _ig_officer(request, action, AuditObject.AGENCY_RECORD, pk)
     record = (
-        AgencyRecord.objects.filter(
-            pk=pk, owning_agency_id=user.agency_id, disposed_at__isnull=True
-        )
+        policy.held_by_own_agency(user)
+        .filter(pk=pk, disposed_at__isnull=True)
         .select_related("record_type")
         .first()
     )
     if record is None:
-        raise _refuse(request, action, "agency_record", pk)
+        raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk)
     form = DisposeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -445,7 +447,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, record=record, reason=form.cleaned_data["reason"]
             )
         except PermissionDenied:
-            raise _refuse(request, action, "agency_record", pk) from None
+            raise _refuse(request, action, AuditObject.AGENCY_RECORD, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -454,7 +456,7 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="agency_record",
+        object_type=AuditObject.AGENCY_RECORD,
         object_id=record.pk,
         purpose=RETENTION_REVIEW,
         details={"disposal": "confirmation"},
@@ -476,14 +478,14 @@ def retention_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def subject_access_start(request: HttpRequest) -> HttpResponse:
-    user = _ig_officer(request, AuditAction.SEARCH, "young_person")
+    user = _ig_officer(request, AuditAction.SEARCH, AuditObject.YOUNG_PERSON)
     query = request.GET.get("q", "").strip()[:100]
     people = YoungPerson.objects.none()
     if query:
         people = policy.young_people_for(user)
         for word in query.split()[:4]:
             people = people.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
-        held = Q(records__owning_agency_id=user.agency_id, records__disposed_at__isnull=True)
+        held = Q(records__in=policy.held_by_own_agency(user).filter(disposed_at__isnull=True))
         people = people.annotate(held=Count("records", filter=held))
     page = Paginator(people.order_by("family_name", "given_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -491,7 +493,7 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if query else AuditAction.VIEW,
         request=request,
-        object_type="young_person" if query else "subject_access",
+        object_type=AuditObject.YOUNG_PERSON if query else AuditObject.SUBJECT_ACCESS,
         purpose=SUBJECT_ACCESS,
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
@@ -501,11 +503,11 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the IG officer's agency holds about one young person, as JSON."""
-    user = _ig_officer(request, AuditAction.EXPORT, "young_person", pk)
+    user = _ig_officer(request, AuditAction.EXPORT, AuditObject.YOUNG_PERSON, pk)
     try:
         young_person = policy.young_person_or_404(user, pk)
     except Http404:
-        raise _refuse(request, AuditAction.EXPORT, "young_person", pk) from None
+        raise _refuse(request, AuditAction.EXPORT, AuditObject.YOUNG_PERSON, pk) from None
     fresh = needs_fresh_code(request)
     if fresh is not None:
         return fresh
@@ -515,7 +517,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         object_id=young_person.pk,
         purpose=SUBJECT_ACCESS,
         details={

@@ -27,7 +27,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from governance.retention import review_due
 from imports.feeds import FEED_AGENCY_KIND, record_facts
 from imports.models import (
@@ -39,27 +40,18 @@ from imports.models import (
     MatchStatus,
     Phase,
 )
-from partnership.models import Agency, Role, Service, User
+from partnership.models import Agency, Service, User
 from people.actions import do_register_young_person
 from people.models import Gender, RecordedIdentity, YoungPerson
 from records.catalogue import category_for
 from records.models import AgencyRecord, Nature, PersonCategory, RecordCategory, RecordType
-
-IMPORTING_ROLES = frozenset({Role.PRACTITIONER, Role.ANALYST, Role.MASH_SCREENER})
-# Who else may link a row someone else's agency imported: the partnership's matchers.
-LINKING_ROLES = frozenset({Role.MASH_SCREENER, Role.COORDINATOR, Role.ANALYST})
 
 _HASH_CHUNK = 1024 * 1024
 
 
 def feeds_for(user: User) -> list[str]:
     """The feeds ``user`` may import for their own agency (empty for everyone else)."""
-    if (
-        not user.is_active
-        or user.role not in IMPORTING_ROLES
-        or user.agency is None
-        or not user.agency.is_active
-    ):
+    if not may(user, Capability.IMPORT_FEED) or user.agency is None or not user.agency.is_active:
         return []
     return [feed for feed, kind in FEED_AGENCY_KIND.items() if kind == user.agency.kind]
 
@@ -127,7 +119,7 @@ def do_start_import(
                 audit.record(
                     AuditAction.CREATE,
                     actor=actor,
-                    object_type="import_batch",
+                    object_type=AuditObject.IMPORT_BATCH,
                     object_id=existing.pk,
                     details={**details, "already_imported": True},
                 )
@@ -140,7 +132,7 @@ def do_start_import(
             audit.record(
                 AuditAction.UPDATE,
                 actor=actor,
-                object_type="import_batch",
+                object_type=AuditObject.IMPORT_BATCH,
                 object_id=existing.pk,
                 details={**details, "resumed_after_row": existing.checkpoint_row},
             )
@@ -164,7 +156,7 @@ def do_start_import(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details=details,
         )
@@ -179,11 +171,10 @@ def do_start_import(
 def _require_linker(actor: User | None, rows: Iterable[ImportedRow]) -> None:
     if actor is None:
         return
-    if actor.is_community_partner or not actor.reads_case_content:
+    if not may(actor, Capability.LINK_IMPORTED_ROWS):
         raise PermissionDenied("Your role cannot link imported rows.")
-    if actor.role in LINKING_ROLES:
-        return
-    if any(row.agency_id != actor.agency_id for row in rows):
+    # The partnership's matchers link any agency's rows; others only their own agency's.
+    if any(not may(actor, Capability.LINK_IMPORTED_ROWS, agency=row.agency_id) for row in rows):
         raise PermissionDenied("You can only link rows your own agency imported.")
 
 
@@ -362,7 +353,7 @@ def attach_rows(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details={
                 "linked_rows": len(items),
@@ -443,8 +434,6 @@ def mark_batch(batch: ImportBatch, **changes: Any) -> None:
 
 
 __all__ = [
-    "IMPORTING_ROLES",
-    "LINKING_ROLES",
     "Phase",
     "Started",
     "attach_rows",

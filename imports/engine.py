@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
 from imports import feeds
 from imports.actions import attach_rows, mark_batch
 from imports.models import (
@@ -44,6 +44,8 @@ from imports.models import (
     Phase,
 )
 from imports.reader import RowSource, UnreadableFile
+from imports.storage import is_upload
+from matching import api as matching_api
 from people.models import RecordedIdentity, YoungPerson
 
 logger = logging.getLogger(__name__)
@@ -92,8 +94,6 @@ def run_batch(
         if batch.phase == Phase.LINKING:
             _link_deterministically(batch, progress, chunk)
         if batch.phase == Phase.MATCHING:
-            from matching import api as matching_api
-
             if progress:
                 progress(batch)
             if match:
@@ -117,7 +117,7 @@ def run_batch(
     audit.record(
         AuditAction.UPDATE,
         actor=batch.user,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         object_id=batch.pk,
         details={
             "feed": batch.feed,
@@ -151,7 +151,7 @@ def _fail(batch: ImportBatch, message: str, *, discard: bool) -> None:
             AuditAction.UPDATE,
             actor=batch.user,
             outcome=AuditOutcome.FAILED,
-            object_type="import_batch",
+            object_type=AuditObject.IMPORT_BATCH,
             object_id=batch.pk,
             details={"feed": batch.feed, "agency": batch.agency.short_name, "failed": True},
         )
@@ -161,8 +161,6 @@ def _fail(batch: ImportBatch, message: str, *, discard: bool) -> None:
 
 def _forget_file(batch: ImportBatch) -> None:
     """Delete the uploaded copy once it is no longer needed (not an operator's own file)."""
-    from imports.storage import is_upload
-
     if batch.stored_path and is_upload(Path(batch.stored_path)):
         Path(batch.stored_path).unlink(missing_ok=True)
 

@@ -13,16 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from imports import actions, queries
 from imports.forms import UploadForm
 from imports.models import BatchStatus, ImportBatch
 from imports.storage import keep_upload
 from imports.tasks import run_import
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
+from kit.spreadsheet import safe_cell
 from matching.actions import may_review
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 PROBLEMS_PER_PAGE = 50
 
@@ -32,7 +33,7 @@ def start(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     feeds = actions.feeds_for(user)
     if not feeds or user.agency is None:
-        raise _refused(request, AuditAction.CREATE, "import_batch")
+        raise _refused(request, AuditAction.CREATE, AuditObject.IMPORT_BATCH)
     form = UploadForm(request.POST or None, request.FILES or None, feeds=feeds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -52,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
             add_action_errors(form, error)
         except PermissionDenied:
             path.unlink(missing_ok=True)
-            raise _refused(request, AuditAction.CREATE, "import_batch") from None
+            raise _refused(request, AuditAction.CREATE, AuditObject.IMPORT_BATCH) from None
         else:
             batch = started.batch
             if started.already_imported:
@@ -70,7 +71,7 @@ def start(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         details={"shown": len(recent)},
     )
     return render(request, "imports/start.html", {"form": form, "recent": recent})
@@ -79,7 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def _batch_or_404(request: HttpRequest, pk: int, action: AuditAction) -> ImportBatch:
     batch = queries.batch_for(_user(request), pk)
     if batch is None:
-        raise _refused(request, action, "import_batch", pk)
+        raise _refused(request, action, AuditObject.IMPORT_BATCH, pk)
     return batch
 
 
@@ -88,7 +89,9 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch_or_404(request, pk, AuditAction.VIEW)
     paginator = CappedPaginator(found.rejections.all(), PROBLEMS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    audit.record(AuditAction.VIEW, request=request, object_type="import_batch", object_id=pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.IMPORT_BATCH, object_id=pk
+    )
     return render(
         request,
         "imports/batch.html",
@@ -111,11 +114,6 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/_progress.html", {"batch": found})
 
 
-def _safe(cell: str) -> str:
-    # A spreadsheet must never run a report cell as a formula.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -127,7 +125,7 @@ def report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     audit.record(
         AuditAction.EXPORT,
         request=request,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         object_id=pk,
         details={"validation_report": True, "problems": found.rejections.count()},
     )
@@ -135,7 +133,7 @@ def report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
     def lines() -> Iterator[str]:
         for row in queries.report_rows(found):
-            yield writer.writerow([_safe(cell) for cell in row])
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-validation-report.csv"'

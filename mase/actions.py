@@ -8,15 +8,18 @@ linked here.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from casework.actions import do_assign_action, do_cancel_action, do_complete_action
+from casework.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from mase import volt
 from mase.models import (
     SECTION_ORDER,
@@ -41,11 +44,8 @@ from mase.models import (
     TargetKind,
 )
 from mase.queries import can_run_meetings
-from partnership.models import Agency, AgencyKind, Role, User
+from partnership.models import Agency, AgencyKind, User
 from people.models import YoungPerson
-
-if TYPE_CHECKING:
-    from casework.models import Case
 
 
 def _require_runner(actor: User, what: str = "run MASE meetings") -> None:
@@ -89,7 +89,7 @@ def do_schedule_meeting(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={"chair": chair.pk, "starts_at": starts_at.isoformat()},
         )
@@ -109,7 +109,7 @@ def do_set_meeting_status(*, actor: User, meeting: Meeting, status: MeetingStatu
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={"status": status.value, "was": before},
         )
@@ -159,7 +159,7 @@ def do_record_attendance(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             recipient=agency.short_name,
             details={"attendance": row.pk, "presence": presence.value},
@@ -223,7 +223,7 @@ def do_prepare_agenda(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_meeting",
+            object_type=AuditObject.MASE_MEETING,
             object_id=meeting.pk,
             details={
                 "agenda_prepared": True,
@@ -272,7 +272,7 @@ def do_add_agenda_item(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={
                 "meeting": meeting.pk,
@@ -294,7 +294,7 @@ def do_remove_agenda_item(*, actor: User, item: AgendaItem) -> None:
         audit.record(
             AuditAction.DISPOSE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"meeting": item.meeting_id, "section": item.section, "source": item.source},
         )
@@ -323,7 +323,7 @@ def do_move_agenda_item(*, actor: User, item: AgendaItem, direction: str) -> Age
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"moved": direction, "meeting": item.meeting_id},
         )
@@ -346,7 +346,7 @@ def do_record_minutes(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="mase_agenda_item",
+            object_type=AuditObject.MASE_AGENDA_ITEM,
             object_id=item.pk,
             details={"minutes": True, "meeting": item.meeting_id},
         )
@@ -367,9 +367,6 @@ def do_assign_meeting_action(
 ) -> Any:
     """An action agreed on an agenda item: a casework action from the MASE meeting, about the
     item's young person if it has one. It stays on later agendas until it is done."""
-    from casework.actions import do_assign_action
-    from casework.models import ActionSource
-
     _require_runner(actor, "assign actions at a MASE meeting")
     _require_open(item.meeting)
     young_person = item.young_person
@@ -398,7 +395,7 @@ def do_assign_meeting_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="mase_action",
+            object_type=AuditObject.MASE_ACTION,
             object_id=link.pk,
             recipient=owner_agency.short_name,
             details={
@@ -413,8 +410,6 @@ def do_assign_meeting_action(
 
 def _open_case_for(young_person: YoungPerson | None) -> Case | None:
     """The young person's open case, if there is one (there is at most one)."""
-    from casework.models import Case, CaseStatus
-
     if young_person is None:
         return None
     return (
@@ -466,7 +461,7 @@ def do_create_disruption_plan(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="disruption_plan",
+            object_type=AuditObject.DISRUPTION_PLAN,
             object_id=plan.pk,
             recipient=lead_agency.short_name,
             details={"target_kind": plan.target_kind, "meeting": getattr(meeting, "pk", None)},
@@ -487,9 +482,6 @@ def do_add_disruption_action(
     is_synthetic: bool = False,
     allow_past_due: bool = False,
 ) -> DisruptionAction:
-    from casework.actions import do_assign_action
-    from casework.models import ActionSource
-
     _require_runner(actor, "add disruption actions")
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError("This plan is closed.")
@@ -513,7 +505,7 @@ def do_add_disruption_action(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="disruption_action",
+            object_type=AuditObject.DISRUPTION_ACTION,
             object_id=disruption.pk,
             recipient=owner_agency.short_name,
             details={"plan": plan.pk, "kind": disruption.kind, "action": action.pk},
@@ -523,11 +515,7 @@ def do_add_disruption_action(
 
 def can_record_outcome(user: User, disruption: DisruptionAction) -> bool:
     """The coordinator, or someone in the agency that owns the action (not IG officers)."""
-    if not user.reads_case_content:
-        return False
-    if user.role == Role.COORDINATOR:
-        return True
-    return disruption.action.owner_agency_id == user.agency_id and user.role != Role.IG_OFFICER
+    return may(user, Capability.RECORD_DISRUPTION_OUTCOME, agency=disruption.action.owner_agency_id)
 
 
 def do_record_disruption_outcome(
@@ -539,9 +527,6 @@ def do_record_disruption_outcome(
 ) -> DisruptionAction:
     """What a disruption action achieved. Recording it also closes the tracked action: done,
     or cancelled when it was not pursued."""
-    from casework.actions import do_cancel_action, do_complete_action
-    from casework.models import ActionStatus
-
     if not can_record_outcome(actor, disruption):
         raise PermissionDenied("Only the owning agency or the coordinator can record the outcome.")
     errors: dict[str, str] = {}
@@ -567,7 +552,7 @@ def do_record_disruption_outcome(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disruption_action",
+            object_type=AuditObject.DISRUPTION_ACTION,
             object_id=disruption.pk,
             details={"plan": disruption.plan_id, "outcome": outcome.value},
         )
@@ -588,7 +573,7 @@ def do_close_disruption_plan(*, actor: User, plan: DisruptionPlan, note: str) ->
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disruption_plan",
+            object_type=AuditObject.DISRUPTION_PLAN,
             object_id=plan.pk,
             purpose=note.strip(),
             details={"status": plan.status},
@@ -660,7 +645,7 @@ def do_record_activity(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="partnership_activity",
+            object_type=AuditObject.PARTNERSHIP_ACTIVITY,
             object_id=activity.pk,
             details={"kind": activity.kind, "attendees": attendees},
         )

@@ -12,6 +12,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from casework.models import CaseStatus
+from casework.queries import cases_for
+from governance import policy
+from governance.permissions import Capability, roles_with
 from mase.models import (
     ActivityKind,
     DisruptionKind,
@@ -20,7 +24,7 @@ from mase.models import (
     Section,
     TargetKind,
 )
-from partnership.models import CASE_CONTENT_ROLES, Agency, AgencyKind, Role, User
+from partnership.models import Agency, AgencyKind, User
 from people.models import YoungPerson
 
 
@@ -42,7 +46,7 @@ class _AgencyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 def _people() -> QuerySet[User]:
     return (
-        User.objects.filter(is_active=True, role__in=CASE_CONTENT_ROLES)
+        User.objects.filter(is_active=True, role__in=roles_with(Capability.READ_CASE_CONTENT))
         .select_related("agency")
         .order_by("agency__name", "last_name", "first_name")
     )
@@ -73,7 +77,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        chairs = _people().filter(role=Role.COORDINATOR)
+        chairs = _people().filter(role__in=roles_with(Capability.RUN_MASE_MEETINGS))
         self.fields["chair"].queryset = chairs  # type: ignore[attr-defined]
 
     def starts_at(self) -> datetime:
@@ -136,13 +140,12 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from casework.models import CaseStatus
-        from casework.queries import cases_for
-
         open_cases = cases_for(user).exclude(status=CaseStatus.CLOSED).values("young_person_id")
-        self.fields["young_person"].queryset = YoungPerson.objects.filter(  # type: ignore[attr-defined]
-            pk__in=open_cases
-        ).order_by("family_name", "given_name")
+        self.fields["young_person"].queryset = (  # type: ignore[attr-defined]
+            policy.young_people_for(user)
+            .filter(pk__in=open_cases)
+            .order_by("family_name", "given_name")
+        )
 
 
 class MinutesForm(forms.Form):

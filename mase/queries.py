@@ -17,9 +17,11 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import policy
+from governance.permissions import Capability, may
 from mase.models import (
     ActivityKind,
     Attendance,
@@ -29,29 +31,26 @@ from mase.models import (
     OrganisationKind,
     PartnershipActivity,
     Presence,
+    Section,
 )
-from partnership.models import Agency, AgencyKind, Role, User
-
-PLAN_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
+from partnership.models import Agency, AgencyKind
 
 
 def can_run_meetings(user: Any) -> bool:
     """The CSE coordinator schedules and runs MASE meetings."""
-    return policy.reads_case_content(user) and user.role == Role.COORDINATOR
+    return may(user, Capability.RUN_MASE_MEETINGS)
 
 
 def can_see_partnership_picture(user: Any) -> bool:
     """Attendance by agency and partnership activity: no case content in either."""
-    return isinstance(user, User) and (
-        policy.reads_case_content(user) or (user.is_active and user.role == Role.STRATEGIC_LEAD)
-    )
+    return may(user, Capability.SEE_PARTNERSHIP_PICTURE)
 
 
 def meetings_for(user: Any) -> QuerySet[Meeting]:
     if not policy.reads_case_content(user):
         return Meeting.objects.none()
     meetings = Meeting.objects.select_related("chair")
-    if user.role == Role.COORDINATOR:
+    if may(user, Capability.SEE_EVERY_MEETING):
         return meetings
     if user.agency_id is None:
         return Meeting.objects.none()
@@ -95,7 +94,7 @@ def disruption_plans_for(user: Any) -> QuerySet[DisruptionPlan]:
     if not policy.reads_case_content(user):
         return DisruptionPlan.objects.none()
     plans = DisruptionPlan.objects.select_related("lead_agency", "meeting")
-    if user.role in PLAN_WIDE_ROLES:
+    if may(user, Capability.SEE_EVERY_DISRUPTION_PLAN):
         return plans
     if user.agency_id is None:
         return DisruptionPlan.objects.none()
@@ -263,10 +262,6 @@ def activity_in(period: Period, kind: str = "") -> ActivitySummary:
 def next_meeting_lines(user: Any) -> list[tuple[str, str]]:
     """For the coordinator's home page: the next meeting and the state of its agenda, as (text,
     link) pairs. Counts only: the names are on the meeting page, behind the gate."""
-    from django.urls import reverse
-
-    from mase.models import Section
-
     upcoming = next_meeting(user)
     if upcoming is None:
         return []

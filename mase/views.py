@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 from mase import actions, queries, volt
 from mase.forms import (
     ActivityForm,
@@ -33,19 +35,17 @@ from mase.forms import (
 )
 from mase.models import AgendaItem, DisruptionAction, Meeting, MeetingStatus
 from partnership.models import User
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
 
 
 def _meeting(request: HttpRequest, user: User, pk: int, action: AuditAction) -> Meeting:
     try:
         return queries.meeting_or_404(user, pk)
     except Http404:
-        raise _refused(request, action, "mase_meeting", pk) from None
+        raise _refused(request, action, AuditObject.MASE_MEETING, pk) from None
 
 
 def _runner(
-    request: HttpRequest, user: User, action: AuditAction, what: str, pk: object = ""
+    request: HttpRequest, user: User, action: AuditAction, what: AuditObject, pk: object = ""
 ) -> None:
     if not queries.can_run_meetings(user):
         raise _refused(request, action, what, pk)
@@ -54,9 +54,9 @@ def _runner(
 def _item(request: HttpRequest, user: User, pk: int, action: AuditAction) -> AgendaItem:
     item = AgendaItem.objects.select_related("meeting").filter(pk=pk).first()
     if item is None or not queries.meetings_for(user).filter(pk=item.meeting_id).exists():
-        raise _refused(request, action, "mase_agenda_item", pk)
+        raise _refused(request, action, AuditObject.MASE_AGENDA_ITEM, pk)
     if not volt.item_visible_to(user, item):
-        raise _refused(request, action, "mase_agenda_item", pk)
+        raise _refused(request, action, AuditObject.MASE_AGENDA_ITEM, pk)
     return item
 
 
@@ -76,7 +76,7 @@ def _period(form: PeriodForm) -> queries.Period:
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not queries.can_see_partnership_picture(user):
-        raise _refused(request, AuditAction.LIST, "mase_meeting")
+        raise _refused(request, AuditAction.LIST, AuditObject.MASE_MEETING)
     meetings = list(queries.meetings_for(user).order_by("-starts_at")[:100])
     now = timezone.now()
     upcoming = sorted(
@@ -87,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="mase_meeting",
+        object_type=AuditObject.MASE_MEETING,
         details={"shown": len(meetings)},
     )
     return render(
@@ -105,7 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.CREATE, "mase_meeting")
+    _runner(request, user, AuditAction.CREATE, AuditObject.MASE_MEETING)
     form = MeetingForm(request.POST or None, initial={"chair": user.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 request, "Meeting scheduled. Add who is invited, then prepare the agenda."
             )
             return redirect("mase:meeting", pk=meeting.pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="mase_meeting", purpose="schedule")
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.MASE_MEETING, purpose="schedule"
+    )
     return render(request, "mase/schedule.html", {"form": form})
 
 
@@ -133,7 +135,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="mase_meeting",
+        object_type=AuditObject.MASE_MEETING,
         object_id=found.pk,
         details={"items_shown": agenda.count, "items_hidden": agenda.hidden},
     )
@@ -153,7 +155,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.UPDATE, "mase_meeting", pk)
+    _runner(request, user, AuditAction.UPDATE, AuditObject.MASE_MEETING, pk)
     found = _meeting(request, user, pk, AuditAction.UPDATE)
     try:
         actions.do_set_meeting_status(
@@ -175,7 +177,7 @@ def _message(error: Exception, fallback: str) -> str:
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.UPDATE, "mase_meeting", pk)
+    _runner(request, user, AuditAction.UPDATE, AuditObject.MASE_MEETING, pk)
     found = _meeting(request, user, pk, AuditAction.UPDATE)
     form = AttendanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -194,7 +196,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Attendance recorded.")
             return redirect("mase:attendance", pk=found.pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="mase_meeting", object_id=found.pk)
+    audit.record(
+        AuditAction.VIEW, request=request, object_type=AuditObject.MASE_MEETING, object_id=found.pk
+    )
     return render(
         request,
         "mase/attendance.html",
@@ -209,7 +213,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.UPDATE, "mase_meeting", pk)
+    _runner(request, user, AuditAction.UPDATE, AuditObject.MASE_MEETING, pk)
     found = _meeting(request, user, pk, AuditAction.UPDATE)
     try:
         added = actions.do_prepare_agenda(actor=user, meeting=found)
@@ -227,7 +231,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.CREATE, "mase_agenda_item")
+    _runner(request, user, AuditAction.CREATE, AuditObject.MASE_AGENDA_ITEM)
     found = _meeting(request, user, pk, AuditAction.CREATE)
     form = AgendaItemForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +246,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="mase_meeting",
+        object_type=AuditObject.MASE_MEETING,
         object_id=found.pk,
         details={"form": "add_item", "young_people_listed": listed},
     )
@@ -252,7 +256,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def move_item(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.UPDATE, "mase_agenda_item", pk)
+    _runner(request, user, AuditAction.UPDATE, AuditObject.MASE_AGENDA_ITEM, pk)
     item = _item(request, user, pk, AuditAction.UPDATE)
     try:
         actions.do_move_agenda_item(
@@ -268,7 +272,7 @@ def move_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.DISPOSE, "mase_agenda_item", pk)
+    _runner(request, user, AuditAction.DISPOSE, AuditObject.MASE_AGENDA_ITEM, pk)
     item = _item(request, user, pk, AuditAction.DISPOSE)
     meeting_pk = item.meeting_id
     try:
@@ -288,7 +292,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     can_run = queries.can_run_meetings(user)
     which = request.POST.get("form", "") if request.method == "POST" else ""
     if which and not can_run:
-        raise _refused(request, AuditAction.UPDATE, "mase_agenda_item", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.MASE_AGENDA_ITEM, pk)
     minutes_form = MinutesForm(
         request.POST if which == "minutes" else None,
         initial={"minutes": found.minutes, "decisions": found.decisions},
@@ -308,7 +312,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(action_form, error)
         except PermissionDenied:
-            raise _refused(request, AuditAction.CREATE, "mase_action", pk) from None
+            raise _refused(request, AuditAction.CREATE, AuditObject.MASE_ACTION, pk) from None
         else:
             messages.success(
                 request, "Action assigned. It will be carried forward until it is done."
@@ -321,7 +325,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="mase_agenda_item",
+        object_type=AuditObject.MASE_AGENDA_ITEM,
         object_id=found.pk,
         details={"meeting": found.meeting_id, "young_person": found.young_person_id},
     )
@@ -345,14 +349,14 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_report(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not queries.can_see_partnership_picture(user):
-        raise _refused(request, AuditAction.LIST, "mase_attendance")
+        raise _refused(request, AuditAction.LIST, AuditObject.MASE_ATTENDANCE)
     form = PeriodForm(request.GET or None)
     period = _period(form)
     report = queries.attendance_report(period)
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="mase_attendance",
+        object_type=AuditObject.MASE_ATTENDANCE,
         details={"since": period.since.isoformat(), "until": period.until.isoformat()},
     )
     return render(request, "mase/attendance_report.html", {"form": form, "report": report})
@@ -361,7 +365,7 @@ def attendance_report(request: HttpRequest) -> HttpResponse:
 def activity(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not queries.can_see_partnership_picture(user):
-        raise _refused(request, AuditAction.LIST, "partnership_activity")
+        raise _refused(request, AuditAction.LIST, AuditObject.PARTNERSHIP_ACTIVITY)
     form = PeriodForm(request.GET or None)
     period = _period(form)
     kind = form.cleaned_data.get("kind", "") if form.is_bound and form.is_valid() else ""
@@ -369,7 +373,7 @@ def activity(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="partnership_activity",
+        object_type=AuditObject.PARTNERSHIP_ACTIVITY,
         details={
             "since": period.since.isoformat(),
             "until": period.until.isoformat(),
@@ -386,7 +390,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_activity(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.CREATE, "partnership_activity")
+    _runner(request, user, AuditAction.CREATE, AuditObject.PARTNERSHIP_ACTIVITY)
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -396,7 +400,7 @@ def record_activity(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Session recorded.")
             return redirect("mase:activity")
-    audit.record(AuditAction.VIEW, request=request, object_type="partnership_activity")
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.PARTNERSHIP_ACTIVITY)
     return render(request, "mase/record_activity.html", {"form": form})
 
 
@@ -406,12 +410,12 @@ def record_activity(request: HttpRequest) -> HttpResponse:
 def disruption_plans(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "disruption_plan")
+        raise _refused(request, AuditAction.LIST, AuditObject.DISRUPTION_PLAN)
     plans = list(queries.disruption_plans_for(user).prefetch_related("actions__action")[:200])
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="disruption_plan",
+        object_type=AuditObject.DISRUPTION_PLAN,
         details={"shown": len(plans)},
     )
     return render(
@@ -424,7 +428,7 @@ def disruption_plans(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new_disruption_plan(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _runner(request, user, AuditAction.CREATE, "disruption_plan")
+    _runner(request, user, AuditAction.CREATE, AuditObject.DISRUPTION_PLAN)
     form = DisruptionPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,7 +438,7 @@ def new_disruption_plan(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Disruption plan opened. Add its actions.")
             return redirect("mase:disruption-plan", pk=plan.pk)
-    audit.record(AuditAction.VIEW, request=request, object_type="disruption_plan")
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.DISRUPTION_PLAN)
     return render(request, "mase/new_disruption_plan.html", {"form": form})
 
 
@@ -444,11 +448,11 @@ def disruption_plan(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = queries.disruption_plan_or_404(user, pk)
     except Http404:
-        raise _refused(request, AuditAction.VIEW, "disruption_plan", pk) from None
+        raise _refused(request, AuditAction.VIEW, AuditObject.DISRUPTION_PLAN, pk) from None
     can_run = queries.can_run_meetings(user)
     which = request.POST.get("form", "") if request.method == "POST" else ""
     if which and not can_run:
-        raise _refused(request, AuditAction.UPDATE, "disruption_plan", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.DISRUPTION_PLAN, pk)
     action_form = DisruptionActionForm(request.POST if which == "action" else None)
     close_form = ClosePlanForm(request.POST if which == "close" else None)
     if which == "action" and action_form.is_valid():
@@ -457,7 +461,7 @@ def disruption_plan(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(action_form, error)
         except PermissionDenied:
-            raise _refused(request, AuditAction.CREATE, "disruption_action", pk) from None
+            raise _refused(request, AuditAction.CREATE, AuditObject.DISRUPTION_ACTION, pk) from None
         else:
             messages.success(request, "Disruption action added.")
             return redirect("mase:disruption-plan", pk=plan.pk)
@@ -476,7 +480,10 @@ def disruption_plan(request: HttpRequest, pk: int) -> HttpResponse:
         for row in plan.actions.select_related("action__owner_agency", "action__owner")
     ]
     audit.record(
-        AuditAction.VIEW, request=request, object_type="disruption_plan", object_id=plan.pk
+        AuditAction.VIEW,
+        request=request,
+        object_type=AuditObject.DISRUPTION_PLAN,
+        object_id=plan.pk,
     )
     return render(
         request,
@@ -500,7 +507,7 @@ def disruption_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if row is None or not actions.can_record_outcome(user, row):
-        raise _refused(request, AuditAction.UPDATE, "disruption_action", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.DISRUPTION_ACTION, pk)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,7 +518,10 @@ def disruption_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Outcome recorded.")
             return redirect("mase:disruption-plan", pk=row.plan_id)
     audit.record(
-        AuditAction.VIEW, request=request, object_type="disruption_action", object_id=row.pk
+        AuditAction.VIEW,
+        request=request,
+        object_type=AuditObject.DISRUPTION_ACTION,
+        object_id=row.pk,
     )
     context: dict[str, Any] = {"row": row, "form": form}
     return render(request, "mase/disruption_outcome.html", context)

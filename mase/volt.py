@@ -31,7 +31,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from assessment.queries import high_risk_young_people
+from casework.models import ActionStatus
+from casework.queries import cases_due_review
 from governance import policy
 from governance.models import Level
 from mase.models import (
@@ -45,6 +49,7 @@ from mase.models import (
     SubjectKind,
     TargetKind,
 )
+from mase.queries import disruption_plans_for
 from partnership.models import Agency, AgencyKind
 from people.models import YoungPerson
 from records.models import AgencyRecord, LinkKind, PersonCategory, RecordLink, RecordType
@@ -127,8 +132,6 @@ def candidates(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
 
 def carried_forward(preparer: Any, meeting: Meeting) -> list[Candidate]:
-    from casework.models import ActionStatus
-
     links = (
         MeetingAction.objects.filter(
             meeting__starts_at__lt=meeting.starts_at, action__status=ActionStatus.OPEN
@@ -152,9 +155,6 @@ def carried_forward(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
 
 def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
-    from assessment.queries import high_risk_young_people
-    from casework.queries import cases_due_review
-
     found: list[Candidate] = []
     seen: set[int] = set()
     meeting_day = meeting.starts_at.date()
@@ -197,8 +197,6 @@ def victims(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
 
 def _now() -> datetime:
-    from django.utils import timezone
-
     return timezone.now()
 
 
@@ -209,14 +207,22 @@ def _recent(viewer: Any, meeting: Meeting, at_least: Level) -> QuerySet[AgencyRe
     )
 
 
+def _recent_links(viewer: Any, meeting: Meeting) -> QuerySet[RecordLink]:
+    """Identifiers named in the viewer's fully visible records of the last six months."""
+    since, until = _window(meeting, LOOKBACK_DAYS, ending=min(meeting.starts_at, _now()))
+    return policy.links_visible_to(viewer, at_least=Level.FULL).filter(
+        record__occurred_at__gte=since, record__occurred_at__lt=until
+    )
+
+
 def _shared_links(
     viewer: Any, meeting: Meeting, kinds: tuple[str, ...], *, min_people: int, min_records: int
 ) -> list[dict[str, Any]]:
     """Identifiers linked in the viewer's fully visible recent records to several young people
     (or to several records), most widely linked first."""
-    records = _recent(viewer, meeting, Level.FULL)
     rows = (
-        RecordLink.objects.filter(record__in=records.values("pk"), kind__in=kinds)
+        _recent_links(viewer, meeting)
+        .filter(kind__in=kinds)
         .values("kind", "value")
         .annotate(
             people=Count("record__young_person", distinct=True),
@@ -229,9 +235,13 @@ def _shared_links(
     ]
 
 
-def _label(kind: str, value: str) -> str:
+def _label(preparer: Any, kind: str, value: str) -> str:
+    """The identifier with a label someone gave it, read only from records the preparer sees in
+    full, as the record page shows links only then: a label in a record they see in summary,
+    or not at all, never reaches the agenda."""
     label = (
-        RecordLink.objects.filter(kind=kind, value=value)
+        policy.links_visible_to(preparer, at_least=Level.FULL)
+        .filter(kind=kind, value=value)
         .exclude(label="")
         .values_list("label", flat=True)
         .first()
@@ -244,7 +254,7 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
     found = [
         Candidate(
             Section.OFFENDERS,
-            _label(row["kind"], row["value"])[:200],
+            _label(preparer, row["kind"], row["value"])[:200],
             "Linked in records to several young people in the last six months",
             SubjectKind.IDENTIFIER,
             link_kind=row["kind"],
@@ -261,7 +271,7 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
         .order_by()
         .distinct()
     )
-    peers = YoungPerson.objects.filter(
+    peers = policy.young_people_for(preparer).filter(
         pk__in=list(suspects[:MAX_PER_SECTION]), consent_blocks_sharing=False
     )
     for person in peers.order_by("family_name", "given_name"):
@@ -280,8 +290,6 @@ def offenders(preparer: Any, meeting: Meeting) -> list[Candidate]:
 
 
 def _plans(preparer: Any, kinds: tuple[str, ...], section: Section) -> list[Candidate]:
-    from mase.queries import disruption_plans_for
-
     plans = disruption_plans_for(preparer).filter(status=PlanStatus.ACTIVE, target_kind__in=kinds)
     return [
         Candidate(
@@ -299,7 +307,7 @@ def locations(preparer: Any, meeting: Meeting) -> list[Candidate]:
     found = [
         Candidate(
             Section.LOCATIONS,
-            _label(row["kind"], row["value"])[:200],
+            _label(preparer, row["kind"], row["value"])[:200],
             "A place linked in records to several young people in the last six months",
             SubjectKind.IDENTIFIER,
             link_kind=row["kind"],
@@ -439,7 +447,6 @@ def agenda_for(viewer: Any, meeting: Meeting) -> Agenda:
     people = {item.young_person_id for item in items if item.young_person_id}
     people |= {link.action.young_person_id for link in agreed if link.action.young_person_id}
     allowed_people = visible_young_people(viewer, people)
-    from mase.queries import disruption_plans_for
 
     plan_ids = {item.disruption_plan_id for item in items if item.disruption_plan_id}
     allowed_plans = set(
@@ -528,9 +535,8 @@ def _identifier_figures(
     for kind, value in pairs:
         wanted |= Q(kind=kind, value=value)
     rows = (
-        RecordLink.objects.filter(
-            wanted, record__in=_recent(viewer, meeting, Level.FULL).values("pk")
-        )
+        _recent_links(viewer, meeting)
+        .filter(wanted)
         .values("kind", "value")
         .annotate(
             people=Count("record__young_person", distinct=True),

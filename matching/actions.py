@@ -17,7 +17,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from governance import audit, policy
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from imports.models import Feed, ImportedRow, LinkedHow, MatchStatus
 from matching.keys import identity_key
 from matching.models import (
@@ -31,19 +32,15 @@ from matching.models import (
     UndoLink,
     Verdict,
 )
-from partnership.models import Role, User
+from partnership.models import User
 from people.models import RecordedIdentity, YoungPerson
-
-REVIEWER_ROLES = frozenset({Role.MASH_SCREENER, Role.ANALYST, Role.COORDINATOR})
-THRESHOLD_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
-
 
 # --- Who may do what ----------------------------------------------------------------------
 
 
 def may_review(user: Any) -> bool:
     """MASH screeners, analysts and coordinators work the clerical review queue."""
-    return policy.reads_case_content(user) and user.role in REVIEWER_ROLES
+    return may(user, Capability.REVIEW_MATCHES)
 
 
 def may_review_for(user: Any, young_person: YoungPerson) -> bool:
@@ -53,7 +50,7 @@ def may_review_for(user: Any, young_person: YoungPerson) -> bool:
 
 
 def may_set_thresholds(user: Any) -> bool:
-    return isinstance(user, User) and user.is_authenticated and user.role in THRESHOLD_ROLES
+    return may(user, Capability.SET_LINKAGE_THRESHOLDS)
 
 
 # --- Thresholds, held as data -------------------------------------------------------------
@@ -109,7 +106,7 @@ def do_set_thresholds(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="match_thresholds",
+            object_type=AuditObject.MATCH_THRESHOLDS,
             object_id=saved.pk,
             purpose=reason.strip(),
             details={
@@ -133,7 +130,7 @@ def do_save_linkage_model(
         audit.record(
             AuditAction.CONFIGURE,
             actor=actor,
-            object_type="linkage_model",
+            object_type=AuditObject.LINKAGE_MODEL,
             object_id=saved.pk,
             details={"feed": feed, "rows_used": rows_used},
         )
@@ -200,7 +197,7 @@ def do_send_to_review_many(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             details={
                 "rows": [row.pk for row in rows][:1000],
                 "row_count": len(rows),
@@ -301,7 +298,7 @@ def do_decide(*, actor: User, item: ReviewItem, decision: str, note: str = "") -
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             object_id=item.pk,
             purpose=note,
             details={"decision": decision, "row": row.pk, "young_person": item.candidate_id},
@@ -392,7 +389,7 @@ def _decide_followers(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="review_item",
+            object_type=AuditObject.REVIEW_ITEM,
             object_id=follower.pk,
             details={
                 "decision": "link" if verdict == Verdict.SAME else "reject",
@@ -468,7 +465,7 @@ def do_undo_link(*, actor: User, row: ImportedRow, reason: str) -> UndoLink:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="imported_row",
+            object_type=AuditObject.IMPORTED_ROW,
             object_id=row.pk,
             purpose=reason,
             details={

@@ -25,15 +25,17 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pyarrow as pa  # type: ignore[import-untyped]
-from splink import Linker, SettingsCreator, block_on
+from django.conf import settings
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.database_api import DatabaseAPI
 
-from matching import standardise
+from matching import spark, standardise
 
 MODEL_FORMAT = "tessera-linkage"
 MODEL_VERSION = 4  # bump when comparisons or levels change meaning
@@ -332,8 +334,6 @@ def backend_name(backend: str | None = None) -> str:
     """The backend to use: the argument, else ``settings.TESSERA_LINKAGE_BACKEND``, else duckdb."""
     if backend is None:
         try:
-            from django.conf import settings
-
             backend = (
                 getattr(settings, "TESSERA_LINKAGE_BACKEND", None) if settings.configured else None
             )
@@ -389,18 +389,12 @@ def standardised_table(records: Iterable[Mapping[str, object]]) -> pa.Table:
 
 def _database(backend: str) -> DatabaseAPI[Any]:
     if backend == "spark":
-        from matching import spark
-
         return spark.database_api()
-    from splink import DuckDBAPI
-
     return DuckDBAPI()
 
 
 def _register(db_api: DatabaseAPI[Any], backend: str, table: pa.Table, name: str) -> Any:
     if backend == "spark":
-        from matching import spark
-
         return db_api.register(spark.dataframe(table), dataset_display_name=name)
     return db_api.register(table, dataset_display_name=name)
 
@@ -417,8 +411,6 @@ def _clean_up(db_api: DatabaseAPI[Any], backend: str, names: Sequence[str]) -> N
     if backend != "spark":
         return
     db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
-    from matching import spark
-
     for name in names:
         spark.session().catalog.dropTempView(name)
 
@@ -673,8 +665,6 @@ def count_pairs(
     backend: str | None = None,
 ) -> int:
     """How many (left, right) pairs the blocking rules let through: the pairs ``link`` scores."""
-    from splink.blocking_analysis import count_comparisons_from_blocking_rules
-
     name = backend_name(backend)
     db_api = _database(name)
     names = _table_names()

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from governance import audit
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from imports.models import ImportBatch, ImportedRow, LinkedHow, MatchStatus
 from matching import actions
 from matching.keys import identity_key
@@ -278,7 +278,7 @@ def link_pending_rows(batch_id: int) -> LinkingSummary:
     audit.record(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="import_batch",
+        object_type=AuditObject.IMPORT_BATCH,
         object_id=batch.pk,
         details={
             "matched": summary.rows,

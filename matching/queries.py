@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from governance import policy
+from governance.permissions import Capability, may
 from imports.models import ImportedRow, MatchStatus
 from matching.actions import may_review
 from matching.models import ReviewItem, ReviewStatus
@@ -20,7 +21,7 @@ from matching.models import ReviewItem, ReviewStatus
 
 def _entitled(user: Any, field: str) -> Q:
     """The young people (by ``field``) this reviewer has need to know for."""
-    if user.role in policy.NEED_TO_KNOW_ROLES:
+    if may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         return Q()
     now = timezone.now()
     return Q(

@@ -10,15 +10,15 @@ from django.views.decorators.http import require_http_methods
 
 from governance import audit, policy
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
 from imports.models import Feed, ImportedRow, MatchStatus
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from matching import actions, queries
 from matching.explain import explain
 from matching.forms import DecisionForm, ThresholdsForm, UndoForm
 from matching.models import LinkageModel, MatchThresholds, ReviewItem, ReviewStatus
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 QUEUE_PAGE = 50
 
@@ -26,14 +26,14 @@ QUEUE_PAGE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.may_review(user):
-        raise _refused(request, AuditAction.LIST, "review_item")
+        raise _refused(request, AuditAction.LIST, AuditObject.REVIEW_ITEM)
     status = ReviewStatus.UNSURE if request.GET.get("show") == "unsure" else ReviewStatus.OPEN
     items = queries.review_queue_for(user, status=status)
     page = CappedPaginator(items, QUEUE_PAGE).get_page(request.GET.get("page"))
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="review_item",
+        object_type=AuditObject.REVIEW_ITEM,
         details={"status": status, "page": page.number, "shown": len(page.object_list)},
     )
     return render(
@@ -52,7 +52,7 @@ def _item_or_404(request: HttpRequest, pk: int) -> ReviewItem:
         .first()
     )
     if item is None or not actions.may_review_for(request.user, item.candidate):
-        raise _refused(request, AuditAction.VIEW, "review_item", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.REVIEW_ITEM, pk)
     return item
 
 
@@ -65,7 +65,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_decide(actor=user, item=item, **form.cleaned_data)
         except PermissionDenied:
-            raise _refused(request, AuditAction.UPDATE, "review_item", pk) from None
+            raise _refused(request, AuditAction.UPDATE, AuditObject.REVIEW_ITEM, pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -82,7 +82,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="review_item",
+        object_type=AuditObject.REVIEW_ITEM,
         object_id=item.pk,
         details={"row": item.row_id, "young_person": item.candidate_id},
     )
@@ -113,7 +113,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def links(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.may_review(user):
-        raise _refused(request, AuditAction.LIST, "imported_row")
+        raise _refused(request, AuditAction.LIST, AuditObject.IMPORTED_ROW)
     raw_batch = request.GET.get("batch", "")
     batch_id = int(raw_batch) if raw_batch.isdigit() and len(raw_batch) < 12 else None
     page = CappedPaginator(queries.linked_rows_for(user, batch_id=batch_id), QUEUE_PAGE).get_page(
@@ -122,7 +122,7 @@ def links(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="imported_row",
+        object_type=AuditObject.IMPORTED_ROW,
         details={
             "linked": True,
             "batch": batch_id,
@@ -146,13 +146,13 @@ def undo(request: HttpRequest, row_pk: int) -> HttpResponse:
         or row.young_person is None
         or not actions.may_review_for(user, row.young_person)
     ):
-        raise _refused(request, AuditAction.UPDATE, "imported_row", row_pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.IMPORTED_ROW, row_pk)
     form = UndoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_undo_link(actor=user, row=row, reason=form.cleaned_data["reason"])
         except PermissionDenied:
-            raise _refused(request, AuditAction.UPDATE, "imported_row", row_pk) from None
+            raise _refused(request, AuditAction.UPDATE, AuditObject.IMPORTED_ROW, row_pk) from None
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -161,7 +161,7 @@ def undo(request: HttpRequest, row_pk: int) -> HttpResponse:
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="imported_row",
+        object_type=AuditObject.IMPORTED_ROW,
         object_id=row.pk,
         details={"young_person": row.young_person_id, "undo_form": True},
     )
@@ -171,7 +171,7 @@ def undo(request: HttpRequest, row_pk: int) -> HttpResponse:
 def thresholds(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.may_set_thresholds(user):
-        raise _refused(request, AuditAction.VIEW, "match_thresholds")
+        raise _refused(request, AuditAction.VIEW, AuditObject.MATCH_THRESHOLDS)
     trained = {saved.feed: saved for saved in LinkageModel.objects.all()}
     feeds = [(feed, actions.thresholds_for(feed.value), trained.get(feed.value)) for feed in Feed]
     labels = dict(Feed.choices)
@@ -181,7 +181,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
             :20
         ]
     ]
-    audit.record(AuditAction.VIEW, request=request, object_type="match_thresholds")
+    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.MATCH_THRESHOLDS)
     return render(request, "matching/thresholds.html", {"feeds": feeds, "history": history})
 
 
@@ -189,7 +189,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
 def thresholds_edit(request: HttpRequest, feed: str) -> HttpResponse:
     user = _user(request)
     if not actions.may_set_thresholds(user):
-        raise _refused(request, AuditAction.CONFIGURE, "match_thresholds", feed[:30])
+        raise _refused(request, AuditAction.CONFIGURE, AuditObject.MATCH_THRESHOLDS, feed[:30])
     if feed not in Feed.values:
         raise Http404
     current = actions.thresholds_for(feed)

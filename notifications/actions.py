@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import AuditAction, Notification
+from governance.models import AuditAction, AuditObject, Notification
 from notifications.queries import may_read_notifications, notifications_for
 from partnership.models import User
 
@@ -24,7 +24,7 @@ def do_mark_read(*, actor: User, notification: Notification) -> Notification:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="notification",
+            object_type=AuditObject.NOTIFICATION,
             object_id=notification.pk,
             details={"change": "read"},
         )
@@ -44,7 +44,7 @@ def do_mark_all_read(*, actor: User) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="notification",
+            object_type=AuditObject.NOTIFICATION,
             details={"change": "all_read", "count": count},
         )
     return count

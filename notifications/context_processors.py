@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kit.access import is_two_factor_verified
 from notifications.queries import may_read_notifications, unread_count
-from web.access import is_two_factor_verified
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:

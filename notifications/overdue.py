@@ -38,10 +38,11 @@ from casework.models import (
     ReferralStatus,
 )
 from governance import audit
-from governance.models import AuditAction, Notification
+from governance.models import AuditAction, AuditObject, Notification
+from governance.permissions import Capability, may, roles_with
 from notifications import kinds
 from notifications.api import notify
-from partnership.models import Agency, Role, User
+from partnership.models import Agency, User
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,9 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
         )
         coordinators = list(
             User.objects.filter(
-                agency_id=action.owner_agency_id, role=Role.COORDINATOR, is_active=True
+                agency_id=action.owner_agency_id,
+                role__in=roles_with(Capability.SEE_OVERDUE_ACTIONS),
+                is_active=True,
             ).order_by("pk")
         )
         lead = action.case.lead if action.case is not None else None
@@ -144,7 +147,7 @@ def _tell_action_overdue(action_id: int, today: date) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="action",
+            object_type=AuditObject.ACTION,
             object_id=action.pk,
             details={
                 "change": "overdue_notified",
@@ -188,7 +191,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
         case = Case.objects.select_related("lead").get(pk=case_id)
         in_team = case.members.filter(removed_at__isnull=True).values_list("user_id", flat=True)
         coordinators = list(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True)
+            User.objects.filter(role__in=roles_with(Capability.SEE_OVERDUE_ACTIONS), is_active=True)
             .filter(Q(agency_id=case.lead_agency_id) | Q(pk__in=in_team))
             .order_by("pk")
         )
@@ -206,7 +209,7 @@ def _tell_case_review_overdue(case_id: int, today: date) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="case",
+            object_type=AuditObject.CASE,
             object_id=case.pk,
             details={
                 "change": "review_overdue_notified",
@@ -260,7 +263,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
         watchers = list(
             User.objects.filter(
                 agency_id=referral.receiving_agency_id,
-                role__in=(Role.COORDINATOR, Role.MASH_SCREENER),
+                role__in=roles_with(Capability.SEE_SCREENING_QUEUE),
                 is_active=True,
             ).order_by("pk")
         )
@@ -283,8 +286,12 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
 
         # Screeners go straight to screening it; coordinators, who watch the clock but do not
         # screen, go to the queue.
-        screeners = [user for user in watchers if user.role == Role.MASH_SCREENER]
-        coordinators = [user for user in watchers if user.role == Role.COORDINATOR]
+        screeners = [
+            user
+            for user in watchers
+            if may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
+        ]
+        coordinators = [user for user in watchers if user not in screeners]
         queue = reverse("casework:mash-queue")
         made = tell(screeners, None, reverse("casework:screen", args=[referral.pk]))
         made += tell(coordinators, None, queue)
@@ -293,7 +300,7 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
         audit.record(
             AuditAction.UPDATE,
             actor=None,
-            object_type="referral",
+            object_type=AuditObject.REFERRAL,
             object_id=referral.pk,
             details={"change": "overdue_notified", "notifications": len(made)},
         )

@@ -12,17 +12,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from governance.models import Notification
-from partnership.models import Role, User
+from governance.permissions import Capability, may
 
 
 def may_read_notifications(user: Any) -> bool:
-    return (
-        isinstance(user, User)
-        and user.is_authenticated
-        and user.is_active
-        and user.agency_id is not None
-        and user.role != Role.COMMUNITY_PARTNER
-    )
+    return may(user, Capability.READ_NOTIFICATIONS)
 
 
 def notifications_for(user: Any) -> QuerySet[Notification]:

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from kit.access import signed_in_user as _user
+from kit.paginator import CappedPaginator
 from notifications import actions
 from notifications.queries import may_read_notifications, notifications_for
-from web.access import signed_in_user as _user
-from web.paginator import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_read_notifications(user):
-        raise _refused(request, AuditAction.LIST, "notification")
+        raise _refused(request, AuditAction.LIST, AuditObject.NOTIFICATION)
     unread_only = request.GET.get("show") == "unread"
     rows = notifications_for(user).select_related("user")
     if unread_only:
@@ -38,7 +38,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="notification",
+        object_type=AuditObject.NOTIFICATION,
         details={"page": page.number, "shown": len(page.object_list), "unread_only": unread_only},
     )
     return render(
@@ -58,11 +58,11 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     notification = notifications_for(user).filter(pk=pk).first()
     if notification is None:
-        raise _refused(request, AuditAction.UPDATE, "notification", pk)
+        raise _refused(request, AuditAction.UPDATE, AuditObject.NOTIFICATION, pk)
     try:
         actions.do_mark_read(actor=user, notification=notification)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "notification", pk) from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.NOTIFICATION, pk) from None
     target = notification.url
     if (
         "open" in request.POST
@@ -79,7 +79,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     try:
         count = actions.do_mark_all_read(actor=user)
     except PermissionDenied:
-        raise _refused(request, AuditAction.UPDATE, "notification") from None
+        raise _refused(request, AuditAction.UPDATE, AuditObject.NOTIFICATION) from None
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect(_back_to_list(request))
 

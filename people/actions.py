@@ -24,8 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance import audit
-from governance.models import AuditAction
+from governance import audit, policy
+from governance.models import AuditAction, AuditObject
 from partnership.models import Agency, User
 from people.identifiers import (
     IdentifierError,
@@ -190,7 +190,7 @@ def do_register_young_person(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=young_person.pk,
             details={
                 "agency": agency.short_name,
@@ -239,7 +239,7 @@ def do_record_identity(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="recorded_identity",
+            object_type=AuditObject.RECORDED_IDENTITY,
             object_id=recorded.pk,
             details={"agency": agency.short_name, "young_person": young_person.pk},
         )
@@ -290,7 +290,7 @@ def do_register_young_people_bulk(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             details={
                 "bulk": True,
                 "young_people": len(people),
@@ -314,8 +314,6 @@ def do_update_about(
     Only those with need to know, in a role that records, may change it. The audit event names
     the fields changed, never their values.
     """
-    from governance import policy
-
     unknown = set(changes) - set(ABOUT_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -333,7 +331,7 @@ def do_update_about(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=current.pk,
             details={"fields": sorted(changed)},
         )

@@ -7,8 +7,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from governance.forms import YES_NO, ConsentAndBasisForm
-from governance.models import ConsentStatus
+from governance.forms import ConsentAndBasisForm, ConsentQuestions
 from partnership.models import Agency
 from people.identifiers import date_of_birth_problem, name_problem
 from people.models import CareStatus, Ethnicity, Gender
@@ -28,23 +27,13 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What is the young person's consent to sharing?",
-        choices=ConsentStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the young person's consent"},
-    )
+class ConsentForm(ConsentQuestions):
+    field_order = ["consent_status", "reason_not_sought"]
+
     reason_not_sought = forms.CharField(
         label="If consent was not sought, why not?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    next_steps_discussed = forms.ChoiceField(
-        label="Was what happens next discussed with the young person?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether what happens next was discussed"},
     )
     notes = forms.CharField(
         label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})

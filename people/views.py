@@ -1,8 +1,7 @@
-"""Young people: search, the chronology, consent, sharing decisions, break-glass and export."""
+"""Young people: search, registration, what is known about them, consent, sharing decisions and
+break-glass. Their chronology and its export are built by ``records`` (records/views.py)."""
 
 from __future__ import annotations
-
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,20 +9,16 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from governance import actions as governance_actions
 from governance import audit, policy
-from governance.models import AuditAction, AuditOutcome
+from governance.models import AuditAction, AuditObject, AuditOutcome
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
 from people.actions import ABOUT_FIELDS, do_register_young_person, do_update_about
 from people.forms import AboutForm, BreakGlassForm, ConsentForm, RegisterForm, SharingDecisionForm
 from people.models import YoungPerson
-from records import queries
-from records.forms import FilterForm
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.fresh import needs_fresh_code
 
 CHRONOLOGY_PAGE = 100
 
@@ -36,7 +31,7 @@ def _young_person(request: HttpRequest, pk: int, action: AuditAction) -> YoungPe
             action,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise
@@ -48,7 +43,7 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
             AuditAction.LIST,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     query = request.GET.get("q", "").strip()[:100]
@@ -62,56 +57,18 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.SEARCH if query else AuditAction.LIST,
         request=request,
-        object_type="young_person",
+        object_type=AuditObject.YOUNG_PERSON,
         details={"page": page.number, "results": len(page.object_list), "searched": bool(query)},
     )
     return render(
         request,
         "people/young_person_list.html",
-        {"page": page, "query": query, "can_register": policy.can_record_for(request.user)},
-    )
-
-
-def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _young_person(request, pk, AuditAction.VIEW)
-    user = _user(request)
-    form = FilterForm(
-        request.GET or None, agencies=queries.partnership_agencies(), types=queries.record_types()
-    )
-    chronology = queries.chronology_for(user, young_person, form.filters())
-    viewer = chronology.viewer
-    audit.record(
-        AuditAction.VIEW,
-        request=request,
-        object_type="young_person",
-        object_id=young_person.pk,
-        purpose="break-glass" if viewer.break_glass and not viewer.in_case_team else "",
-        details={
-            "entries": len(chronology.entries),
-            "full": chronology.full_count,
-            "filters": chronology.filters.as_audit(),
-        },
-    )
-    return render(
-        request,
-        "people/young_person_detail.html",
         {
-            "young_person": young_person,
-            "chronology": chronology,
-            # The newest entries first, a hundred at a time; flags still cover every record.
-            "entries": Paginator(chronology.entries, CHRONOLOGY_PAGE).get_page(
-                request.GET.get("page")
-            ),
-            "form": form,
-            "show_demographics": viewer.need_to_know,
-            "can_record": policy.can_record_for(user),
-            "can_break_glass": chronology.break_glass_would_help
-            and not viewer.break_glass
-            and policy.can_record_for(user),
-            "can_export": policy.can_export_chronology(viewer),
-            "identities": young_person.recorded_identities.select_related("agency")
-            if viewer.need_to_know
-            else [],
+            "page": page,
+            # Finding a child needs name, age and area only (ADR 0010): never identifiers here.
+            "identities": [policy.minimal_identity(person) for person in page.object_list],
+            "query": query,
+            "can_register": policy.can_record_for(request.user),
         },
     )
 
@@ -130,7 +87,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 AuditAction.BREAK_GLASS,
                 request=request,
                 outcome=AuditOutcome.REFUSED,
-                object_type="young_person",
+                object_type=AuditObject.YOUNG_PERSON,
                 object_id=pk,
             )
             raise Http404 from None
@@ -140,6 +97,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
             "Your reason has been recorded and will be reviewed.",
         )
         return redirect("people:detail", pk=pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="break-glass")
     return render(request, "people/break_glass.html", {"form": form, "young_person": young_person})
 
 
@@ -155,7 +113,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             governance_actions.do_record_consent(
                 actor=_user(request),
                 young_person=young_person,
-                status=data["status"],
+                status=data["consent_status"],
                 next_steps_discussed=data["next_steps_discussed"] == "yes",
                 reason_not_sought=data["reason_not_sought"],
                 notes=data["notes"],
@@ -165,6 +123,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Consent recorded.")
             return redirect("people:detail", pk=pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="consent")
     return render(
         request,
         "people/decision_form.html",
@@ -199,75 +158,12 @@ def sharing_decision(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Sharing decision recorded.")
             return redirect("people:detail", pk=pk)
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="sharing-decision")
     return render(
         request,
         "people/decision_form.html",
         {"form": form, "young_person": young_person, "heading": "Record a sharing decision"},
     )
-
-
-def export_chronology(request: HttpRequest, pk: int) -> HttpResponse:
-    """The chronology as CSV, at the levels this user may see. Asks for a fresh code first."""
-    young_person = _young_person(request, pk, AuditAction.EXPORT)
-    user = _user(request)
-    chronology = queries.chronology_for(user, young_person, queries.Filters())
-    if not policy.can_export_chronology(chronology.viewer):
-        audit.record(
-            AuditAction.EXPORT,
-            request=request,
-            outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
-            object_id=pk,
-        )
-        raise Http404
-    fresh = needs_fresh_code(request)
-    if fresh is not None:
-        return fresh
-    audit.record(
-        AuditAction.EXPORT,
-        request=request,
-        object_type="young_person",
-        object_id=young_person.pk,
-        details={"entries": len(chronology.entries), "format": "csv"},
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="chronology-{young_person.pk}-{stamp}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["Date", "Agency", "Type", "Nature", "Description", "Level shown"])
-    for entry in chronology.entries:
-        record = entry.record
-        writer.writerow(
-            [
-                timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M"),
-                record.owning_agency.name,
-                record.record_type.name,
-                record.get_nature_display() if entry.is_full else "",
-                _safe_cell(record.title)
-                if entry.is_full
-                else f"Contact {record.owning_agency.cse_contact or 'the owning agency'}",
-                entry.level.label,
-            ]
-        )
-    for flag in chronology.flags:
-        writer.writerow(
-            [
-                "",
-                flag.agency.name,
-                "Information held",
-                "",
-                f"Contact {flag.contact}",
-                "Existence only",
-            ]
-        )
-    return response
-
-
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet from treating a description as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_http_methods(["GET", "POST"])
@@ -279,7 +175,7 @@ def register(request: HttpRequest) -> HttpResponse:
             AuditAction.CREATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
         )
         raise Http404
     form = RegisterForm(request.POST or None)
@@ -306,7 +202,7 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
             AuditAction.UPDATE,
             request=request,
             outcome=AuditOutcome.REFUSED,
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=pk,
         )
         raise Http404
@@ -320,6 +216,8 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=pk)
+    # Sexual orientation, disability, care status and their own words: a read like any other.
+    audit.shown(request, AuditObject.YOUNG_PERSON, young_person.pk, page="about")
     return render(
         request,
         "people/decision_form.html",

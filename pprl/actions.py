@@ -13,13 +13,15 @@ from governance import audit
 from governance.actions import do_record_sharing_decision
 from governance.models import (
     AuditAction,
+    AuditObject,
     AuditOutcome,
     ConsentStatus,
     LawfulBasis,
     Notification,
 )
+from governance.permissions import Capability, may
 from imports.storage import is_upload
-from partnership.models import Role, User
+from partnership.models import User
 from pprl import linkage
 from pprl.encoding import Settings
 from pprl.models import (
@@ -30,29 +32,13 @@ from pprl.models import (
     SubmissionStatus,
 )
 
-# Who answers a disclosure request for the holding agency.
-DECIDING_ROLES = frozenset({Role.COORDINATOR, Role.MASH_SCREENER})
-SUBMITTING_ROLES = frozenset(
-    {Role.PRACTITIONER, Role.COORDINATOR, Role.MASH_SCREENER, Role.ANALYST}
-)
-
 
 def can_submit(user: object) -> bool:
-    return (
-        isinstance(user, User)
-        and user.reads_case_content
-        and user.role in SUBMITTING_ROLES
-        and user.agency_id is not None
-    )
+    return may(user, Capability.SUBMIT_ENCODINGS)
 
 
 def can_decide(user: object, request: DisclosureRequest) -> bool:
-    return (
-        isinstance(user, User)
-        and user.reads_case_content
-        and user.role in DECIDING_ROLES
-        and user.agency_id == request.holding_agency_id
-    )
+    return may(user, Capability.DECIDE_DISCLOSURE_REQUEST, agency=request.holding_agency_id)
 
 
 def _configured() -> Settings:
@@ -106,7 +92,7 @@ def _keep_results(
     audit.record(
         action,
         actor=actor,
-        object_type="pprl_submission",
+        object_type=AuditObject.PPRL_SUBMISSION,
         object_id=submission.pk,
         details={
             "compared": len(submitted),
@@ -156,7 +142,7 @@ def do_queue_encodings(*, actor: User, file_name: str, path: Path) -> EncodingSu
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="pprl_submission",
+            object_type=AuditObject.PPRL_SUBMISSION,
             object_id=submission.pk,
             details={"queued": True, "fingerprint": submission.fingerprint},
         )
@@ -209,7 +195,7 @@ def run_comparison(submission_id: int) -> EncodingSubmission:
                 AuditAction.UPDATE,
                 actor=submission.submitted_by,
                 outcome=AuditOutcome.FAILED,
-                object_type="pprl_submission",
+                object_type=AuditObject.PPRL_SUBMISSION,
                 object_id=submission.pk,
                 details={"failed": message},
             )
@@ -274,7 +260,7 @@ def do_request_disclosure(
             audit.record(
                 AuditAction.CREATE,
                 actor=actor,
-                object_type="disclosure_request",
+                object_type=AuditObject.DISCLOSURE_REQUEST,
                 object_id=request.pk,
                 purpose=request.purpose,
                 recipient=request.holding_agency.short_name,
@@ -340,7 +326,7 @@ def do_decide_disclosure(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="disclosure_request",
+            object_type=AuditObject.DISCLOSURE_REQUEST,
             object_id=request.pk,
             recipient=request.requesting_agency.short_name,
             details={"status": request.status, "decision": decision.pk},

@@ -25,6 +25,7 @@ from pprl.encoding import (
     from_hex,
     to_hex,
 )
+from records.models import AgencyRecord
 
 MAX_ROWS = 20_000
 MAX_REFERENCE = 100
@@ -163,8 +164,6 @@ def _sex_of(gender: str) -> str:
 
 def holders_of(young_person_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each young person, the member agencies that hold records or an identity for them."""
-    from records.models import AgencyRecord
-
     ids = list(young_person_ids)
     holders: dict[int, set[int]] = defaultdict(set)
     member = ~Q(owning_agency__kind=AgencyKind.COMMUNITY_PARTNER)
@@ -186,8 +185,6 @@ def holders_of(young_person_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def held_by_others(agency_id: int) -> list[int]:
     """Young people on whom some member agency other than ``agency_id`` holds anything."""
-    from records.models import AgencyRecord
-
     by_records = (
         AgencyRecord.objects.filter(disposed_at__isnull=True)
         .exclude(owning_agency_id=agency_id)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from governance.permissions import Capability, within_reach
 from partnership.models import User
 from people.models import YoungPerson
-from pprl.actions import DECIDING_ROLES, can_submit
+from pprl.actions import can_submit
 from pprl.models import DisclosureRequest, DisclosureStatus, EncodingSubmission, LinkNotice
 
 
@@ -72,13 +73,11 @@ def notice_for(user: object, pk: int) -> LinkNotice | None:
 
 def requests_to_decide(user: object) -> QuerySet[DisclosureRequest]:
     """Disclosure requests addressed to the user's agency, for those who decide them."""
-    if not (
-        isinstance(user, User)
-        and user.reads_case_content
-        and user.role in DECIDING_ROLES
-        and user.agency_id is not None
-    ):
-        return DisclosureRequest.objects.none()
-    return DisclosureRequest.objects.filter(holding_agency_id=user.agency_id).select_related(
-        "notice__young_person", "requesting_agency", "requested_by"
+    return within_reach(
+        user,
+        Capability.DECIDE_DISCLOSURE_REQUEST,
+        DisclosureRequest.objects.select_related(
+            "notice__young_person", "requesting_agency", "requested_by"
+        ),
+        agency_field="holding_agency_id",
     )

@@ -10,22 +10,23 @@ from django.views.decorators.http import require_http_methods
 
 from governance import audit
 from governance.audit import refusal as _refused
-from governance.models import AuditAction
+from governance.models import AuditAction, AuditObject
+from governance.permissions import Capability, may
 from imports.storage import keep_upload
+from kit.access import signed_in_user as _user
+from kit.forms import add_action_errors
+from kit.paginator import CappedPaginator
 from pprl import actions, linkage, queries
 from pprl.forms import DisclosureDecisionForm, DisclosureRequestForm, EncodingsUploadForm
 from pprl.models import DisclosureStatus
 from pprl.tasks import compare_encodings
-from web.access import signed_in_user as _user
-from web.forms import add_action_errors
-from web.paginator import CappedPaginator
 
 
 @require_http_methods(["GET", "POST"])
 def submissions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not actions.can_submit(user):
-        raise _refused(request, AuditAction.LIST, "pprl_submission")
+        raise _refused(request, AuditAction.LIST, AuditObject.PPRL_SUBMISSION)
     form = EncodingsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -45,7 +46,7 @@ def submissions(request: HttpRequest) -> HttpResponse:
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="pprl_submission",
+        object_type=AuditObject.PPRL_SUBMISSION,
         details={"shown": len(page.object_list)},
     )
     return render(
@@ -69,12 +70,12 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = queries.submissions_of(user).filter(pk=pk).first()
     if found is None:
-        raise _refused(request, AuditAction.VIEW, "pprl_submission", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.PPRL_SUBMISSION, pk)
     notices = queries.notices_for(found)
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="pprl_submission",
+        object_type=AuditObject.PPRL_SUBMISSION,
         object_id=pk,
         details={
             "notices": len(notices),
@@ -94,7 +95,7 @@ def request_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     notice = queries.notice_for(user, pk)
     if notice is None:
-        raise _refused(request, AuditAction.CREATE, "disclosure_request", pk)
+        raise _refused(request, AuditAction.CREATE, AuditObject.DISCLOSURE_REQUEST, pk)
     form = DisclosureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,14 +116,14 @@ def request_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def requests(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in actions.DECIDING_ROLES or not user.reads_case_content:
-        raise _refused(request, AuditAction.LIST, "disclosure_request")
+    if not may(user, Capability.DECIDE_DISCLOSURE_REQUEST):
+        raise _refused(request, AuditAction.LIST, AuditObject.DISCLOSURE_REQUEST)
     waiting = queries.requests_to_decide(user)
     page = CappedPaginator(waiting, 25).get_page(request.GET.get("page"))
     audit.record(
         AuditAction.LIST,
         request=request,
-        object_type="disclosure_request",
+        object_type=AuditObject.DISCLOSURE_REQUEST,
         details={"shown": len(page.object_list)},
     )
     return render(request, "pprl/requests.html", {"page": page})
@@ -133,7 +134,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     disclosure = queries.requests_to_decide(user).filter(pk=pk).first()
     if disclosure is None:
-        raise _refused(request, AuditAction.VIEW, "disclosure_request", pk)
+        raise _refused(request, AuditAction.VIEW, AuditObject.DISCLOSURE_REQUEST, pk)
     form = DisclosureDecisionForm(request.POST or None)
     if (
         request.method == "POST"
@@ -155,14 +156,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         except PermissionDenied:
-            raise _refused(request, AuditAction.SHARE, "disclosure_request", pk) from None
+            raise _refused(request, AuditAction.SHARE, AuditObject.DISCLOSURE_REQUEST, pk) from None
         else:
             messages.success(request, "Your decision is recorded and the requesting agency told.")
             return redirect("pprl:requests")
     audit.record(
         AuditAction.VIEW,
         request=request,
-        object_type="disclosure_request",
+        object_type=AuditObject.DISCLOSURE_REQUEST,
         object_id=pk,
         details={"young_person": disclosure.notice.young_person_id},
     )

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit, policy
-from governance.models import AuditAction, Level
+from governance.models import AuditAction, AuditObject, Level
+from governance.permissions import Capability, may, roles_with
 from governance.retention import review_due
-from partnership.models import Role, User
+from notifications.api import notify
+from partnership.models import Agency, User
 from people import identifiers
 from people.models import YoungPerson
 from records.catalogue import category_for
@@ -148,7 +150,7 @@ def do_record(
         audit.record(
             AuditAction.CREATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"young_person": young_person.pk, "type": record_type.code},
         )
@@ -205,7 +207,7 @@ def do_edit_record(
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             details={"fields": sorted(changed), "version": current.version},
         )
@@ -223,7 +225,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=record.pk,
             details={"link_added": row.kind},
         )
@@ -232,7 +234,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
 
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Remove a record's content everywhere after retention review; keep a content-free trace."""
-    if actor.role != Role.IG_OFFICER or actor.agency_id != record.owning_agency_id:
+    if not may(actor, Capability.DISPOSE_RECORD, agency=record.owning_agency_id):
         raise PermissionDenied("Only the owning agency's IG officer can dispose of a record.")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for disposal."})
@@ -251,7 +253,7 @@ def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> Agen
         audit.record(
             AuditAction.DISPOSE,
             actor=actor,
-            object_type="agency_record",
+            object_type=AuditObject.AGENCY_RECORD,
             object_id=current.pk,
             purpose=reason,
             details={"type": current.record_type.code, "category": current.category},
@@ -261,3 +263,76 @@ def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> Agen
 
 def level_for(actor: User, record: AgencyRecord) -> Level:
     return policy.level_of(policy.viewer_for(actor, record.young_person), record)
+
+
+CHRONOLOGY_EXPORTED = "chronology_exported"
+
+
+def do_export_chronology(
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    owning_agency_ids: list[int],
+    entries: int,
+    purpose: str,
+    purpose_label: str,
+    detail: str,
+) -> None:
+    """Record the export of a chronology as the disclosure it is.
+
+    One ``export`` audit event with the purpose (shown in "who has seen this" for every record
+    of the young person), and a notification to the information governance officers of every
+    agency whose records leave (to the agency itself when it has none), so the owners know.
+    The caller has checked, through the gate, that this user may export and what they see.
+    """
+    if not detail.strip():
+        raise ValidationError({"detail": "Enter the details of why you are exporting this"})
+    owners = sorted({pk for pk in owning_agency_ids if pk is not None})
+    who = f"{actor.get_full_name() or actor.username} ({actor.agency})"
+    with transaction.atomic():
+        audit.record(
+            AuditAction.EXPORT,
+            actor=actor,
+            object_type=AuditObject.YOUNG_PERSON,
+            object_id=young_person.pk,
+            purpose=f"{purpose_label}: {detail.strip()}",
+            details={
+                "entries": entries,
+                "format": "csv",
+                "purpose": purpose,
+                "agencies_told": owners,
+            },
+        )
+        officers = User.objects.filter(
+            agency_id__in=owners,
+            role__in=roles_with(Capability.OVERSEE_AGENCY_INFORMATION),
+            is_active=True,
+        ).exclude(pk=actor.pk)
+        by_agency: dict[int, list[User]] = {}
+        for officer in officers:
+            by_agency.setdefault(officer.agency_id, []).append(officer)  # type: ignore[arg-type]
+        for agency_id in owners:
+            if agency_id == actor.agency_id and may(
+                actor, Capability.OVERSEE_AGENCY_INFORMATION, agency=agency_id
+            ):
+                continue  # an IG officer exporting their own agency's records knows already
+            message = (
+                f"{who} exported a young person's chronology that includes your agency's "
+                f"records, for {purpose_label.lower()}: {detail.strip()}"
+            )
+            if agency_id in by_agency:
+                notify(
+                    kind=CHRONOLOGY_EXPORTED,
+                    message=message,
+                    users=by_agency[agency_id],
+                    object_type="young_person",
+                    object_id=young_person.pk,
+                )
+            else:
+                notify(
+                    kind=CHRONOLOGY_EXPORTED,
+                    message=message,
+                    agency=Agency.objects.get(pk=agency_id),
+                    object_type="young_person",
+                    object_id=young_person.pk,
+                )

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from people import identifiers
@@ -224,3 +225,33 @@ class LinkForm(forms.Form):
         help_text="A UK phone number, a vehicle registration, a postcode or place, or a handle.",
     )
     label = forms.CharField(label="Note (optional)", max_length=200, required=False)
+
+
+class ExportPurpose(models.TextChoices):
+    SUBJECT_ACCESS = "subject_access", "A subject access request"
+    AUDIT = "audit", "An audit or inspection"
+    COURT = "court", "Court or other legal proceedings"
+
+
+class ExportForm(forms.Form):
+    """Why a chronology leaves Tessera: an export is a disclosure, and its purpose is recorded."""
+
+    purpose = forms.ChoiceField(
+        label="Why are you exporting this chronology?",
+        choices=ExportPurpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are exporting this chronology"},
+    )
+    detail = forms.CharField(
+        label="Details",
+        help_text="For example the request's reference, the audit, or the court and case "
+        "number. The agencies whose records you export can see this.",
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the details of why you are exporting this chronology",
+            "min_length": "Give the details in at least 5 characters",
+            "max_length": "Give the details in 500 characters or fewer",
+        },
+    )

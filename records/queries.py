@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import policy
-from governance.models import AuditEvent, Level
+from governance.models import AuditAction, AuditEvent, AuditObject, Level
 from partnership.models import Agency, Service, User
 from people.models import YoungPerson
-from records.models import AgencyRecord, RecordType
+from records.models import AgencyRecord, Classification, RecordType
 
 
 class Entry:
@@ -26,13 +26,14 @@ class Entry:
     it is first asked for.
     """
 
-    __slots__ = ("_record", "_related", "_row", "level")
+    __slots__ = ("_record", "_related", "_row", "level", "name_shown")
 
     def __init__(
         self,
         record: AgencyRecord | None,
         level: Level,
         *,
+        name_shown: bool,
         row: tuple[Any, ...] | None = None,
         related: _Related | None = None,
     ) -> None:
@@ -42,6 +43,7 @@ class Entry:
         self._row = row
         self._related = related
         self.level = level
+        self.name_shown = name_shown  # may the type's name be shown (``policy.type_name_shown``)
 
     @property
     def record(self) -> AgencyRecord:
@@ -54,6 +56,12 @@ class Entry:
     @property
     def is_full(self) -> bool:
         return self.level == Level.FULL
+
+    @property
+    def type_label(self) -> str:
+        """The record type's name, or its generic kind where the name is content."""
+        record_type = self.record.record_type
+        return record_type.name if self.name_shown else str(record_type.get_kind_display())
 
     @property
     def href(self) -> str:
@@ -150,7 +158,7 @@ _READ = {
 }
 # In the model's order of fields, as ``Model.from_db`` expects the values of a partial row.
 _RECORD_COLUMNS = tuple(f.attname for f in AgencyRecord._meta.concrete_fields if f.attname in _READ)
-_TYPE_COLUMNS = ("id", "code", "name")
+_TYPE_COLUMNS = ("id", "code", "name", "kind")
 _AGENCY_COLUMNS = ("id", "name", "short_name", "cse_contact")
 _SERVICE_COLUMNS = ("id", "name", "kind")
 _JOINED = (
@@ -235,7 +243,7 @@ def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> C
     related = _Related(records.db)
     # Break-glass is offered only when it would show something the viewer cannot see now.
     with_break_glass = replace(viewer, break_glass=True)
-    levels: dict[tuple[Any, ...], tuple[Level, bool]] = {}
+    levels: dict[tuple[Any, ...], tuple[Level, bool, bool]] = {}
     hidden: dict[int, int] = defaultdict(int)
     entries = chronology.entries
     for row in records.values_list(*_RECORD_COLUMNS, *_JOINED):
@@ -247,10 +255,13 @@ def chronology_for(user: User, young_person: YoungPerson, filters: Filters) -> C
             would_help = (
                 level == Level.EXISTENCE and policy.level_of(with_break_glass, probe) > level
             )
-            decided = levels[facts] = (level, would_help)
-        level, would_help = decided
+            shown = policy.type_name_shown(viewer, probe, level)
+            decided = levels[facts] = (level, would_help, shown)
+        level, would_help, name_shown = decided
+        if filters.type_code and not name_shown:
+            continue  # filtering by a type whose name is content would tell it
         if level >= Level.SUMMARY:
-            entries.append(Entry(None, level, row=row, related=related))
+            entries.append(Entry(None, level, name_shown=name_shown, row=row, related=related))
         elif level == Level.EXISTENCE:
             hidden[related.agency(row).pk] += 1
             chronology.break_glass_would_help |= would_help
@@ -271,22 +282,49 @@ def partnership_agencies() -> QuerySet[Agency]:
 
 
 def filtered_records(user: User, filters: Filters) -> QuerySet[AgencyRecord]:
-    """Records across young people that this user sees at summary or more, filtered."""
+    """Records across young people that this user sees at summary or more, filtered.
+
+    Filtering by type leaves out another agency's records below full level whose type name is
+    content (``policy.type_name_shown``): the filter would otherwise tell the type.
+    """
+    visible = policy.records_visible_to(user, at_least=Level.SUMMARY)
+    if filters.type_code:
+        named = Q(owning_agency_id=user.agency_id) | (
+            Q(classification=Classification.STANDARD) & ~Q(category__in=policy.content_type_names())
+        )
+        full = policy.records_visible_to(user, at_least=Level.FULL).values("pk")
+        visible = visible.filter(named | Q(pk__in=full))
     return (
-        filters.apply(policy.records_visible_to(user, at_least=Level.SUMMARY))
+        filters.apply(visible)
         .select_related("record_type", "owning_agency", "owning_service", "young_person")
         .order_by("-occurred_at", "-pk")
     )
 
 
+_SEEN = (AuditAction.VIEW, AuditAction.EXPORT)
+
+
+def list_entries(user: User, records: list[AgencyRecord]) -> list[Entry]:
+    """A page of the partnership list: each record at this user's level, with its type's name
+    where it may be shown. The viewers of the young people on the page in a fixed few queries."""
+    viewers = policy.viewers_for(user, {record.young_person_id for record in records})
+    entries = []
+    for record in records:
+        viewer = viewers[record.young_person_id]
+        level = policy.level_of(viewer, record)
+        shown = policy.type_name_shown(viewer, record, level)
+        entries.append(Entry(record, level, name_shown=shown))
+    return entries
+
+
 def seen_by(record: AgencyRecord) -> QuerySet[AuditEvent]:
     """Who has opened this record, or viewed its young person's chronology since it was made."""
     return AuditEvent.objects.filter(
-        Q(object_type="agency_record", object_id=str(record.pk), action__in=["view", "export"])
+        Q(object_type=AuditObject.AGENCY_RECORD, object_id=str(record.pk), action__in=_SEEN)
         | Q(
-            object_type="young_person",
+            object_type=AuditObject.YOUNG_PERSON,
             object_id=str(record.young_person_id),
-            action__in=["view", "export"],
+            action__in=_SEEN,
             occurred_at__gte=record.recorded_at,
         )
     ).order_by("-seq")

@@ -12,3 +12,10 @@ urlpatterns = [
     path("<int:pk>/links/", views.record_add_link, name="add-link"),
     path("new/for/<int:young_person_pk>/", views.record_new, name="new"),
 ]
+
+# Included by people/urls.py, under /young-people/, so the names stay people:detail and
+# people:export.
+young_person_urlpatterns = [
+    path("<int:pk>/", views.chronology, name="detail"),
+    path("<int:pk>/export/", views.export_chronology, name="export"),
+]

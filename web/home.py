@@ -6,7 +6,14 @@ from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 
-from partnership.models import Role, User
+from assessment.panels import reassessment_lines
+from casework.panels import actions_you_own, cases_you_lead, overdue_action_lines
+from casework.queries import receipts_of, screening_queue
+from governance.models import BreakGlassAccess, BreakGlassReview
+from governance.policy import active_relationships
+from governance.retention import overdue_for_agency
+from mase.queries import next_meeting_lines
+from partnership.models import Agency, Role, User
 
 
 @dataclass(frozen=True)
@@ -191,8 +198,6 @@ def _practitioner(user: User, panel: Panel) -> Panel:
             panel, links=(Link("Notices for your agency", reverse("governance:notifications")),)
         )
     if panel.title == "Actions you own":
-        from casework.panels import actions_you_own
-
         return replace(
             panel,
             items=tuple(Link(text, url) for text, url in actions_you_own(user)),
@@ -205,8 +210,6 @@ def _practitioner(user: User, panel: Panel) -> Panel:
 
 
 def _my_young_people(user: User) -> tuple[Link, ...]:
-    from governance.policy import active_relationships
-
     rows = (
         active_relationships(user)
         .select_related("young_person")
@@ -227,32 +230,24 @@ def _my_young_people(user: User) -> tuple[Link, ...]:
 
 def _coordinator(user: User, panel: Panel) -> Panel:
     if panel.title == "Cases you lead":
-        from casework.panels import cases_you_lead
-
         return replace(
             panel,
             items=tuple(Link(text, url) for text, url in cases_you_lead(user)),
             links=(Link("All cases", reverse("cases:list")),),
         )
     if panel.title == "Overdue actions":
-        from casework.panels import overdue_action_lines
-
         return replace(
             panel,
             items=tuple(Link(text, url) for text, url in overdue_action_lines(user)),
             links=(Link("Actions", reverse("cases:my-actions")),),
         )
     if panel.title == "Next MASE meeting":
-        from mase.queries import next_meeting_lines
-
         return replace(
             panel,
             items=tuple(Link(text, url) for text, url in next_meeting_lines(user)),
             links=(Link("MASE meetings", reverse("mase:index")),),
         )
     if panel.title == "Reassessments due":
-        from assessment.panels import reassessment_lines
-
         return replace(
             panel,
             items=tuple(Link(text, url) for text, url in reassessment_lines(user)),
@@ -262,9 +257,6 @@ def _coordinator(user: User, panel: Panel) -> Panel:
 
 
 def _ig_officer(user: User, panel: Panel) -> Panel:
-    from governance.models import BreakGlassAccess, BreakGlassReview
-    from governance.retention import overdue_for_agency
-
     if panel.title == "Break-glass uses to review":
         pending = BreakGlassAccess.objects.filter(
             review=BreakGlassReview.PENDING, user__agency_id=user.agency_id or 0
@@ -306,8 +298,6 @@ def _ig_officer(user: User, panel: Panel) -> Panel:
 
 
 def _administrator(user: User, panel: Panel) -> Panel:
-    from partnership.models import Agency
-
     if panel.title == "Agencies":
         agencies = Agency.objects.filter(is_active=True).order_by("name")
         return replace(
@@ -325,8 +315,6 @@ def _administrator(user: User, panel: Panel) -> Panel:
 
 
 def _partner(user: User, panel: Panel) -> Panel:
-    from casework.queries import receipts_of
-
     if panel.title == "Your receipts":
         receipts = receipts_of(user)[:20]
         return replace(
@@ -344,8 +332,6 @@ def _partner(user: User, panel: Panel) -> Panel:
 
 
 def _screener(user: User, panel: Panel) -> Panel:
-    from casework.queries import screening_queue
-
     if panel.title == "Awaiting screening":
         waiting = list(screening_queue(user)[:10])
         return replace(

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from governance import audit
-from governance.models import AuditAction, AuditOutcome
-from web.access import (
+from governance.models import AuditAction, AuditObject, AuditOutcome
+from kit.access import (
     PASSWORD_ONLY,
     PUBLIC,
     access_of,
@@ -118,7 +118,7 @@ class CommunityPartnerFenceMiddleware:
             AuditAction.VIEW,
             actor=user,
             outcome=AuditOutcome.REFUSED,
-            object_type="page",
+            object_type=AuditObject.PAGE,
             object_id=request.path[:64],
             details={"reason": "community partners submit only"},
         )

@@ -1,4 +1,4 @@
-"""The service navigation: which sections each role has."""
+"""The service navigation: a section shows when the permission policy lets the user open it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from governance.permissions import Capability, may
 from imports.actions import feeds_for
-from partnership.models import Role, User
+from partnership.models import User
 
 
 @dataclass(frozen=True)
@@ -24,27 +25,27 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if not isinstance(user, User) or not user.is_authenticated:
         return []
     sections: list[tuple[str, str, str]] = [("Home", reverse("web:home"), "")]
-    if user.reads_case_content:
+    if may(user, Capability.READ_CASE_CONTENT):
         sections += [
             ("Young people", reverse("people:list"), "/young-people/"),
             ("Records", reverse("records:list"), "/records/"),
             ("Cases", reverse("cases:list"), "/cases/"),
         ]
-    if user.role in (Role.MASH_SCREENER, Role.COORDINATOR):
+    if may(user, Capability.SEE_SCREENING_QUEUE):
         sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))
-    if user.reads_case_content or user.role == Role.STRATEGIC_LEAD:
+    if may(user, Capability.SEE_PARTNERSHIP_PICTURE):
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
     if feeds_for(user):
         sections.append(("Imports", reverse("imports:start"), "/imports/"))
-    if user.role in (Role.MASH_SCREENER, Role.ANALYST, Role.COORDINATOR):
+    if may(user, Capability.REVIEW_MATCHES):
         sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
-    if user.role == Role.COMMUNITY_PARTNER:
+    if may(user, Capability.SUBMIT_PARTNER_CONCERN):
         sections.append(
             ("Tell us about a concern", reverse("casework:partner-concern"), "/referrals/")
         )
-    if user.role in (Role.IG_OFFICER, Role.ADMINISTRATOR):
+    if may(user, Capability.USE_GOVERNANCE_INDEX):
         sections.append(("Information governance", reverse("governance:index"), "/governance/"))
-    elif user.role != Role.COMMUNITY_PARTNER:
+    elif may(user, Capability.READ_SHARING_AGREEMENT):
         sections.append(("Sharing agreement", reverse("governance:agreement"), "/governance/"))
     path = request.path
     return [

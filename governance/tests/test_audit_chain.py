@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from governance import audit
-from governance.models import AuditAction, AuditEvent
+from governance.models import AuditAction, AuditEvent, AuditObject
 
 APPEND_ONLY = import_module("governance.migrations.0002_audit_append_only")
 
@@ -155,13 +155,13 @@ def test_every_planted_tampering_is_detected(chain):
 
 
 def test_the_database_refuses_to_update_an_audit_event(db):
-    event = audit.record(AuditAction.VIEW, object_type="young_person", object_id=1)
+    event = audit.record(AuditAction.VIEW, object_type=AuditObject.YOUNG_PERSON, object_id=1)
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(purpose="changed")
 
 
 def test_the_database_refuses_to_delete_an_audit_event(db):
-    event = audit.record(AuditAction.VIEW, object_type="young_person", object_id=1)
+    event = audit.record(AuditAction.VIEW, object_type=AuditObject.YOUNG_PERSON, object_id=1)
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.filter(pk=event.pk).exists()
@@ -169,14 +169,28 @@ def test_the_database_refuses_to_delete_an_audit_event(db):
 
 def test_verify_audit_command_reports_an_intact_log(db, capsys):
     for i in range(5):
-        audit.record(AuditAction.VIEW, object_type="young_person", object_id=i)
+        audit.record(AuditAction.VIEW, object_type=AuditObject.YOUNG_PERSON, object_id=i)
     call_command("verify_audit")
     assert "5 entries verified" in capsys.readouterr().out
 
 
 def test_verify_audit_command_fails_on_tampering(db):
     for i in range(5):
-        audit.record(AuditAction.VIEW, object_type="young_person", object_id=i)
+        audit.record(AuditAction.VIEW, object_type=AuditObject.YOUNG_PERSON, object_id=i)
     _tamper("UPDATE governance_auditevent SET object_id = %s WHERE seq = %s", ["99", 3])
     with pytest.raises(CommandError, match="TAMPERED"):
         call_command("verify_audit")
+
+
+def test_an_object_type_is_stored_and_hashed_as_the_words_it_always_was(db):
+    # Events written before the object types were an enum hold the bare words: an event about
+    # the same object must store and hash the same, or the old chain would stop verifying.
+    event = audit.record(AuditAction.VIEW, object_type=AuditObject.AGENCY_RECORD, object_id=7)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.object_type == "agency_record"
+    assert type(stored.object_type) is str
+    values = {field: getattr(stored, field) for field in audit.CHAINED_FIELDS}
+    assert audit.compute_hash(stored.prev_hash, values) == stored.hash
+    values["object_type"] = AuditObject.AGENCY_RECORD
+    assert audit.compute_hash(stored.prev_hash, values) == stored.hash
+    assert audit.verify_chain().ok

@@ -1,10 +1,17 @@
-"""The authorisation matrix, generated from the information sharing agreement.
+"""The authorisation matrix, generated from the information sharing agreement and the
+permission policy.
 
-Cells: role x own/other agency x case team member or not x record category x classification
+Records: role x own/other agency x case team member or not x record category x classification
 x action (list, view, search, edit, export). For each viewer the whole partnership's records
 of one young person are exercised through the real pages, and what the page shows is compared
 with the level the written policy gives (``expected_level`` below restates the rules from the
 product brief and ``governance.defaults``; it does not call the gate).
+
+Capabilities: every capability in the permission policy (``governance.permissions``) x role x
+a thing of their own agency, of another agency, or none named, compared with ``STATED`` below
+(which restates who may do what; it does not read the policy's table), and, where a page is
+guarded by one capability alone, that page opened by every role. A capability added to the
+policy fails ``test_every_capability_is_stated_and_exercised`` until it is stated here.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -26,10 +34,12 @@ from django.utils import timezone
 from conftest import sign_in_fully
 from governance.actions import do_add_relationship
 from governance.defaults import default_sharing_rules
-from partnership.models import Agency, Role, Service, ServiceKind
+from governance.permissions import POLICY, Capability, may
+from partnership.models import Agency, Role, Service, ServiceKind, User
 from people.models import YoungPerson
 from records.actions import do_record
 from records.models import AgencyRecord, Classification, RecordCategory, RecordType
+from records.tests.helpers import export_csv
 
 FULL, SUMMARY, EXISTENCE, NONE = 3, 2, 1, 0
 CASE_ROLES = {
@@ -87,6 +97,7 @@ _CORE_ROUTES_OUTSIDE_MATRIX = {
     "web:confirm-code": "web/tests/test_sign_in.py",
     "web:sign-out": "web/tests/test_sessions.py (public)",
     "web:change-second-factor": "web/tests/test_change_second_factor.py",
+    "web:change-password": "web/tests/test_change_password.py",
     "web:health": "web/tests/test_no_hidden_way_in.py (public)",
     "people:list": "web/tests/test_roles.py (identity search only)",
     "people:break-glass": "records/tests/test_break_glass.py",
@@ -328,10 +339,15 @@ def test_the_pages_show_exactly_what_the_sharing_policy_allows(make_user, agenci
         edit = client.get(f"/records/{record.pk}/edit/")
         check("edit", record, 200 if may_edit else 404, edit.status_code)
 
-    # export: the chronology as CSV, for coordinators, IG officers and the case team
-    export = client.get(f"/young-people/{world.person.pk}/export/")
+    # export: the chronology as CSV, for coordinators, IG officers and the case team; an
+    # export is a disclosure (a purpose, then a new code), made here as a user makes it
     may_export = role in CASE_ROLES and (role in (Role.COORDINATOR, Role.IG_OFFICER) or team)
-    assert export.status_code == (200 if may_export else 404), export.status_code
+    if may_export:
+        export = export_csv(client, viewer, world.person)
+        assert export["Content-Type"].startswith("text/csv"), export["Content-Type"]
+    else:
+        export = client.get(f"/young-people/{world.person.pk}/export/")
+        assert export.status_code == 404, export.status_code
     if may_export:
         rows = list(csv.reader(io.StringIO(export.content.decode())))
         text = "\n".join(",".join(row) for row in rows)
@@ -368,5 +384,218 @@ def test_the_matrix_covers_every_role_category_and_classification():
     roles = {case[0] for case in CASES}
     assert roles == set(Role)
     assert set(OWNERS) == set(RecordCategory.values)
-    cells = len(CASES) * len(OWNERS) * len(Classification.values) * len(ROUTES_IN_MATRIX)
-    assert cells > 4000
+    assert record_cells() > 4000
+
+
+def record_cells() -> int:
+    return len(CASES) * len(OWNERS) * len(Classification.values) * len(ROUTES_IN_MATRIX)
+
+
+# --- Capabilities: who may do what -------------------------------------------------------
+
+# Who may do each thing, restated from the product brief. First column: roles that may do it
+# to anything; second: roles that may do it only to things of their own agency ("-": none).
+#   P practitioner, S MASH screener, C coordinator, A analyst, I IG officer,
+#   L strategic lead, K community partner, D system administrator
+STATED_TABLE = """
+read_case_content                  PSCAI     -
+know_every_young_person            SC        -
+record                             PSCA      -
+export_any_chronology              CI        -
+manage_case_teams                  SC        -
+record_consent                     PSCA      -
+use_break_glass                    PSCA      -
+oversee_agency_information         -         I
+dispose_record                     -         I
+read_sharing_agreement             PSCAILD   -
+change_sharing_agreement           D         -
+use_governance_index               ID        -
+read_notifications                 -         PSCAILD
+submit_partner_concern             K         -
+see_screening_queue                C         S
+screen_referral                    -         S
+answer_referral                    C         S
+set_referral_pathways              D         -
+see_every_case                     SC        -
+open_case                          SC        -
+manage_any_case                    SC        -
+record_strategy_discussion         SC        -
+reopen_case                        SC        -
+complete_action                    C         PSA
+see_overdue_actions                C         -
+assess                             PSC       -
+assess_without_case_team           C         -
+see_assessments_without_case_team  SCI       -
+edit_screening_tool                CD        -
+run_mase_meetings                  C         -
+see_every_meeting                  C         -
+see_partnership_picture            PSCAIL    -
+see_every_disruption_plan          CA        -
+record_disruption_outcome          C         PSA
+import_feed                        -         PSA
+link_imported_rows                 SCA       PI
+review_matches                     SCA       -
+set_linkage_thresholds             CD        -
+submit_encodings                   -         PSCA
+decide_disclosure_request          -         SC
+"""
+_LETTERS = {
+    "P": Role.PRACTITIONER,
+    "S": Role.MASH_SCREENER,
+    "C": Role.COORDINATOR,
+    "A": Role.ANALYST,
+    "I": Role.IG_OFFICER,
+    "L": Role.STRATEGIC_LEAD,
+    "K": Role.COMMUNITY_PARTNER,
+    "D": Role.ADMINISTRATOR,
+}
+
+
+def _stated() -> dict[str, tuple[set[Role], set[Role]]]:
+    stated = {}
+    for line in STATED_TABLE.strip().splitlines():
+        name, anywhere, own = line.split()
+        stated[name] = (
+            {_LETTERS[c] for c in anywhere if c != "-"},
+            {_LETTERS[c] for c in own if c != "-"},
+        )
+    return stated
+
+
+STATED = _stated()
+OWN, OTHER = 1, 2  # agency ids: the user's own, and another agency's
+
+# Pages guarded by one capability alone: opened (200) by every role it allows, 404 to the rest.
+CAPABILITY_PAGES: dict[Capability, list[str]] = {
+    Capability.READ_CASE_CONTENT: ["/young-people/", "/records/", "/cases/actions/"],
+    Capability.READ_SHARING_AGREEMENT: ["/governance/sharing-agreement/"],
+    Capability.USE_GOVERNANCE_INDEX: ["/governance/"],
+    Capability.OVERSEE_AGENCY_INFORMATION: [
+        "/governance/break-glass/",
+        "/governance/retention/",
+        "/governance/subject-access/",
+    ],
+    Capability.READ_NOTIFICATIONS: ["/notifications/"],
+    Capability.SUBMIT_PARTNER_CONCERN: ["/referrals/concern/"],
+    Capability.SEE_SCREENING_QUEUE: ["/referrals/mash/"],
+    Capability.ANSWER_REFERRAL: ["/cases/referrals/"],
+    Capability.SET_REFERRAL_PATHWAYS: ["/cases/pathways/"],
+    Capability.ASSESS: ["/assessments/due/"],
+    Capability.EDIT_SCREENING_TOOL: ["/assessments/tool/change/"],
+    Capability.RUN_MASE_MEETINGS: ["/mase/meetings/new/"],
+    Capability.SEE_PARTNERSHIP_PICTURE: ["/mase/", "/mase/attendance/", "/mase/activity/"],
+    Capability.IMPORT_FEED: ["/imports/"],
+    Capability.REVIEW_MATCHES: ["/matching/review/"],
+    Capability.SET_LINKAGE_THRESHOLDS: ["/matching/thresholds/"],
+    Capability.SUBMIT_ENCODINGS: ["/privacy-preserving/"],
+    Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
+}
+# Capabilities about one thing (a case, a referral, a record...), each with the tests that
+# drive it through the pages for the roles allowed and refused.
+CAPABILITIES_EXERCISED_ELSEWHERE: dict[Capability, str] = {
+    Capability.KNOW_EVERY_YOUNG_PERSON: "this file: the record cells (need to know by role)",
+    Capability.RECORD: "this file: the edit cells; records/tests/test_recording_and_editing.py",
+    Capability.EXPORT_ANY_CHRONOLOGY: "this file: the export cells",
+    Capability.MANAGE_CASE_TEAMS: "records/tests, casework/tests/test_case_pages.py",
+    Capability.RECORD_CONSENT: "records/tests/test_consent_and_sharing.py",
+    Capability.USE_BREAK_GLASS: "records/tests/test_break_glass.py",
+    Capability.DISPOSE_RECORD: "governance/tests/test_governance_views.py (retention)",
+    Capability.CHANGE_SHARING_AGREEMENT: "governance/tests/test_governance_views.py",
+    Capability.SCREEN_REFERRAL: "casework/tests/test_referrals.py",
+    Capability.SEE_EVERY_CASE: "casework/tests/test_case_pages.py",
+    Capability.OPEN_CASE: "casework/tests/test_outcomes.py, casework/tests/test_case_pages.py",
+    Capability.MANAGE_ANY_CASE: "casework/tests/test_case_pages.py",
+    Capability.RECORD_STRATEGY_DISCUSSION: "casework/tests/test_outcomes.py",
+    Capability.REOPEN_CASE: "casework/tests/test_case_pages.py",
+    Capability.COMPLETE_ACTION: "casework/tests/test_case_pages.py",
+    Capability.SEE_OVERDUE_ACTIONS: "casework/tests/test_case_pages.py (my actions)",
+    Capability.ASSESS_WITHOUT_CASE_TEAM: "assessment/tests/test_pages.py",
+    Capability.SEE_ASSESSMENTS_WITHOUT_CASE_TEAM: "assessment/tests/test_queries.py",
+    Capability.SEE_EVERY_MEETING: "mase/tests",
+    Capability.SEE_EVERY_DISRUPTION_PLAN: "mase/tests",
+    Capability.RECORD_DISRUPTION_OUTCOME: "mase/tests",
+    Capability.LINK_IMPORTED_ROWS: "imports/tests, matching/tests",
+}
+
+
+def _user_for(role: Role, *, agency_id: int | None = OWN, active: bool = True) -> User:
+    # Unsaved: the policy decides from role, agency and whether the account is active.
+    return User(username=f"policy-{role.value}", role=role, agency_id=agency_id, is_active=active)
+
+
+def capability_cells() -> int:
+    places = 3  # a thing of their own agency, of another agency, none named
+    return len(STATED) * len(Role) * (places + 1)  # and the same role with an inactive account
+
+
+def page_cells() -> int:
+    return len(Role) * sum(len(pages) for pages in CAPABILITY_PAGES.values())
+
+
+def test_every_capability_is_stated_and_exercised():
+    named = {capability.value for capability in Capability}
+    assert set(STATED) == named == {capability.value for capability in POLICY}, (
+        f"State who may do each capability in STATED_TABLE: {sorted(named ^ set(STATED))}"
+    )
+    for name, (anywhere, own) in STATED.items():
+        allowed = anywhere | own
+        assert allowed, f"Nobody may {name}"
+        assert set(Role) - allowed, f"Everybody may {name}: it is not a permission"
+    exercised = set(CAPABILITY_PAGES) | set(CAPABILITIES_EXERCISED_ELSEWHERE)
+    assert exercised == set(Capability), sorted(set(Capability) ^ exercised)
+    assert not set(CAPABILITY_PAGES) & set(CAPABILITIES_EXERCISED_ELSEWHERE)
+
+
+@pytest.mark.parametrize("capability", list(Capability), ids=[c.value for c in Capability])
+def test_the_policy_allows_exactly_the_roles_stated(capability):
+    anywhere, own = STATED[capability.value]
+    mismatches = []
+    for role in Role:
+        user = _user_for(role)
+        wanted = {
+            "own agency": role in anywhere | own,
+            "another agency": role in anywhere,
+            "no agency named": role in anywhere | own,
+        }
+        got = {
+            "own agency": may(user, capability, agency=OWN),
+            "another agency": may(user, capability, agency=OTHER),
+            "no agency named": may(user, capability),
+        }
+        mismatches += [f"{role.value} {where}" for where in wanted if wanted[where] != got[where]]
+        if may(_user_for(role, active=False), capability, agency=OWN):
+            mismatches.append(f"{role.value} with an inactive account")
+    assert not mismatches, f"{capability.value}: {mismatches}"
+
+
+def test_own_agency_capabilities_need_an_agency():
+    for name, (anywhere, own) in STATED.items():
+        for role in own - anywhere:
+            assert not may(_user_for(role, agency_id=None), Capability(name)), (name, role)
+
+
+def test_nobody_signed_in_may_do_anything():
+    assert not any(may(AnonymousUser(), capability) for capability in Capability)
+    assert not any(may(None, capability) for capability in Capability)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_pages_open_to_exactly_the_roles_the_policy_allows(make_user, role):
+    viewer = make_user(role, "hotel" if role == Role.COMMUNITY_PARTNER else "police")
+    client = Client()
+    sign_in_fully(client, viewer)
+    mismatches = []
+    for capability, pages in CAPABILITY_PAGES.items():
+        anywhere, own = STATED[capability.value]
+        want = 200 if role in anywhere | own else 404
+        for page in pages:
+            got = client.get(page).status_code
+            if got != want:
+                mismatches.append(f"{capability.value} {page}: expected {want}, got {got}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_matrix_is_no_smaller_than_before_the_permission_policy():
+    # 19,950 record cells before the capabilities were added to the matrix.
+    assert record_cells() >= 19950
+    assert record_cells() + capability_cells() + page_cells() > 19950

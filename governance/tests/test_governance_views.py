@@ -28,6 +28,7 @@ from governance.forms import AGREEMENT_CATEGORIES, AGREEMENT_KINDS, rule_field_n
 from governance.models import (
     AuditAction,
     AuditEvent,
+    AuditObject,
     AuditOutcome,
     BreakGlassAccess,
     BreakGlassReview,
@@ -35,12 +36,12 @@ from governance.models import (
     SharingAgreement,
 )
 from governance.policy import sharing_rules
+from kit.fresh import FRESH_CODE_AT
 from partnership.models import Role, User
 from people.actions import do_record_identity
 from people.models import YoungPerson
 from records.actions import LinkInput, do_edit_record, do_record
 from records.models import AgencyRecord, RecordLink, RecordType, RecordVersion
-from web.fresh import FRESH_CODE_AT
 
 CASE_CONTENT_ROLES = {
     Role.PRACTITIONER,
@@ -371,6 +372,11 @@ def test_a_break_glass_review_needs_a_decision_and_a_note(signed_in, make_user, 
     assert response.status_code == 200
     assert b"Say whether the access was justified" in response.content
     assert b"Record the reasons for your review decision" in response.content
+    # Each message in the summary takes the reader to its question: the first radio, the note.
+    page = response.content.decode()
+    assert '<a href="#id_justified">Say whether the access was justified' in page
+    assert 'id="id_justified" name="justified" type="radio"' in page
+    assert '<a href="#id_note">Record the reasons' in page
     break_glass.refresh_from_db()
     assert break_glass.review == BreakGlassReview.PENDING
 
@@ -637,10 +643,16 @@ def test_subject_access_export_contains_the_access_log(signed_in, make_user, you
     record = record_for(author, young_person, title="Our own concern")
     coordinator = make_user(Role.COORDINATOR, "police")
     audit.record(
-        AuditAction.VIEW, actor=coordinator, object_type="young_person", object_id=young_person.pk
+        AuditAction.VIEW,
+        actor=coordinator,
+        object_type=AuditObject.YOUNG_PERSON,
+        object_id=young_person.pk,
     )
     audit.record(
-        AuditAction.VIEW, actor=coordinator, object_type="agency_record", object_id=record.pk
+        AuditAction.VIEW,
+        actor=coordinator,
+        object_type=AuditObject.AGENCY_RECORD,
+        object_id=record.pk,
     )
     ig = make_user(Role.IG_OFFICER, "school")
     export = export_for(signed_in(ig), young_person)

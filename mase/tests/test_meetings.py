@@ -13,8 +13,10 @@ from assessment.tests.helpers import assess, join_case_team
 from casework.actions import do_complete_action, do_open_case
 from casework.models import Action, ActionSource, ActionStatus
 from casework.queries import actions_for_user
+from governance import policy
 from governance.actions import do_record_consent
-from governance.models import AuditAction, AuditEvent, AuditOutcome
+from governance.models import AuditAction, AuditEvent, AuditOutcome, Level
+from mase import volt
 from mase.actions import (
     do_add_agenda_item,
     do_assign_meeting_action,
@@ -24,7 +26,7 @@ from mase.actions import (
 )
 from mase.models import AgendaItem, ItemSource, Meeting, MeetingStatus, Section
 from mase.tests.helpers import meeting
-from partnership.models import Role
+from partnership.models import Role, ServiceKind
 from people.models import YoungPerson
 from records.actions import LinkInput
 from records.tests.helpers import record
@@ -121,6 +123,53 @@ def test_a_phone_linked_to_two_young_people_is_an_offender_item_with_live_figure
     social_care = make_user(Role.COORDINATOR, "csc")
     page = _agenda_text(signed_in(social_care), upcoming.pk)
     assert "Uncle" not in page  # the records behind it are not theirs to see in full
+
+
+def test_a_label_written_in_a_record_the_preparer_may_not_read_never_reaches_the_agenda(
+    make_user, agencies
+):
+    # Police see a sexual health record only as "Health holds information", and a school's
+    # record in summary: what the young person called the number, written there, is not theirs
+    # to read (the record page shows links only in full).
+    coordinator = make_user(Role.COORDINATOR, "police")
+    officer = make_user(Role.PRACTITIONER, "police")
+    nurse = make_user(Role.PRACTITIONER, "health", service=ServiceKind.SEXUAL_HEALTH)
+    teacher = make_user(Role.PRACTITIONER, "school")
+    number = "020 7946 0123"
+    for given in ("Ash", "Blake"):
+        person = YoungPerson.objects.create(
+            given_name=given, family_name="Linked", date_of_birth=date(2011, 1, 1)
+        )
+        record(
+            officer,
+            person,
+            title="Stopped in a car with an older male",
+            links=[LinkInput("phone", number, "")],
+        )
+    clinic = record(
+        nurse,
+        person,
+        title="Attended the clinic",
+        links=[LinkInput("phone", number, "Saved as 'Daddy' by the young person")],
+    )
+    school = record(
+        teacher,
+        person,
+        title="Phone taken in class",
+        links=[LinkInput("phone", number, "Saved as 'Bae'")],
+    )
+    police = policy.viewer_for(coordinator, person)
+    assert policy.level_of(police, clinic) == Level.EXISTENCE
+    assert policy.level_of(police, school) == Level.SUMMARY
+    upcoming = meeting(coordinator, invite=(agencies["police"],))
+    do_prepare_agenda(actor=coordinator, meeting=upcoming)
+    item = AgendaItem.objects.get(meeting=upcoming, section=Section.OFFENDERS)
+    assert item.link_value == "+442079460123"
+    assert item.title == "Phone +442079460123"
+
+    # Someone who reads the clinic's record in full gets its label.
+    sexual_health_lead = make_user(Role.COORDINATOR, "health", service=ServiceKind.SEXUAL_HEALTH)
+    assert "Daddy" in volt._label(sexual_health_lead, "phone", "+442079460123")
 
 
 def test_preparing_again_keeps_the_chairs_items_and_adds_nothing_twice(coordinator, high_risk):

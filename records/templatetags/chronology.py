@@ -66,7 +66,7 @@ def _entry(entry: Entry) -> tuple[object, ...]:
     return (
         Level(entry.level).label,
         entry.href,
-        record.record_type.name,
+        entry.type_label,
         record.owning_agency.name,
         format_html(" ({})", service.name) if service is not None else "",
         iso,

@@ -86,7 +86,7 @@ def test_a_decision_not_to_share_is_recorded_with_its_reason(client_of_dsl, pers
 def test_consent_not_sought_needs_a_reason(client_of_dsl, person):
     response = client_of_dsl.post(
         f"/young-people/{person.pk}/consent/",
-        {"status": "not_sought", "next_steps_discussed": "no", "reason_not_sought": ""},
+        {"consent_status": "not_sought", "next_steps_discussed": "no", "reason_not_sought": ""},
     )
     assert b"Say why consent was not sought" in response.content
     assert not ConsentDecision.objects.exists()
@@ -95,7 +95,7 @@ def test_consent_not_sought_needs_a_reason(client_of_dsl, person):
 def test_consent_is_recorded_with_whether_next_steps_were_discussed(client_of_dsl, person):
     response = client_of_dsl.post(
         f"/young-people/{person.pk}/consent/",
-        {"status": "consented", "next_steps_discussed": "yes"},
+        {"consent_status": "consented", "next_steps_discussed": "yes"},
     )
     assert response.status_code == 302
     decision = ConsentDecision.objects.get()

@@ -27,7 +27,8 @@ from pytest_django import DjangoDbBlocker
 
 from conftest import current_code as code_at
 from partnership.actions import do_create_agency, do_create_user
-from partnership.models import Agency, AgencyKind, Role, User
+from partnership.models import Agency, Role, User
+from tests.browser.scenario_data import AGENCIES, PEOPLE
 
 PASSWORD = "synthetic-browser-test-password"
 BUILD_DIR = Path(settings.BASE_DIR) / "web" / "static" / "build"
@@ -41,28 +42,6 @@ CHROMIUM_ARGS = [
 ]
 # axe-core tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe has no "wcag22a" tag).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-# One synthetic person per role, at the kind of agency where they would work.
-PEOPLE: dict[Role, tuple[str, str, str]] = {
-    Role.PRACTITIONER: ("Sam", "Okafor", "school"),
-    Role.MASH_SCREENER: ("Priya", "Shah", "social_care"),
-    Role.COORDINATOR: ("Morgan", "Ellis", "youth_charity"),
-    Role.ANALYST: ("Chris", "Doyle", "police"),
-    Role.IG_OFFICER: ("Aisha", "Rahman", "health"),
-    Role.STRATEGIC_LEAD: ("Jo", "Whitfield", "social_care"),
-    Role.COMMUNITY_PARTNER: ("Dev", "Patel", "hotel"),
-    Role.ADMINISTRATOR: ("Alex", "Hughes", "council_it"),
-}
-
-AGENCIES: dict[str, tuple[str, str, AgencyKind]] = {
-    "school": ("Eastbrook Academy", "EBA", AgencyKind.EDUCATION),
-    "social_care": ("Eastbrook Children's Social Care", "ECSC", AgencyKind.CHILDRENS_SOCIAL_CARE),
-    "youth_charity": ("Eastbrook Youth Trust", "EYT", AgencyKind.VOLUNTARY_SECTOR),
-    "police": ("Eastbrook Police", "EPOL", AgencyKind.POLICE),
-    "health": ("Eastbrook Health NHS Trust", "EHNT", AgencyKind.HEALTH),
-    "hotel": ("Station Road Hotel", "SRH", AgencyKind.COMMUNITY_PARTNER),
-    "council_it": ("Eastbrook Council IT", "ECIT", AgencyKind.ADULT_SERVICES),
-}
 
 
 def current_code(user: User) -> str:

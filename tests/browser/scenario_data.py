@@ -65,7 +65,7 @@ from mase.models import (
 from matching import linking
 from matching.engine import Candidate, FieldEvidence
 from matching.models import ReviewItem
-from partnership.models import Agency, Role, User
+from partnership.models import Agency, AgencyKind, Role, User
 from people.identifiers import make_upn
 from people.models import Gender, YoungPerson
 from pprl import linkage
@@ -73,6 +73,28 @@ from pprl.actions import do_request_disclosure, do_submit_encodings
 from pprl.models import DisclosureRequest, EncodingSubmission, LinkNotice
 from records.catalogue import ensure_catalogue
 from records.tests.helpers import record
+
+# One synthetic person per role, at the kind of agency where they would work.
+PEOPLE: dict[Role, tuple[str, str, str]] = {
+    Role.PRACTITIONER: ("Sam", "Okafor", "school"),
+    Role.MASH_SCREENER: ("Priya", "Shah", "social_care"),
+    Role.COORDINATOR: ("Morgan", "Ellis", "youth_charity"),
+    Role.ANALYST: ("Chris", "Doyle", "police"),
+    Role.IG_OFFICER: ("Aisha", "Rahman", "health"),
+    Role.STRATEGIC_LEAD: ("Jo", "Whitfield", "social_care"),
+    Role.COMMUNITY_PARTNER: ("Dev", "Patel", "hotel"),
+    Role.ADMINISTRATOR: ("Alex", "Hughes", "council_it"),
+}
+
+AGENCIES: dict[str, tuple[str, str, AgencyKind]] = {
+    "school": ("Eastbrook Academy", "EBA", AgencyKind.EDUCATION),
+    "social_care": ("Eastbrook Children's Social Care", "ECSC", AgencyKind.CHILDRENS_SOCIAL_CARE),
+    "youth_charity": ("Eastbrook Youth Trust", "EYT", AgencyKind.VOLUNTARY_SECTOR),
+    "police": ("Eastbrook Police", "EPOL", AgencyKind.POLICE),
+    "health": ("Eastbrook Health NHS Trust", "EHNT", AgencyKind.HEALTH),
+    "hotel": ("Station Road Hotel", "SRH", AgencyKind.COMMUNITY_PARTNER),
+    "council_it": ("Eastbrook Council IT", "ECIT", AgencyKind.ADULT_SERVICES),
+}
 
 EVIDENCE = (
     FieldEvidence("given_name", "Nickname of each other", 3.2),

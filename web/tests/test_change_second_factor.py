@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD, current_code, device_of
 from governance.models import AuditAction, AuditEvent, Notification
+from kit.fresh import FRESH_CODE_AT
 from partnership.models import Role, User
-from web.fresh import FRESH_CODE_AT
 
 URL = reverse("web:change-second-factor")
 

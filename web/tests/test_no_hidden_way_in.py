@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import sign_in_with_password
-from web.access import PASSWORD_ONLY, PUBLIC, access_of, is_partner_allowed
+from kit.access import PASSWORD_ONLY, PUBLIC, access_of, is_partner_allowed
 
 PUBLIC_ALLOWLIST = {"web:sign-in", "web:sign-out", "web:health"}
 PASSWORD_ONLY_ALLOWLIST = {"web:second-factor", "web:second-factor-set-up"}

@@ -23,3 +23,24 @@ def needs_fresh_code(request: HttpRequest) -> HttpResponse | None:
         return None
     target = reverse("web:confirm-code") + "?" + urlencode({"next": request.get_full_path()})
     return HttpResponseRedirect(target)
+
+
+def ask_for_code(request: HttpRequest) -> HttpResponse:
+    """Send the user to enter a new code, coming back to this page (by GET) afterwards."""
+    target = reverse("web:confirm-code") + "?" + urlencode({"next": request.path})
+    return HttpResponseRedirect(target)
+
+
+def fresh_since(request: HttpRequest, moment: float) -> bool:
+    """A code was entered after ``moment`` (not the one from signing in before it), and within
+    the last five minutes: proof for one act that asks for a code every time."""
+    proved_at = request.session.get(FRESH_CODE_AT)
+    if proved_at is None:
+        return False
+    proved = float(proved_at)
+    return proved > moment and time.time() - proved <= FRESH_SECONDS
+
+
+def spend_fresh_code(request: HttpRequest) -> None:
+    """Use the fresh code up, so that the next such act asks for a new one."""
+    request.session.pop(FRESH_CODE_AT, None)

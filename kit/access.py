@@ -7,10 +7,9 @@ these marks, so a new view that forgets them is treated as private, never public
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from partnership.models import User
+from partnership.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,8 +54,6 @@ def is_two_factor_verified(user: Any) -> bool:
 
 def signed_in_user(request: Any) -> User:
     """The request's user, typed. Views behind the two-factor guard always have one."""
-    from partnership.models import User
-
     user = request.user
     assert isinstance(user, User)
     return user
