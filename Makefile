@@ -55,7 +55,7 @@ demo-data: migrate
 	TESSERA_ENV=demo $(PY) manage.py load_demo --seed $(SEED) --size $(SIZE) --if-empty
 
 demo: deps assets demo-data
-	TESSERA_ENV=demo $(PY) manage.py demo_accounts
+	TESSERA_ENV=demo $(PY) manage.py demo_accounts --addrport $(HOST)
 	TESSERA_ENV=demo $(PY) manage.py runserver $(HOST) --noreload
 
 lint: dev-deps

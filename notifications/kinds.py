@@ -15,6 +15,7 @@ CASE_REVIEW_OVERDUE = "case_review_overdue"
 REFERRAL_OVERDUE = "referral_overdue"
 BREAK_GLASS = "break_glass"
 SECOND_FACTOR_CHANGED = "second_factor_changed"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notification kind, not a password
 
 SUBJECTS: dict[str, str] = {
     ACTION_ASSIGNED: "Tessera: you have a new action",
@@ -26,6 +27,7 @@ SUBJECTS: dict[str, str] = {
     REFERRAL_OVERDUE: "Tessera: a referral has passed its 24-hour screening clock",
     BREAK_GLASS: "Tessera: break-glass access touched your agency's records",
     SECOND_FACTOR_CHANGED: "Tessera: the authenticator app for your account was changed",
+    PASSWORD_CHANGED: "Tessera: the password for your account was changed",
 }
 DEFAULT_SUBJECT = "Tessera: you have a new notification"
 

@@ -7,6 +7,8 @@ commands run by an operator on the server).
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,13 +16,27 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
 from governance.models import AuditAction, AuditObject
 from notifications.api import notify
-from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
+from partnership.models import (
+    Agency,
+    AgencyKind,
+    EnrolmentCode,
+    Role,
+    Service,
+    ServiceKind,
+    User,
+)
+
+ENROLMENT_CODE_LIFETIME = timedelta(days=3)
+# No 0/O, 1/I/L: the code is read out or typed from a message.
+_ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def _require_administrator(actor: User | None) -> None:
@@ -157,24 +173,126 @@ def _end_sessions_of(user: User, except_key: str | None = None) -> int:
     return ended
 
 
+def do_change_password(
+    *, user: User, new_password: str, keep_session_key: str | None = None
+) -> User:
+    """A user changes their own password: every other session of theirs ends, and they are told.
+
+    The caller must have checked the current password and a fresh second-factor code."""
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ended = _end_sessions_of(user, except_key=keep_session_key)
+        audit.record(
+            AuditAction.UPDATE,
+            actor=user,
+            object_type=AuditObject.USER,
+            object_id=user.pk,
+            details={"change": "password changed", "sessions_ended": ended},
+        )
+        notify(
+            kind="password_changed",  # notifications.kinds.PASSWORD_CHANGED
+            message="The password for your Tessera account was changed. If this was not you, "
+            "tell your administrator at once.",
+            users=[user],
+            object_type="user",
+            object_id=user.pk,
+        )
+    return user
+
+
+def _enrolment_hash(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return salted_hmac("tessera.enrolment-code", normalised, algorithm="sha256").hexdigest()
+
+
+def do_issue_enrolment_code(*, actor: User | None, user: User) -> str:
+    """A new one-time code with which ``user`` can set up their first authenticator app.
+
+    Returns the code itself, to be given to the user (only its hash is kept). Any earlier unused
+    code of theirs stops working. ``actor=None`` is an operator's command on the server."""
+    _require_administrator(actor)
+    code = "-".join(
+        "".join(secrets.choice(_ENROLMENT_ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+        issued = EnrolmentCode.objects.create(
+            user=user,
+            code_hash=_enrolment_hash(code),
+            issued_by=actor,
+            issued_at=now,
+            expires_at=now + ENROLMENT_CODE_LIFETIME,
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.USER,
+            object_id=user.pk,
+            details={"change": "enrolment code issued", "expires": issued.expires_at.isoformat()},
+        )
+    return code
+
+
+def usable_enrolment_code(user: User, code: str) -> EnrolmentCode | None:
+    """The user's enrolment code matching ``code`` if it is unused and unexpired, else None."""
+    return EnrolmentCode.objects.filter(
+        user=user,
+        code_hash=_enrolment_hash(code),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def new_pending_device(user: User) -> TOTPDevice:
+    """A fresh authenticator device awaiting its first code, replacing any earlier unconfirmed
+    one (whose secret may have been shown to someone else)."""
+    TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
 def pending_device(user: User) -> TOTPDevice:
     """The user's authenticator device awaiting its first code, made if there is none yet."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = new_pending_device(user)
     return device
 
 
-def do_confirm_device(*, user: User, device: TOTPDevice, code: str) -> bool:
-    """Confirm a new authenticator with the first code it shows. False if the code is wrong."""
+def do_confirm_device(*, user: User, device: TOTPDevice, code: str, enrolment_code_id: int) -> bool:
+    """Confirm a user's first authenticator with the first code it shows, spending the
+    enrolment code an administrator issued. False if the code is wrong; PermissionDenied if the
+    enrolment code is no longer usable (spent, replaced or expired)."""
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied("This device cannot be confirmed.")
     with transaction.atomic():
+        enrolment = (
+            EnrolmentCode.objects.select_for_update()
+            .filter(
+                pk=enrolment_code_id,
+                user=user,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        if enrolment is None:
+            raise PermissionDenied("The enrolment code has been used, replaced or has expired.")
         if not device.verify_token(code):
             return False
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit.record(AuditAction.SECOND_FACTOR_ENROLLED, actor=user)
+        enrolment.used_at = timezone.now()
+        enrolment.save(update_fields=["used_at"])
+        audit.record(
+            AuditAction.SECOND_FACTOR_ENROLLED,
+            actor=user,
+            object_type=AuditObject.USER,
+            object_id=user.pk,
+            details={"enrolment_code_issued": enrolment.issued_at.isoformat()},
+        )
     return True
 
 

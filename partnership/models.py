@@ -127,3 +127,26 @@ class User(AbstractUser):
     @property
     def is_community_partner(self) -> bool:
         return self.role == Role.COMMUNITY_PARTNER
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a user for setting up their first authenticator.
+
+    Without it a password alone would be enough to enrol a device, so whoever learnt a password
+    could make the second factor theirs. Only a keyed hash is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user.username}"

@@ -6,6 +6,7 @@ guessed value, so every helper raises ``ImproperlyConfigured`` naming the variab
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -62,8 +63,25 @@ class Env:
             return default
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def networks(self, name: str) -> list[str]:
+        """A comma-separated list of IP addresses or CIDR ranges, each checked."""
+        values = self.strings(name, [])
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name} must list IP addresses or ranges such as 10.0.0.5 or 10.0.0.0/24; "
+                    f"got {value!r}."
+                ) from None
+        return values
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
         value = self._environ.get(name, default)
+        if value is None:
+            raise ImproperlyConfigured(
+                f"Set the environment variable {name} to one of {', '.join(choices)}."
+            )
         if value not in choices:
             raise ImproperlyConfigured(
                 f"{name} must be one of {', '.join(choices)}; got {value!r}."

@@ -1,7 +1,8 @@
 """Tessera settings: one module, driven by environment variables.
 
-``TESSERA_ENV`` chooses the profile: ``development`` (default), ``demo``, ``test`` or
-``production``. Production demands its secrets and refuses every demo convenience.
+``TESSERA_ENV`` chooses the profile: ``production``, ``demo``, ``development`` or ``test``. It
+has no default: an unset profile must not quietly mean debug pages and codes on screen. Production
+demands its secrets and refuses every demo convenience.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("TESSERA_VAR_DIR", str(BASE_DIR / "var")))
 
-TESSERA_ENV = env.choice(
-    "TESSERA_ENV", ("development", "demo", "test", "production"), "development"
-)
+if not env.optional_string("TESSERA_ENV"):
+    raise ImproperlyConfigured(
+        "Set the environment variable TESSERA_ENV: production for a real deployment, demo for "
+        "the synthetic demo (make demo sets it), development on a developer's machine, or test. "
+        "Tessera does not guess, because development shows security codes on screen."
+    )
+TESSERA_ENV = env.choice("TESSERA_ENV", ("development", "demo", "test", "production"))
 PRODUCTION = TESSERA_ENV == "production"
 
 # The demo shows second-factor codes on screen so that it can be tried without a phone.
@@ -94,8 +99,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "governance.middleware.RequestIdMiddleware",
+    "web.edge.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -196,6 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "partnership.passwords.PredictablePasswordValidator"},
 ]
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
@@ -203,7 +211,9 @@ LOGIN_REDIRECT_URL = "web:home"
 # Sessions: 15 minutes idle, 10 hours absolute (enforced server-side by SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = env.integer("TESSERA_SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env.integer("TESSERA_SESSION_ABSOLUTE_SECONDS", 10 * 3600, minimum=600)
-SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# The stored session outlives the idle limit so that SessionLimitsMiddleware finds an idle
+# session and records its expiry in the audit log; if the store dropped it first, nothing would.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -212,13 +222,25 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_NAME = "tessera_csrf"
 CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 
-# Lockout: five failures lock the username and, separately, the address, for 30 minutes.
+# Lockout (web/lockout.py): failures are counted per username wherever they come from, and
+# separately, with a much higher limit, per client address, so that everyone behind one office
+# or proxy address is not locked out by one person's mistakes. Attempts during a lockout do not
+# extend it, and signing in clears only the user's own failures.
 AXES_FAILURE_LIMIT = env.integer("TESSERA_LOCKOUT_FAILURES", 5, minimum=1)
+TESSERA_LOCKOUT_ADDRESS_FAILURES = env.integer(
+    "TESSERA_LOCKOUT_ADDRESS_FAILURES", 100, minimum=AXES_FAILURE_LIMIT
+)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "web.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "web.views.locked_out"
 AXES_VERBOSE = False
+# The client's address comes from X-Forwarded-For only when the request arrives from one of these
+# (the TLS proxy's addresses or ranges); otherwise it is the connecting peer's.
+TESSERA_TRUSTED_PROXIES = env.networks("TESSERA_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "web.lockout.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 
 TESSERA_PARTNERSHIP_NAME = env.string(
@@ -235,6 +257,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy: Tessera uses no device or browser feature, so every powerful one is off
+# for the page and anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "web-share",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -290,17 +349,28 @@ LOGGING: dict[str, Any] = {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         }
     },
-    "filters": {"request_id": {"()": "governance.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "governance.logging.RequestIdFilter"},
+        "no_query_string": {"()": "governance.logging.NoQueryStringFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_query_string"],
         }
     },
     "root": {"handlers": ["console"], "level": env.string("TESSERA_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # runserver's request lines: through Tessera's handler (Django's own is replaced), with
+        # the query string cut before any handler sees the record.
+        "django.server": {
+            "level": "WARNING",
+            "handlers": ["console"],
+            "propagate": False,
+            "filters": ["no_query_string"],
+        },
+        "django.request": {"filters": ["no_query_string"]},
         "axes": {"level": "WARNING"},
     },
 }

@@ -64,6 +64,7 @@ VISITS: dict[str, Visit] = {
     "web:home": _v(C),
     "web:confirm-code": _v(C),
     "web:change-second-factor": _v(C),
+    "web:change-password": _v(C),
     "people:list": _v(C),
     "people:detail": _v(C, pk="young_person"),
     "people:export": _v(C, pk="young_person"),

@@ -12,5 +12,6 @@ urlpatterns = [
     path("sign-in/confirm/", views.confirm_code, name="confirm-code"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("account/authenticator/", views.change_second_factor, name="change-second-factor"),
+    path("account/password/", views.change_password, name="change-password"),
     path("health/", views.health, name="health"),
 ]

@@ -9,7 +9,8 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,14 +31,22 @@ from kit.access import (
     signed_in_user,
 )
 from kit.fresh import mark_fresh, needs_fresh_code
-from partnership.actions import do_confirm_device, do_replace_device, pending_device
+from partnership.actions import (
+    do_change_password,
+    do_confirm_device,
+    do_replace_device,
+    new_pending_device,
+    pending_device,
+    usable_enrolment_code,
+)
 from partnership.models import User
 from web import home as home_pages
-from web.forms import CodeForm, SignInForm
+from web.forms import ChangePasswordForm, CodeForm, EnrolmentCodeForm, SignInForm
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5
 CODE_FAILURES = "tessera_code_failures"
+ENROLMENT_ACCEPTED = "tessera_enrolment_code"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -81,18 +90,20 @@ def _demo_code(device: TOTPDevice) -> str | None:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def _code_failed(request: HttpRequest, user: Any) -> HttpResponse | None:
+def _code_failed(
+    request: HttpRequest, user: Any, what: str = "security code"
+) -> HttpResponse | None:
     failures = int(request.session.get(CODE_FAILURES, 0)) + 1
     request.session[CODE_FAILURES] = failures
     audit.record(
         AuditAction.SECOND_FACTOR_FAILED,
         actor=user,
         outcome=AuditOutcome.REFUSED,
-        details={"failures": failures},
+        details={"failures": failures, "wrong": what},
     )
     if failures >= MAX_CODE_FAILURES:
         logout(request)
-        messages.error(request, "Too many wrong security codes. Sign in again.")
+        messages.error(request, f"Too many wrong {what}s. Sign in again.")
         return redirect("web:sign-in")
     return None
 
@@ -136,19 +147,60 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @password_only
 @require_http_methods(["GET", "POST"])
 def second_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """First authenticator: an enrolment code from an administrator, then the app's first code.
+
+    A password alone is not enough, or whoever learnt it could make the second factor theirs."""
     user = signed_in_user(request)
     if _confirmed_device(user) is not None:
         return redirect("web:second-factor")
+    enrolment_code_id = request.session.get(ENROLMENT_ACCEPTED)
+    if enrolment_code_id is None:
+        return _enrolment_code_step(request, user)
     device = pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if do_confirm_device(user=user, device=device, code=form.cleaned_data["code"]):
+        try:
+            confirmed = do_confirm_device(
+                user=user,
+                device=device,
+                code=form.cleaned_data["code"],
+                enrolment_code_id=int(enrolment_code_id),
+            )
+        except PermissionDenied:
+            request.session.pop(ENROLMENT_ACCEPTED, None)
+            messages.error(
+                request,
+                "Your enrolment code has been used, replaced or has expired. "
+                "Ask your system administrator for a new one.",
+            )
+            return redirect(
+                reverse("web:second-factor-set-up") + "?" + _query(next=_safe_next(request))
+            )
+        if confirmed:
+            request.session.pop(ENROLMENT_ACCEPTED, None)
             return _complete_sign_in(request, device)
         ended = _code_failed(request, user)
         if ended:
             return ended
         form.add_error("code", "The security code is wrong, already used or expired")
     return _enrolment_page(request, "web/second_factor_set_up.html", form, device)
+
+
+def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enrolment = usable_enrolment_code(user, form.cleaned_data["enrolment_code"])
+        if enrolment is not None:
+            request.session[ENROLMENT_ACCEPTED] = enrolment.pk
+            new_pending_device(user)  # a secret nobody has been shown before
+            return redirect(
+                reverse("web:second-factor-set-up") + "?" + _query(next=_safe_next(request))
+            )
+        ended = _code_failed(request, user, what="enrolment code")
+        if ended:
+            return ended
+        form.add_error("enrolment_code", "The enrolment code is wrong, already used or expired")
+    return render(request, "web/enrolment_code.html", {"form": form, "next": _safe_next(request)})
 
 
 def _enrolment_page(
@@ -195,6 +247,39 @@ def change_second_factor(request: HttpRequest) -> HttpResponse:
             return ended
         form.add_error("code", "The security code is wrong, already used or expired")
     return _enrolment_page(request, "web/change_second_factor.html", form, device)
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """A user changes their own password with the current one and a fresh security code."""
+    user = signed_in_user(request)
+    device = _confirmed_device(user)
+    if device is None:
+        raise Http404
+    form = ChangePasswordForm(user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if device.verify_token(form.cleaned_data["code"]):
+                do_change_password(
+                    user=user,
+                    new_password=form.cleaned_data["new_password1"],
+                    keep_session_key=request.session.session_key,
+                )
+                update_session_auth_hash(request, user)  # this session stays, with a new key
+                messages.success(
+                    request, "Your password is changed. You are signed out everywhere else."
+                )
+                return redirect("web:home")
+            form.add_error("code", "The security code is wrong, already used or expired")
+        # A wrong current password counts like a wrong code: five end the session.
+        if form.has_error("code") or form.has_error("old_password", "password_incorrect"):
+            what = "security code" if form.has_error("code") else "password"
+            ended = _code_failed(request, user, what=what)
+            if ended:
+                return ended
+    return render(
+        request, "web/change_password.html", {"form": form, "demo_code": _demo_code(device)}
+    )
 
 
 def _grouped_secret(device: TOTPDevice) -> str:

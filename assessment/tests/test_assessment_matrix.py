@@ -87,7 +87,7 @@ def _cases() -> list[Case]:
                     continue
                 cases.append(Case(role, agency, related, False))
     # Declined consent matters only to other agencies; one related and one not, per role.
-    for role in CASE_ROLES:
+    for role in sorted(CASE_ROLES):
         for related in (False, True):
             cases.append(Case(role, "police", related, True))
     return cases

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -321,6 +322,39 @@ def test_demo_accounts_lists_every_account_the_password_and_how_to_sign_in(setti
     assert DEMO_PASSWORD in text
     assert "http://127.0.0.1:8000/" in text
     assert re.search(r"\b[A-Z2-7]{32}\b", text)  # a base32 authenticator key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1:8080", "http://127.0.0.1:8080/"),
+        ("9000", "http://127.0.0.1:9000/"),
+        ("localhost:8001", "http://localhost:8001/"),
+        ("0.0.0.0:8002", "http://127.0.0.1:8002/"),
+        ("[::1]:8003", "http://[::1]:8003/"),
+    ],
+)
+def test_demo_accounts_prints_the_address_the_demo_serves(settings, eastbrook, host, url):
+    settings.TESSERA_DEMO_MODE = True
+    out = StringIO()
+    call_command("demo_accounts", "--addrport", host, stdout=out)
+    assert f"Open {url}" in out.getvalue()
+    assert "8000" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_accounts_names_a_host_it_cannot_read(settings, eastbrook):
+    settings.TESSERA_DEMO_MODE = True
+    with pytest.raises(CommandError, match="HOST 'nowhere:port' is not a port or address:port"):
+        call_command("demo_accounts", "--addrport", "nowhere:port", stdout=StringIO())
+
+
+def test_make_demo_tells_demo_accounts_the_host_runserver_serves():
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py demo_accounts --addrport $(HOST)" in recipe
+    assert "manage.py runserver $(HOST)" in recipe
 
 
 # -- the people actions the generator relies on ----------------------------------------------

@@ -97,6 +97,7 @@ _CORE_ROUTES_OUTSIDE_MATRIX = {
     "web:confirm-code": "web/tests/test_sign_in.py",
     "web:sign-out": "web/tests/test_sessions.py (public)",
     "web:change-second-factor": "web/tests/test_change_second_factor.py",
+    "web:change-password": "web/tests/test_change_password.py",
     "web:health": "web/tests/test_no_hidden_way_in.py (public)",
     "people:list": "web/tests/test_roles.py (identity search only)",
     "people:break-glass": "records/tests/test_break_glass.py",

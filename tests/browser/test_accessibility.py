@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django import Settings
 
+from partnership.actions import do_issue_enrolment_code
 from partnership.models import Role
 from people.models import Gender, YoungPerson
 from tests.browser.conftest import AxeCheck, MakeUser, SignIn
@@ -90,8 +91,13 @@ def test_the_code_page_in_the_demo(
 def test_setting_up_an_authenticator_app(
     page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
-    sign_in.with_password(page, make_user(Role.PRACTITIONER, with_device=False))
+    user = make_user(Role.PRACTITIONER, with_device=False)
+    enrolment_code = do_issue_enrolment_code(actor=None, user=user)
+    sign_in.with_password(page, user)
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    assert_accessible(page)
+    page.get_by_label("Enrolment code").fill(enrolment_code)
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".tessera-qr")).to_be_visible()
     assert_accessible(page)
 

@@ -69,3 +69,25 @@ def test_production_refuses_a_short_audit_key():
     result = _manage("check", TESSERA_AUDIT_KEY="short")
     assert result.returncode != 0
     assert "TESSERA_AUDIT_KEY" in result.stderr
+
+
+def test_without_tessera_env_it_refuses_to_start_and_says_what_to_set():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TESSERA_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set the environment variable TESSERA_ENV: production for a real deployment" in (
+        result.stderr
+    )
+
+
+def test_every_manage_py_command_in_the_makefile_names_its_environment():
+    lines = [line for line in (ROOT / "Makefile").read_text().splitlines() if "manage.py" in line]
+    assert lines
+    assert all("TESSERA_ENV=" in line for line in lines), lines

@@ -43,3 +43,17 @@ def test_record_pages_are_not_stored(signed_in, make_user):
 
 def test_every_response_has_a_request_id(client):
     assert re.fullmatch(r"[0-9a-f-]{36}", client.get("/sign-in/")["X-Request-ID"])
+
+
+def _permissions_policy(response) -> dict[str, str]:
+    header = response["Permissions-Policy"]
+    return dict(item.strip().split("=", 1) for item in header.split(","))
+
+
+def test_every_response_switches_off_powerful_browser_features(client, signed_in, make_user):
+    responses = [client.get("/sign-in/"), client.get("/health/"), client.get("/no-such-page/")]
+    responses.append(signed_in(make_user()).get("/"))
+    for response in responses:
+        policy = _permissions_policy(response)
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial"):
+            assert policy.get(feature) == "()", (response.request["PATH_INFO"], feature)

@@ -105,3 +105,33 @@ def test_only_an_administrator_can_disable_a_user(make_user):
         do_deactivate_user(actor=coordinator, user=user, reason="no")
     user.refresh_from_db()
     assert user.is_active
+
+
+def _let_time_pass(client: Client, seconds: float) -> None:
+    """As if ``seconds`` had passed since the last request: the session's own times and the
+    expiry date the session store gave it all move back."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    session = client.session
+    for key in (LAST_SEEN, SIGNED_IN_AT):
+        session[key] = float(session[key]) - seconds
+    session.save()
+    stored = Session.objects.get(session_key=session.session_key)
+    stored.expire_date -= timedelta(seconds=seconds)
+    stored.save()
+
+
+def test_an_idle_session_is_signed_out_and_its_expiry_audited(signed_in, make_user):
+    from governance.models import AuditAction, AuditEvent
+
+    user = make_user()
+    client = signed_in(user)
+    _let_time_pass(client, 15 * 60 + 5)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/"
+    event = AuditEvent.objects.get(action=AuditAction.SESSION_EXPIRED)
+    assert event.actor_username == user.username
+    assert event.details == {"reason": "idle"}

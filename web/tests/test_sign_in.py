@@ -82,19 +82,27 @@ def test_too_many_wrong_codes_end_the_session(client, make_user):
 
 
 def test_a_user_without_a_device_is_asked_to_set_one_up(client, make_user):
+    from partnership.actions import do_issue_enrolment_code
+
     user = make_user(with_device=False)
+    enrolment_code = do_issue_enrolment_code(actor=None, user=user)
     sign_in_with_password(client, user)
     response = client.get("/sign-in/code/", follow=True)
     assert b"Set up your authenticator app" in response.content
+    assert b"Enrolment code" in response.content
+    response = client.post("/sign-in/set-up/", {"enrolment_code": enrolment_code}, follow=True)
     assert b"data:image/svg+xml" in response.content
 
 
 def test_setting_up_a_device_with_its_code_completes_sign_in(client, make_user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from partnership.actions import do_issue_enrolment_code
+
     user = make_user(with_device=False)
+    enrolment_code = do_issue_enrolment_code(actor=None, user=user)
     sign_in_with_password(client, user)
-    client.get("/sign-in/set-up/")
+    client.post("/sign-in/set-up/", {"enrolment_code": enrolment_code})
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed
     response = client.post("/sign-in/set-up/", {"code": current_code(device)})
@@ -153,3 +161,19 @@ def test_it_refuses_to_redirect_off_site_after_sign_in(client, make_user, target
         "/sign-in/code/", {"code": current_code(device_of(user)), "next": target}
     )
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_an_over_long_username_is_refused_with_a_clear_message(client, db, length):
+    # On PostgreSQL (CI's second pass) a username over 255 characters used to reach the lockout's
+    # 255-character column and give a server error.
+    response = client.post("/sign-in/", {"username": "u" * length, "password": "x"})
+    assert response.status_code == 200
+    assert b"Username must be 150 characters or fewer" in response.content
+    assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).exists()
+
+
+def test_a_username_of_the_longest_allowed_length_is_tried(client, db):
+    response = client.post("/sign-in/", {"username": "u" * 150, "password": "x"})
+    assert b"Enter a correct username and password" in response.content
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).exists()

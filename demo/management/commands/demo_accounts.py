@@ -7,11 +7,28 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.commands.runserver import naiveip_re
 
 from demo.eastbrook import AGENCY_NAMES, DEMO_PASSWORD, STAFF
 from partnership.models import User
 
-SIGN_IN_URL = "http://127.0.0.1:8000/"
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+_EVERY_ADDRESS = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "[::]": "[::1]"}  # noqa: S104 - names
+
+
+def sign_in_url(addrport: str) -> str:
+    """The address a browser on this machine opens for ``runserver <addrport>``.
+
+    Read as runserver reads it: a port alone, or address:port. A server listening on every
+    address is reached on this machine through the loopback address."""
+    match = naiveip_re.match(addrport.strip())
+    if match is None:
+        raise CommandError(
+            f"HOST {addrport!r} is not a port or address:port, such as 127.0.0.1:8000 or 8080."
+        )
+    address = match.group("addr") or "127.0.0.1"
+    address = _EVERY_ADDRESS.get(address, address)
+    return f"http://{address}:{match.group('port')}/"
 
 
 class Command(BaseCommand):
@@ -23,6 +40,12 @@ class Command(BaseCommand):
             action="store_true",
             help="also print each account's authenticator key (base32), to add to an app",
         )
+        parser.add_argument(
+            "--addrport",
+            default=DEFAULT_ADDRPORT,
+            help="where the demo serves, as given to runserver (make demo passes its HOST); "
+            f"default {DEFAULT_ADDRPORT}",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.TESSERA_DEMO_MODE:
@@ -30,6 +53,7 @@ class Command(BaseCommand):
                 "demo_accounts only runs in demo mode (TESSERA_DEMO_MODE is off): the accounts "
                 "and their password are published, so they must never exist on a real system."
             )
+        url = sign_in_url(options["addrport"])
         users = list(
             User.objects.filter(is_synthetic=True, agency__name__in=AGENCY_NAMES).select_related(
                 "agency", "service"
@@ -81,7 +105,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
         self.stdout.write("")
         self.stdout.write("To sign in:")
-        self.stdout.write(f"  1. Open {SIGN_IN_URL}")
+        self.stdout.write(f"  1. Open {url}")
         self.stdout.write("  2. Enter a username from the table and the password above.")
         self.stdout.write(
             "  3. Enter the 6-digit security code. In demo mode the code is shown on screen."
