@@ -1,7 +1,7 @@
 """Every write in MASE: meetings, attendance, the agenda, minutes, actions, disruption, activity.
 
 The coordinator runs meetings. Actions agreed at a meeting and disruption actions are made with
-``casework.actions.do_assign_action`` (so they are the same tracked actions as a case plan's) and
+``cases.actions.do_assign_action`` (so they are the same tracked actions as a case plan's) and
 linked here.
 """
 

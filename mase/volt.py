@@ -74,7 +74,7 @@ class Candidate:
     link_value: str = ""
     business: Agency | None = None
     record_type: RecordType | None = None
-    carried_action: Any = None  # casework.models.Action
+    carried_action: Any = None  # cases.models.Action
     disruption_plan: DisruptionPlan | None = None
 
     @property

@@ -80,7 +80,7 @@ NOT_TOLD_SINCE_DUE = Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on
 
 
 def _actions_to_tell(today: date) -> list[int]:
-    """The same actions as ``casework.queries.overdue_actions``, as of ``today``."""
+    """The same actions as ``cases.queries.overdue_actions``, as of ``today``."""
     return list(
         Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
         .filter(NOT_TOLD_SINCE_DUE)

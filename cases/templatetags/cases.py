@@ -1,4 +1,4 @@
-"""Links to a young person's cases, for pages outside casework (the young person's page)."""
+"""Links to a young person's cases, for pages outside cases (the young person's page)."""
 
 from __future__ import annotations
 
