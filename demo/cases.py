@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from casework.actions import (
+from cases.actions import (
     do_add_case_member,
     do_assign_action,
     do_close_case,
@@ -39,23 +39,20 @@ from casework.actions import (
     do_record_review,
     do_record_strategy_discussion,
     do_record_views,
-    do_refer,
     do_save_transition_plan,
-    do_screen,
 )
-from casework.models import (
+from cases.models import (
     Action,
     ActionSource,
     Case,
     CaseStatus,
-    Referral,
-    ReferralStatus,
-    ScreeningDecision,
     eighteenth_birthday,
     transition_horizon,
 )
 from partnership.models import Agency, User
 from people.models import YoungPerson
+from referrals.actions import do_refer, do_screen
+from referrals.models import Referral, ReferralStatus, ScreeningDecision
 
 if TYPE_CHECKING:
     from demo.eastbrook import Generator

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from casework.actions import do_complete_action
+from cases.actions import do_complete_action
 from mase.actions import (
     do_add_disruption_action,
     do_assign_meeting_action,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from casework.actions import do_refer, do_screen, do_submit_partner_concern
 from governance.models import LegitimateRelationship
+from referrals.actions import do_refer, do_screen, do_submit_partner_concern
 
 if TYPE_CHECKING:
     from demo.eastbrook import Generator

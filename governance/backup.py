@@ -100,10 +100,25 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise DrillError(f"{command[0]} failed: {done.stderr.strip()[:500]}")
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (0600).
+
+    A dump holds every young person's information: it must never be readable by other accounts
+    on the machine, whatever the umask. pg_dump and SQLite write into the file as created here,
+    keeping its mode; an existing file is emptied and tightened too.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
 def dump(path: Path, using: str = "default") -> int:
-    """Write a backup of the database to ``path``; return its size in bytes."""
+    """Write a backup of the database to ``path`` (mode 0600); return its size in bytes."""
     connection = connections[using]
     settings = connection.settings_dict
+    private_file(path)
     if connection.vendor == "postgresql":
         _run(
             [
@@ -126,6 +141,7 @@ def dump(path: Path, using: str = "default") -> int:
             target.close()
     else:
         raise DrillError(f"No backup method for {connection.vendor}")
+    path.chmod(0o600)
     return path.stat().st_size
 
 
@@ -149,7 +165,7 @@ def restore(path: Path, workdir: Path, using: str = "default") -> None:
         settings["NAME"] = name
     else:
         restored = workdir / "restored.sqlite3"
-        restored.unlink(missing_ok=True)
+        private_file(restored)
         source = sqlite3.connect(path)
         target = sqlite3.connect(restored)
         try:

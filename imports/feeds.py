@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -25,6 +26,8 @@ from imports.models import Feed
 from partnership.models import AgencyKind, ServiceKind
 from people.identifiers import (
     IdentifierError,
+    date_of_birth_problem,
+    name_problem,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -74,6 +77,8 @@ IDENTITY_COLUMNS: tuple[Column, ...] = (
         max_length=100,
     ),
 )
+
+NAME_COLUMNS = frozenset({"given_name", "family_name", "other_names"})
 
 # DfE attendance codes (School attendance guidance, 2024), by what the mark means.
 PRESENT_CODES = frozenset({"/", "\\", "L"})
@@ -366,6 +371,14 @@ def _cell(column: Column, raw: Any) -> Any:
     if kind == "date_or_datetime":
         return _datetime(raw, date_allowed=True)
     text = _text(raw)
+    # Whitespace is already collapsed; any control character left (a NUL byte above all, which
+    # PostgreSQL cannot store) has no place in a cell.
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise _Refused("must not contain control characters such as a NUL byte")
+    if column.name in NAME_COLUMNS:
+        problem = name_problem(text)
+        if problem:
+            raise _Refused(problem)
     if kind == "gender":
         try:
             return _GENDERS[text.lower()].value
@@ -413,10 +426,10 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
             refused.append(Problem(column.name, str(error)))
             values[column.name] = None
     born = values.get("date_of_birth")
-    if isinstance(born, date) and born > today:
-        refused.append(Problem("date_of_birth", "must not be in the future"))
-    elif isinstance(born, date) and born.year < 1900:
-        refused.append(Problem("date_of_birth", "must be after 1900"))
+    if isinstance(born, date):
+        problem = date_of_birth_problem(born, today=today)
+        if problem:
+            refused.append(Problem("date_of_birth", problem))
     refused.extend(_feed_rules(feed, values))
     if refused:
         raise RowRejected(refused + kept)

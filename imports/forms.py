@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from imports.models import Feed
+from imports.workbook import BadWorkbook, WorkbookTooLarge, check_archive
 
 MAX_UPLOAD_BYTES = int(getattr(settings, "TESSERA_IMPORT_MAX_BYTES", 500 * 1024 * 1024))
 
@@ -57,6 +58,18 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 "The selected file is not an Excel workbook – save it as .xlsx and try again"
             )
+        if suffix == ".xlsx":
+            # From the archive's directory alone, before anything is unpacked or parsed.
+            try:
+                check_archive(upload)
+            except WorkbookTooLarge as error:
+                raise forms.ValidationError(str(error), code="too_large_unpacked") from None
+            except BadWorkbook:
+                raise forms.ValidationError(
+                    "The selected file is not an Excel workbook – save it as .xlsx and try again"
+                ) from None
+            finally:
+                upload.seek(0)
         if suffix == ".csv":
             if b"\x00" in start or start.startswith(b"PK\x03\x04"):
                 raise forms.ValidationError(

@@ -1,7 +1,8 @@
 """Reading an import file one row at a time, CSV or XLSX, whatever its size.
 
 Neither reader ever holds the whole file: the CSV reader is Python's csv module over a buffered
-file, and the XLSX reader is openpyxl in read-only mode, which streams the sheet's XML. Each
+file, and the XLSX reader (:mod:`imports.workbook`) streams the sheet's XML and keeps the shared
+strings on disk, after checking that the archive does not unpack too large. Each
 yields ``(row_number, {column: value})`` with the header as row 1, so row numbers are the ones a
 person sees in a spreadsheet. Completely blank rows are skipped.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
+from imports.workbook import BadWorkbook, WorkbookTooLarge, check_archive, iter_rows
 
 MAX_COLUMNS = 100
 
@@ -88,21 +89,29 @@ class RowSource:
 
     def _xlsx(self) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a bad file
+            check_archive(self.path)
+        except (WorkbookTooLarge, BadWorkbook) as error:
+            raise UnreadableFile(str(error)) from error
+        rows = iter_rows(self.path)
+        try:
+            header_read = False
+            for number, cells, fraction in rows:
+                if not header_read:
+                    # The column names are row 1; a sheet starting lower has an empty first row.
+                    self._set_header(cells if number == 1 else [])
+                    header_read = True
+                    continue
+                values = self._row(cells)
+                self._fraction = fraction
+                if values is not None:
+                    yield number, values
+            if not header_read:
+                self._set_header([])
+        except UnreadableFile:
+            raise
+        except Exception as error:  # a malformed or hostile workbook fails in many ways
             raise UnreadableFile(
                 "The file cannot be opened as an Excel (.xlsx) workbook."
             ) from error
-        try:
-            sheet = workbook.worksheets[0]
-            total = sheet.max_row or 0
-            rows = sheet.iter_rows(values_only=True)
-            self._set_header(list(next(rows, ())))
-            for number, cells in enumerate(rows, start=2):
-                values = self._row(cells)
-                if total:
-                    self._fraction = number / total
-                if values is not None:
-                    yield number, values
         finally:
-            workbook.close()
+            rows.close()

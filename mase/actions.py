@@ -1,7 +1,7 @@
 """Every write in MASE: meetings, attendance, the agenda, minutes, actions, disruption, activity.
 
 The coordinator runs meetings. Actions agreed at a meeting and disruption actions are made with
-``casework.actions.do_assign_action`` (so they are the same tracked actions as a case plan's) and
+``cases.actions.do_assign_action`` (so they are the same tracked actions as a case plan's) and
 linked here.
 """
 
@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casework.actions import do_assign_action, do_cancel_action, do_complete_action
-from casework.models import ActionSource, ActionStatus, Case, CaseStatus
+from cases.actions import do_assign_action, do_cancel_action, do_complete_action
+from cases.models import ActionSource, ActionStatus, Case, CaseStatus
 from governance import audit
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may

@@ -12,8 +12,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework.models import CaseStatus
-from casework.queries import cases_for
+from cases.models import CaseStatus
+from cases.queries import cases_for
 from governance import policy
 from governance.permissions import Capability, roles_with
 from mase.models import (

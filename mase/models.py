@@ -130,7 +130,7 @@ class AgendaItem(models.Model):
         RecordType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     carried_action = models.ForeignKey(
-        "casework.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     disruption_plan = models.ForeignKey(
         "mase.DisruptionPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -157,7 +157,7 @@ class MeetingAction(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     action = models.OneToOneField(
-        "casework.Action", on_delete=models.PROTECT, related_name="mase_meeting_link"
+        "cases.Action", on_delete=models.PROTECT, related_name="mase_meeting_link"
     )
 
     def __str__(self) -> str:
@@ -226,7 +226,7 @@ class DisruptionAction(models.Model):
     plan = models.ForeignKey(DisruptionPlan, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=30, choices=DisruptionKind.choices)
     action = models.OneToOneField(
-        "casework.Action", on_delete=models.PROTECT, related_name="mase_disruption_link"
+        "cases.Action", on_delete=models.PROTECT, related_name="mase_disruption_link"
     )
     outcome = models.CharField(
         max_length=20,

@@ -34,8 +34,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from assessment.queries import high_risk_young_people
-from casework.models import ActionStatus
-from casework.queries import cases_due_review
+from cases.models import ActionStatus
+from cases.queries import cases_due_review
 from governance import policy
 from governance.models import Level
 from mase.models import (
@@ -74,7 +74,7 @@ class Candidate:
     link_value: str = ""
     business: Agency | None = None
     record_type: RecordType | None = None
-    carried_action: Any = None  # casework.models.Action
+    carried_action: Any = None  # cases.models.Action
     disruption_plan: DisruptionPlan | None = None
 
     @property

@@ -28,21 +28,14 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import (
-    SCREENING_HOURS,
-    Action,
-    ActionStatus,
-    Case,
-    CaseStatus,
-    Referral,
-    ReferralStatus,
-)
+from cases.models import Action, ActionStatus, Case, CaseStatus
 from governance import audit
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may, roles_with
 from notifications.api import notify
 from notifications.models import Notification, NotificationKind
 from partnership.models import Agency, User
+from referrals.models import SCREENING_HOURS, Referral, ReferralStatus
 
 
 @dataclass(frozen=True)
@@ -87,7 +80,7 @@ NOT_TOLD_SINCE_DUE = Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on
 
 
 def _actions_to_tell(today: date) -> list[int]:
-    """The same actions as ``casework.queries.overdue_actions``, as of ``today``."""
+    """The same actions as ``cases.queries.overdue_actions``, as of ``today``."""
     return list(
         Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
         .filter(NOT_TOLD_SINCE_DUE)
@@ -292,8 +285,8 @@ def _tell_referral_overdue(referral_id: int, now: datetime) -> int:
             if may(user, Capability.SCREEN_REFERRAL, agency=referral.receiving_agency_id)
         ]
         coordinators = [user for user in watchers if user not in screeners]
-        queue = reverse("casework:mash-queue")
-        made = tell(screeners, None, reverse("casework:screen", args=[referral.pk]))
+        queue = reverse("referrals:mash-queue")
+        made = tell(screeners, None, reverse("referrals:screen", args=[referral.pk]))
         made += tell(coordinators, None, queue)
         if not made:
             made = tell([], referral.receiving_agency, queue)

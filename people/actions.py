@@ -29,6 +29,8 @@ from governance.models import AuditAction, AuditObject
 from partnership.models import Agency, User
 from people.identifiers import (
     IdentifierError,
+    date_of_birth_problem,
+    name_problem,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -96,11 +98,22 @@ def _clean_identity(
         "source_reference": identity.source_reference.strip(),
         "recorded_at": identity.recorded_at or now,
     }
-    for field, label in (("given_name", "Given name"), ("family_name", "Family name")):
-        if not values[field]:
+    for field, label in (
+        ("given_name", "Given name"),
+        ("family_name", "Family name"),
+        ("other_names", "Other names"),
+    ):
+        if not values[field] and field != "other_names":
             raise _invalid(field, f"{label} must not be blank", row)
+        problem = name_problem(values[field])
+        if problem:
+            raise _invalid(field, f"{label} {problem}", row)
     if canonical and identity.date_of_birth is None:
         raise _invalid("date_of_birth", "Date of birth is needed to register a young person", row)
+    if identity.date_of_birth is not None:
+        problem = date_of_birth_problem(identity.date_of_birth, today=timezone.localdate(now))
+        if problem:
+            raise _invalid("date_of_birth", f"Date of birth {problem}", row)
     try:
         values["gender"] = Gender(identity.gender).value
     except ValueError:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from governance.forms import ConsentAndBasisForm, ConsentQuestions
 from partnership.models import Agency
+from people.identifiers import date_of_birth_problem, name_problem
 from people.models import CareStatus, Ethnicity, Gender
 
 
@@ -93,6 +97,29 @@ class RegisterForm(forms.Form):
     source_reference = forms.CharField(
         label="Your agency's reference (optional)", max_length=100, required=False
     )
+
+    def _name(self, field: str, label: str) -> str:
+        value: str = self.cleaned_data[field]
+        problem = name_problem(value)
+        if problem:
+            raise forms.ValidationError(f"{label} {problem}", code="invalid_name")
+        return value
+
+    def clean_given_name(self) -> str:
+        return self._name("given_name", "First name")
+
+    def clean_family_name(self) -> str:
+        return self._name("family_name", "Last name")
+
+    def clean_other_names(self) -> str:
+        return self._name("other_names", "Other names")
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        problem = date_of_birth_problem(born, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(f"Date of birth {problem}", code="invalid_date_of_birth")
+        return born
 
 
 class AboutForm(forms.Form):

@@ -18,21 +18,28 @@ person who typed the value, but do not write them wholesale to logs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from datetime import date
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 
 __all__ = [
+    "BIDI_CONTROLS",
     "IDENTIFIERS",
     "UPN_CHECK_LETTERS",
     "VRM_FORMATS",
+    "YOUNG_PERSON_MAX_AGE_YEARS",
+    "ZERO_WIDTH",
     "IdentifierError",
     "classify_vrm",
     "clean_identifier",
+    "date_of_birth_problem",
     "format_nhs_number",
     "format_vrm",
     "make_upn",
+    "name_problem",
     "nhs_check_digit",
     "normalise_nhs_number",
     "normalise_postcode",
@@ -398,6 +405,64 @@ def normalise_uk_phone(value: str) -> str:
     if number.extension or not phonenumbers.is_valid_number(number):
         raise IdentifierError(PHONE, value, "is not a valid UK phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --------------------------------------------------------------------------------------------
+# Names and dates of birth
+# --------------------------------------------------------------------------------------------
+
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f"  # Arabic letter mark, left-to-right and right-to-left marks
+    "\u202a\u202b\u202c\u202d\u202e"  # embeddings, pop, left-to-right and right-to-left overrides
+    "\u2066\u2067\u2068\u2069"  # isolates and pop isolate
+)
+"""Characters that change the direction text is shown in without being seen themselves.
+
+A right-to-left override can make "Smith" display as "htimS", or hide what a value really
+says; letters of right-to-left scripts (Arabic, Hebrew) need none of these to display properly.
+"""
+
+ZERO_WIDTH = frozenset("\u180e\u200b\u200c\u200d\u2060\ufeff")
+"""Invisible characters: a name with one inside looks the same as the name without it, so
+duplicates matching would see two different people where a reader sees one."""
+
+YOUNG_PERSON_MAX_AGE_YEARS = 30
+"""The young person age rule: Tessera holds children and young people, so a date of birth
+more than this many years ago is a mistake (a mistyped year such as 1800 or 1911)."""
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a name, as a clause ("must not contain …"), or ``None``.
+
+    Accented, Polish, Arabic, Chinese and other letters are all fine; only characters that are
+    invisible or change how the rest is displayed are refused.
+    """
+    if any(ch in BIDI_CONTROLS for ch in value):
+        return "must not contain right-to-left override or other text direction characters"
+    if any(ch in ZERO_WIDTH for ch in value):
+        return "must not contain invisible zero-width characters"
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return "must not contain control characters such as tabs or line breaks"
+    return None
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def date_of_birth_problem(born: date, *, today: date) -> str | None:
+    """Why ``born`` cannot be a young person's date of birth, as a clause, or ``None``."""
+    if born > today:
+        return "must not be in the future"
+    if born < _years_before(today, YOUNG_PERSON_MAX_AGE_YEARS):
+        return (
+            f"must be within the last {YOUNG_PERSON_MAX_AGE_YEARS} years "
+            "(the young person age rule: Tessera holds children and young people)"
+        )
+    return None
 
 
 # --------------------------------------------------------------------------------------------

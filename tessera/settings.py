@@ -84,7 +84,9 @@ INSTALLED_APPS = [
     "governance",
     "people",
     "records",
-    "casework",
+    "casework",  # only the migration history of the referrals and cases tables
+    "referrals",
+    "cases",
     "assessment",
     "mase",
     "notifications",
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "governance.middleware.RequestIdMiddleware",
+    "web.edge.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

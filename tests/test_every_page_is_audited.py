@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import CaseMember, Referral, ReferralPathway
+from cases.models import CaseMember
 from conftest import PASSWORD, sign_in_fully
 from governance.actions import do_break_glass, do_save_sharing_agreement
 from governance.defaults import default_sharing_rules
@@ -34,6 +34,7 @@ from partnership.models import Agency, Role, User
 from people.models import YoungPerson
 from records.actions import do_record
 from records.models import AgencyRecord, RecordType
+from referrals.models import Referral, ReferralPathway
 from tests.browser import scenario_data
 
 pytestmark = pytest.mark.django_db
@@ -88,11 +89,11 @@ VISITS: dict[str, Visit] = {
     "governance:retention-dispose": _v(G, pk="health_record"),
     "governance:subject-access-start": _v(G),
     "governance:subject-access": _v(G, pk="young_person"),
-    "casework:refer": _v(P, young_person_pk="riley"),
-    "casework:partner-concern": _v(Role.COMMUNITY_PARTNER),
-    "casework:receipt": _v(P, receipt="receipt"),
-    "casework:mash-queue": _v(S),
-    "casework:screen": _v(S, pk="unscreened"),
+    "referrals:refer": _v(P, young_person_pk="riley"),
+    "referrals:partner-concern": _v(Role.COMMUNITY_PARTNER),
+    "referrals:receipt": _v(P, receipt="receipt"),
+    "referrals:mash-queue": _v(S),
+    "referrals:screen": _v(S, pk="unscreened"),
     "cases:list": _v(C),
     "cases:detail": _v(C, pk="case"),
     "cases:add-member": _v(C, pk="case"),

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from django.urls import reverse
 
 from assessment.panels import reassessment_lines
-from casework.panels import actions_you_own, cases_you_lead, overdue_action_lines
-from casework.queries import receipts_of, screening_queue
+from cases.panels import actions_you_own, cases_you_lead, overdue_action_lines
 from governance.models import BreakGlassAccess, BreakGlassReview
 from governance.policy import active_relationships
 from governance.retention import overdue_for_agency
 from mase.queries import next_meeting_lines
 from partnership.models import Agency, Role, User
+from referrals.queries import receipts_of, screening_queue
 
 
 @dataclass(frozen=True)
@@ -320,11 +320,11 @@ def _partner(user: User, panel: Panel) -> Panel:
             items=tuple(
                 Link(
                     f"{r.receipt}, sent {r.received_at:%d %b %Y}",
-                    reverse("casework:receipt", args=[r.receipt]),
+                    reverse("referrals:receipt", args=[r.receipt]),
                 )
                 for r in receipts
             ),
-            links=(Link("Tell us about a concern", reverse("casework:partner-concern")),),
+            links=(Link("Tell us about a concern", reverse("referrals:partner-concern")),),
         )
     return panel
 
@@ -338,11 +338,11 @@ def _screener(user: User, panel: Panel) -> Panel:
                 Link(
                     f"{r.receipt} from {r.referring_agency.short_name}: "
                     + ("overdue" if r.is_overdue else f"{r.hours_left} hours left"),
-                    reverse("casework:screen", args=[r.pk]),
+                    reverse("referrals:screen", args=[r.pk]),
                 )
                 for r in waiting
             ),
-            links=(Link("All referrals to screen", reverse("casework:mash-queue")),),
+            links=(Link("All referrals to screen", reverse("referrals:mash-queue")),),
         )
     return _coordinator(user, panel)
 

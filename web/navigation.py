@@ -32,7 +32,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
             ("Cases", reverse("cases:list"), "/cases/"),
         ]
     if may(user, Capability.SEE_SCREENING_QUEUE):
-        sections.append(("Referrals", reverse("casework:mash-queue"), "/referrals/"))
+        sections.append(("Referrals", reverse("referrals:mash-queue"), "/referrals/"))
     if may(user, Capability.SEE_PARTNERSHIP_PICTURE):
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
     if feeds_for(user):
@@ -41,7 +41,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
     if may(user, Capability.SUBMIT_PARTNER_CONCERN):
         sections.append(
-            ("Tell us about a concern", reverse("casework:partner-concern"), "/referrals/")
+            ("Tell us about a concern", reverse("referrals:partner-concern"), "/referrals/")
         )
     if may(user, Capability.USE_GOVERNANCE_INDEX):
         sections.append(("Information governance", reverse("governance:index"), "/governance/"))

@@ -453,7 +453,7 @@ def test_a_bulk_load_writes_one_audit_event_with_counts_only(eastbrook):
 def test_the_case_past_its_review_date_is_waiting_in_its_leads_notifications(eastbrook):
     # The demo leaves one case 18 days past its review; the load's overdue check (the real
     # job) has told its lead professional, the children's social care coordinator.
-    from casework.models import Case
+    from cases.models import Case
     from notifications.models import Notification
 
     late = [case for case in Case.objects.all() if case.review_overdue]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casework.models import Referral, ReferralSource, ReferralStatus
 from demo.eastbrook import Generator
+from referrals.models import Referral, ReferralSource, ReferralStatus
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def test_the_check_sees_a_page_filtering_records_by_agency():
         "    links = RecordLink.objects.all()\n"
         "    nobody = YoungPerson.objects.none()\n"
     )
-    assert reads_outside_the_gate(source, "casework/views.py") == {
-        ("casework/views.py", "chronology", "AgencyRecord"),
-        ("casework/views.py", "chronology", "RecordLink"),
+    assert reads_outside_the_gate(source, "referrals/views.py") == {
+        ("referrals/views.py", "chronology", "AgencyRecord"),
+        ("referrals/views.py", "chronology", "RecordLink"),
     }

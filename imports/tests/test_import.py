@@ -269,3 +269,49 @@ def test_the_job_runs_again_without_adding_anything(agencies):
     count = ImportedRow.objects.count()
     run_batch(batch.pk)
     assert ImportedRow.objects.count() == count
+
+
+def test_an_import_row_with_a_spoofed_name_or_impossible_birth_date_is_refused_by_row(
+    agencies, tmp_path: Path
+):
+    rows = [
+        attendance(upn=""),
+        attendance(upn="", family_name="Smith\u202eoj"),
+        attendance(upn="", given_name="Kay\u200bla"),
+        attendance(upn="", date_of_birth="2099-01-01"),
+        attendance(upn="", date_of_birth="1800-06-01"),
+        attendance(upn="", given_name="Łucja", family_name="Wójcik-محمد"),
+    ]
+    batch = run_import(
+        write_csv(tmp_path / "n.csv", rows), feed=Feed.SCHOOL_ATTENDANCE, agency=agencies["school"]
+    )
+    problems = {
+        (p.row_number, p.field, p.rule) for p in ImportRejection.objects.filter(batch=batch)
+    }
+    assert problems == {
+        (
+            3,
+            "family_name",
+            "must not contain right-to-left override or other text direction characters",
+        ),
+        (4, "given_name", "must not contain invisible zero-width characters"),
+        (5, "date_of_birth", "must not be in the future"),
+        (
+            6,
+            "date_of_birth",
+            "must be within the last 30 years "
+            "(the young person age rule: Tessera holds children and young people)",
+        ),
+    }
+    assert (batch.rows_accepted, batch.rows_rejected) == (2, 4)
+
+
+def test_an_import_cell_holding_a_nul_byte_is_refused_not_stored(agencies, tmp_path: Path):
+    batch = run_import(
+        write_csv(tmp_path / "z.csv", [attendance(upn="", school="Eastbrook\x00Academy")]),
+        feed=Feed.SCHOOL_ATTENDANCE,
+        agency=agencies["school"],
+    )
+    problem = batch.rejections.get()
+    assert (problem.row_number, problem.field) == (2, "school")
+    assert "NUL" in problem.rule

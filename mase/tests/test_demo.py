@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.models import ActionSource, ActionStatus
+from cases.models import ActionSource, ActionStatus
 from demo.eastbrook import Generator
 from mase.models import (
     DisruptionOutcome,

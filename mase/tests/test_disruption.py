@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casework.models import ActionSource, ActionStatus
-from casework.queries import actions_for_user
+from cases.models import ActionSource, ActionStatus
+from cases.queries import actions_for_user
 from mase.actions import (
     do_add_disruption_action,
     do_create_disruption_plan,

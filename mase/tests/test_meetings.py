@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from assessment.models import Level as RiskLevel
 from assessment.tests.helpers import assess, join_case_team
-from casework.actions import do_complete_action, do_open_case
-from casework.models import Action, ActionSource, ActionStatus
-from casework.queries import actions_for_user
+from cases.actions import do_complete_action, do_open_case
+from cases.models import Action, ActionSource, ActionStatus
+from cases.queries import actions_for_user
 from governance import policy
 from governance.actions import do_record_consent
 from governance.models import AuditAction, AuditEvent, AuditOutcome, Level

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from casework.actions import do_assign_action, do_open_case
+from cases.actions import do_assign_action, do_open_case
 from notifications.api import notify
 from notifications.models import Notification, NotificationKind
 from notifications.overdue import check_overdue

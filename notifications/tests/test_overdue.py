@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from casework.actions import (
+from cases.actions import (
     do_add_case_member,
     do_assign_action,
     do_cancel_action,
@@ -16,7 +16,7 @@ from casework.actions import (
     do_open_case,
     do_record_review,
 )
-from casework.models import Action, Case, CaseStatus
+from cases.models import Action, Case, CaseStatus
 from notifications.models import Notification
 from notifications.overdue import check_overdue
 from partnership.models import Role, ServiceKind
@@ -148,7 +148,7 @@ def mash(make_user):
 
 
 def _refer(mash, hours_ago):
-    from casework.actions import do_refer
+    from referrals.actions import do_refer
 
     return do_refer(
         actor=mash["referrer"],

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from casework.actions import do_assign_action
-from casework.models import Action
+from cases.actions import do_assign_action
+from cases.models import Action
 from notifications.models import Notification
 from partnership.models import Role
 

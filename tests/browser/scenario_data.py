@@ -26,17 +26,15 @@ import pytest
 from django.utils import timezone
 
 from assessment.tests.helpers import assess
-from casework.actions import (
+from cases.actions import (
     do_add_case_member,
     do_assign_action,
     do_close_case,
     do_open_case,
     do_record_review,
     do_record_strategy_discussion,
-    do_refer,
-    do_screen,
 )
-from casework.models import Action, Case, Referral, StrategyDiscussion
+from cases.models import Action, Case, StrategyDiscussion
 from imports.actions import do_start_import
 from imports.engine import ImportFailed, run_batch
 from imports.models import Feed, ImportBatch, ImportedRow, MatchStatus
@@ -73,6 +71,8 @@ from pprl.actions import do_request_disclosure, do_submit_encodings
 from pprl.models import DisclosureRequest, EncodingSubmission, LinkNotice
 from records.catalogue import ensure_catalogue
 from records.tests.helpers import record
+from referrals.actions import do_refer, do_screen
+from referrals.models import Referral
 
 # One synthetic person per role, at the kind of agency where they would work.
 PEOPLE: dict[Role, tuple[str, str, str]] = {

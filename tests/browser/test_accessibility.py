@@ -182,7 +182,7 @@ def test_the_referral_pages(
 def test_the_mash_queue_and_screening(
     page: Page, make_user: MakeUser, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
-    from casework.actions import do_refer
+    from referrals.actions import do_refer
 
     casey = synthetic_young_people()[0]
     referral = do_refer(

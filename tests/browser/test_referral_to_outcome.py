@@ -17,20 +17,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from casework.models import (
-    Action,
-    ActionStatus,
-    Case,
-    CaseStatus,
-    Referral,
-    ReferralStatus,
-    Screening,
-)
+from cases.models import Action, ActionStatus, Case, CaseStatus
 from mase.models import MeetingAction
 from partnership.actions import do_create_user
 from partnership.models import Agency, Role, User
 from people.models import Gender, YoungPerson
 from records.catalogue import ensure_catalogue
+from referrals.models import Referral, ReferralStatus, Screening
 from tests.browser.conftest import PASSWORD, AxeCheck, MakeUser, SignIn
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from kit.access import PASSWORD_ONLY, PUBLIC, access_of, is_partner_allowed
 PUBLIC_ALLOWLIST = {"web:sign-in", "web:sign-out", "web:health"}
 PASSWORD_ONLY_ALLOWLIST = {"web:second-factor", "web:second-factor-set-up"}
 PARTNER_ALLOWLIST = (
-    {"web:home", "casework:partner-concern", "casework:receipt"}
+    {"web:home", "referrals:partner-concern", "referrals:receipt"}
     | PUBLIC_ALLOWLIST
     | PASSWORD_ONLY_ALLOWLIST
 )

@@ -31,7 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["workdir"]:
-                options["workdir"].mkdir(parents=True, exist_ok=True)
+                # The dump inside holds personal data: the folder is the owner's alone.
+                options["workdir"].mkdir(mode=0o700, parents=True, exist_ok=True)
                 report = drill(options["workdir"])
             else:
                 with tempfile.TemporaryDirectory(prefix="tessera-drill-") as folder:
