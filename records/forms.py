@@ -112,6 +112,10 @@ class RecordForm(forms.Form):
         choices=PersonCategory.choices,
         initial=PersonCategory.VICTIM,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether the young person is recorded as victim, suspect, witness "
+            "or other"
+        },
     )
     classification = forms.ChoiceField(
         label="Classification",

@@ -8,7 +8,7 @@ from django.test import Client
 
 from conftest import sign_in_fully
 from governance.actions import do_add_relationship
-from governance.models import AuditAction, AuditEvent
+from governance.models import AuditAction, AuditEvent, RetentionRule
 from partnership.models import Role
 from records.actions import StaleEdit, do_edit_record
 from records.models import AgencyRecord, RecordType
@@ -258,3 +258,34 @@ def test_the_partnership_list_takes_a_fixed_number_of_queries(
         record(dsl, young_person(f"Extra{n}", "Person"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/records/")
+
+
+@pytest.mark.parametrize(
+    ("left_out", "message"),
+    [
+        ("nature", b"Say whether this is fact, professional opinion or allegation"),
+        ("person_category", b"Say whether the young person is recorded as victim, suspect"),
+    ],
+)
+def test_a_record_must_say_fact_or_opinion_and_the_persons_category(
+    signed_in, dsl, person, left_out, message
+):
+    """DPA 2018 s.38: a record states fact, opinion or allegation, and the person's category."""
+    data = _form()
+    del data[left_out]
+    response = signed_in(dsl).post(f"/records/new/for/{person.pk}/", data)
+    assert response.status_code in (200, 400)
+    assert message in response.content
+    assert not AgencyRecord.objects.exists()
+
+
+def test_review_dates_come_from_the_retention_schedule_held_as_data(signed_in, dsl, person):
+    """Change the schedule's row for education records and the next record follows it."""
+    born = person.date_of_birth.year
+    RetentionRule.objects.update_or_create(
+        category="education", defaults={"review_at_age": 30, "review_after_years": None}
+    )
+    signed_in(dsl).post(f"/records/new/for/{person.pk}/", _form())
+    saved = AgencyRecord.objects.get()
+    assert saved.review_due is not None
+    assert saved.review_due.year == born + 30
