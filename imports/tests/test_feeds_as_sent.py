@@ -7,7 +7,7 @@ are handed to the real ``do_link_pending_rows`` with the matching engine's stand
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +272,7 @@ def test_social_care_columns_are_kept(agencies, tmp_path: Path):
     assert record.facts["category_of_need"] == "N1 Abuse or neglect"
     assert record.facts["placement_type"] == "Children's home"
     # No recorded_at: recorded when it was imported.
-    assert timezone.now() - record.recorded_at < timezone.timedelta(minutes=5)
+    assert timezone.now() - record.recorded_at < timedelta(minutes=5)
 
 
 def test_rows_without_a_date_of_birth_are_reviewed_or_wait_and_never_register_anyone(
