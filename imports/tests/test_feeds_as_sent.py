@@ -276,7 +276,7 @@ def test_social_care_columns_are_kept(agencies, tmp_path: Path):
 
 
 def test_rows_without_a_date_of_birth_are_reviewed_or_wait_and_never_register_anyone(
-    agencies, make_user, tmp_path: Path, monkeypatch
+    agencies, make_user, signed_in, tmp_path: Path, monkeypatch
 ):
     """A plausible match sends the row to review; with none it waits; nobody is registered."""
     stand_in = use_stand_in(monkeypatch)
@@ -309,6 +309,12 @@ def test_rows_without_a_date_of_birth_are_reviewed_or_wait_and_never_register_an
     assert YoungPerson.objects.count() == people_before + 1
     assert not YoungPerson.objects.filter(given_name__in=["Jess", "Zofia"]).exists()
     assert (summary.review, summary.unmatched, summary.new_people) == (1, 1, 1)
+    # The reviewer sees the age the agency estimated beside the missing date of birth.
+    item = ReviewItem.objects.get(row_id=by_name["Jess"].pk)
+    client = signed_in(make_user(Role.COORDINATOR, "charity"))
+    page = client.get(f"/matching/review/{item.pk}/").content.decode()
+    assert "Not given" in page
+    assert "approximate age given: about 14" in page
 
 
 def test_a_row_with_a_date_of_birth_but_no_surname_registers_with_the_name_it_has(
