@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from conftest import sign_in_fully
 from imports import actions
 from imports.models import BatchStatus, Feed, ImportedRow, ImportRejection, MatchStatus
 from imports.tests.helpers import NHS, UPN, run_import, write_csv
@@ -309,6 +311,12 @@ def test_rows_without_a_date_of_birth_are_reviewed_or_wait_and_never_register_an
     assert YoungPerson.objects.count() == people_before + 1
     assert not YoungPerson.objects.filter(given_name__in=["Jess", "Zofia"]).exists()
     assert (summary.review, summary.unmatched, summary.new_people) == (1, 1, 1)
+    batch.refresh_from_db()
+    importer = Client()
+    sign_in_fully(importer, analyst)
+    batch_page = importer.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Not matched yet" in batch_page
+    assert 'data-testid="waiting-hint"' in batch_page
     # The reviewer sees the age the agency estimated beside the missing date of birth.
     item = ReviewItem.objects.get(row_id=by_name["Jess"].pk)
     client = signed_in(make_user(Role.COORDINATOR, "charity"))
