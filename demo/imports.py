@@ -343,7 +343,7 @@ def attendance_file(gen: Generator) -> list[PlannedRow]:
                 REJECTED,
                 {
                     "school": school,
-                    **_identity(plan, upn=plan.upn, family_name=""),
+                    **_identity(plan, upn=plan.upn, given_name="", family_name=""),
                     "person_reference": f"EBA-{person.pk:05d}",
                     "attendance_date": days[0].isoformat(),
                     "level": "lesson",

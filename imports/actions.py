@@ -300,7 +300,8 @@ def attach_rows(
                     service=services.get(facts.service_kind) if facts.service_kind else None,
                     occurred_at=facts.occurred_at,
                     ended_at=facts.ended_at,
-                    recorded_at=now,
+                    # When the agency recorded it, if the file said; else when it reached us.
+                    recorded_at=facts.recorded_at or now,
                     location=facts.location,
                     title=facts.title,
                     facts={

@@ -16,7 +16,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -42,7 +42,9 @@ from people.models import Gender
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, date, datetime, date_or_datetime, choice, upn, nhs_number, postcode, gender
+    # text, date, datetime, date_or_datetime, recorded, age, yes_no, choice, upn, nhs_number,
+    # postcode, gender
+    kind: str
     required: bool
     description: str
     choices: tuple[str, ...] = ()
@@ -51,19 +53,36 @@ class Column:
 
 IDENTITY_COLUMNS: tuple[Column, ...] = (
     Column(
-        "given_name", "text", True, "Given (first) name as the agency holds it.", max_length=100
+        "given_name",
+        "text",
+        False,
+        "Given (first) name as the agency holds it. A row needs a given_name or a family_name.",
+        max_length=100,
     ),
-    Column("family_name", "text", True, "Family name (surname).", max_length=100),
+    Column(
+        "family_name",
+        "text",
+        False,
+        "Family name (surname); blank when the agency did not record one.",
+        max_length=100,
+    ),
     Column(
         "other_names", "text", False, "Other names and nicknames, comma separated.", max_length=300
     ),
-    Column("date_of_birth", "date", True, "Date of birth."),
+    Column("date_of_birth", "date", False, "Date of birth; blank when not known."),
+    Column(
+        "approximate_age",
+        "age",
+        False,
+        "Age in whole years as the agency estimated it, when the date of birth is not known "
+        "(0 to 30).",
+    ),
     Column(
         "gender",
         "gender",
         False,
-        "F, M, female, male, girl, boy, non-binary, self-described or not known; blank is "
-        "not known.",
+        "F, M, female, male, girl, boy, non-binary, self-described, X (indeterminate or not "
+        "stated), U or not known; blank is not known.",
     ),
     Column("postcode", "postcode", False, "Home postcode."),
     Column("address", "text", False, "First line(s) of the home address.", max_length=300),
@@ -76,6 +95,15 @@ IDENTITY_COLUMNS: tuple[Column, ...] = (
         "The agency's own reference for the young person (MIS id, case number).",
         max_length=100,
     ),
+)
+
+# Every feed ends with this column: when the agency wrote the fact down, which can be days after
+# it happened. The record keeps both; blank means the import is when it was recorded.
+RECORDED_AT = Column(
+    "recorded_at",
+    "recorded",
+    False,
+    "When the agency recorded it (a date, or a date and time); blank is the time of import.",
 )
 
 NAME_COLUMNS = frozenset({"given_name", "family_name", "other_names"})
@@ -104,7 +132,7 @@ HEALTH_SERVICE_TYPES = (
     "other",
 )
 SOCIAL_CARE_STATUSES = ("child_in_need", "child_protection_plan", "looked_after")
-RHI_OUTCOMES = ("offered", "completed", "declined", "not_offered", "not_known")
+RHI_OUTCOMES = ("offered", "completed", "not_completed", "declined", "not_offered", "not_known")
 RISK_GRADINGS = ("no_apparent_risk", "low", "medium", "high")
 
 FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -134,6 +162,7 @@ FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "DfE attendance code, e.g. /, \\, L, U, O, G, N, I, M.",
             choices=tuple(sorted(ATTENDANCE_CODES)),
         ),
+        RECORDED_AT,
     ),
     Feed.POLICE_MISSING: (
         *IDENTITY_COLUMNS,
@@ -159,10 +188,40 @@ FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "return_home_interview",
             "choice",
             False,
-            "Return home interview: offered, completed, declined, not_offered or not_known.",
+            "Return home interview: offered, completed, not_completed (offered or started but "
+            "not completed), declined, not_offered or not_known.",
             choices=RHI_OUTCOMES,
         ),
         Column("return_home_interview_date", "date", False, "When the interview took place."),
+        Column(
+            "last_seen_at",
+            "datetime",
+            False,
+            "When the young person was last seen, if the force recorded it.",
+        ),
+        Column(
+            "reported_by",
+            "text",
+            False,
+            "Who reported them missing, e.g. parent, carer, children's home staff.",
+            max_length=100,
+        ),
+        Column(
+            "circumstances",
+            "text",
+            False,
+            "The circumstances of the episode, briefly.",
+            max_length=1000,
+        ),
+        Column(
+            "return_method",
+            "text",
+            False,
+            "How they came back, e.g. returned of own accord, found by police, brought back "
+            "by carer.",
+            max_length=100,
+        ),
+        RECORDED_AT,
     ),
     Feed.HEALTH_ATTENDANCE: (
         *IDENTITY_COLUMNS,
@@ -190,6 +249,20 @@ FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("site", "text", False, "Clinic, hospital or school where it happened."),
         Column("reason", "text", False, "Reason for attendance, briefly.", max_length=500),
         Column("outcome", "text", False, "Outcome, e.g. discharged, referred.", max_length=200),
+        Column(
+            "accompanied_by",
+            "text",
+            False,
+            "Who came with the young person, e.g. mother, friend, unknown adult, alone.",
+            max_length=200,
+        ),
+        Column(
+            "safeguarding_concern_noted",
+            "yes_no",
+            False,
+            "Whether the service noted a safeguarding concern: yes or no; blank is not recorded.",
+        ),
+        RECORDED_AT,
     ),
     Feed.SOCIAL_CARE_STATUS: (
         *IDENTITY_COLUMNS,
@@ -212,6 +285,22 @@ FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "Category of abuse for a plan, or legal status when looked after.",
             max_length=100,
         ),
+        Column(
+            "category_of_need",
+            "text",
+            False,
+            "Category of need, e.g. N1 abuse or neglect, N4 family in acute stress.",
+            max_length=100,
+        ),
+        Column(
+            "placement_type",
+            "text",
+            False,
+            "Placement type when looked after, e.g. foster care, children's home, supported "
+            "accommodation.",
+            max_length=100,
+        ),
+        RECORDED_AT,
     ),
 }
 
@@ -348,11 +437,50 @@ _GENDERS = {
     "nonbinary": Gender.NON_BINARY,
     "self-described": Gender.SELF_DESCRIBED,
     "self_described": Gender.SELF_DESCRIBED,
+    # X is "indeterminate or not stated" in police and health systems, U "unknown": neither says
+    # anything about the young person, so both are held as not known.
+    "x": Gender.NOT_KNOWN,
+    "indeterminate": Gender.NOT_KNOWN,
+    "not stated": Gender.NOT_KNOWN,
+    "not_stated": Gender.NOT_KNOWN,
     "u": Gender.NOT_KNOWN,
     "unknown": Gender.NOT_KNOWN,
     "not known": Gender.NOT_KNOWN,
     "not_known": Gender.NOT_KNOWN,
 }
+
+_YES_NO = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
+
+# The young person age rule: Tessera holds children and young people (as for date_of_birth).
+MAX_APPROXIMATE_AGE = 30
+
+
+def _recorded(value: Any) -> date | datetime:
+    """When the agency recorded it: a date and time, or a date alone (see _recorded_rules)."""
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date):
+        return value
+    try:
+        return _datetime(value)
+    except _Refused:
+        pass
+    try:
+        return _date(value)
+    except _Refused:
+        raise _Refused(
+            "must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM)"
+        ) from None
+
 
 _IDENTIFIERS: dict[str, Callable[[str], str]] = {
     "upn": normalise_upn,
@@ -370,6 +498,8 @@ def _cell(column: Column, raw: Any) -> Any:
         return _datetime(raw)
     if kind == "date_or_datetime":
         return _datetime(raw, date_allowed=True)
+    if kind == "recorded":
+        return _recorded(raw)
     text = _text(raw)
     # Whitespace is already collapsed; any control character left (a NUL byte above all, which
     # PostgreSQL cannot store) has no place in a cell.
@@ -384,8 +514,20 @@ def _cell(column: Column, raw: Any) -> Any:
             return _GENDERS[text.lower()].value
         except KeyError:
             raise _Refused(
-                "must be F, M, female, male, non-binary, self-described or not known"
+                "must be F, M, female, male, non-binary, self-described, X, U or not known"
             ) from None
+    if kind == "age":
+        if not text.isdigit() or not 0 <= int(text) <= MAX_APPROXIMATE_AGE:
+            raise _Refused(
+                f"must be a whole number of years from 0 to {MAX_APPROXIMATE_AGE}; "
+                f"got '{text[:20]}'"
+            )
+        return int(text)
+    if kind == "yes_no":
+        try:
+            return _YES_NO[text.lower()]
+        except KeyError:
+            raise _Refused(f"must be yes or no; got '{text[:20]}'") from None
     if kind in _IDENTIFIERS:
         return _IDENTIFIERS[kind](text)
     if kind == "choice":
@@ -403,6 +545,9 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_NONE_WHEN_BLANK = frozenset({"date", "datetime", "date_or_datetime", "recorded", "age", "yes_no"})
+
+
 def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -> ParsedRow:
     """Check one row of ``feed``. Raises :class:`RowRejected` listing every problem found."""
     today = today or timezone.localdate()
@@ -414,7 +559,7 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
         if _is_blank(cell):
             if column.required:
                 refused.append(Problem(column.name, "is required and must not be blank"))
-            values[column.name] = None if column.kind.startswith("date") else ""
+            values[column.name] = None if column.kind in _NONE_WHEN_BLANK else ""
             continue
         try:
             values[column.name] = _cell(column, cell)
@@ -430,7 +575,12 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
         problem = date_of_birth_problem(born, today=today)
         if problem:
             refused.append(Problem("date_of_birth", problem))
+    if _is_blank(raw.get("given_name")) and _is_blank(raw.get("family_name")):
+        refused.append(
+            Problem("family_name", "a row needs a given_name or a family_name; both are blank")
+        )
     refused.extend(_feed_rules(feed, values))
+    refused.extend(_recorded_rules(feed, values, today))
     if refused:
         raise RowRejected(refused + kept)
     identity: dict[str, Any] = {
@@ -467,6 +617,47 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _event_moment(feed: str, values: dict[str, Any]) -> datetime | None:
+    """When the row's event happened (its start), to check recorded_at against."""
+    if feed == Feed.SCHOOL_ATTENDANCE:
+        day, session = values.get("attendance_date"), values.get("session")
+        if isinstance(day, date) and session in _SESSION_START:
+            return _aware(datetime.combine(day, _SESSION_START[str(session)]))
+        return None
+    name = {
+        Feed.POLICE_MISSING: "missing_from",
+        Feed.HEALTH_ATTENDANCE: "attended_at",
+        Feed.SOCIAL_CARE_STATUS: "start_date",
+    }[Feed(feed)]
+    moment = values.get(name)
+    if isinstance(moment, datetime):
+        return moment
+    if isinstance(moment, date):
+        return _aware(datetime.combine(moment, time(0, 0)))
+    return None
+
+
+def _recorded_rules(feed: str, values: dict[str, Any], today: date) -> list[Problem]:
+    """Check recorded_at, and settle a date alone as a moment: the end of that day (the latest
+    the partnership could have known, never before an event of the same day), or now when the
+    day is today."""
+    recorded = values.get("recorded_at")
+    now = timezone.now()
+    if isinstance(recorded, date) and not isinstance(recorded, datetime):
+        if recorded > today:
+            return [Problem("recorded_at", "must not be in the future")]
+        recorded = min(_aware(datetime.combine(recorded, time(23, 59))), now)
+        values["recorded_at"] = recorded
+    if not isinstance(recorded, datetime):
+        return []
+    if recorded > now:
+        return [Problem("recorded_at", "must not be in the future")]
+    event = _event_moment(feed, values)
+    if event is not None and recorded < event:
+        return [Problem("recorded_at", "must not be before the event it records")]
+    return []
+
+
 def _feed_rules(feed: str, values: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if feed == Feed.SCHOOL_ATTENDANCE:
@@ -480,6 +671,9 @@ def _feed_rules(feed: str, values: dict[str, Any]) -> list[Problem]:
             problems.append(Problem("returned_at", "must not be before missing_from"))
         if isinstance(start, datetime) and start > timezone.now():
             problems.append(Problem("missing_from", "must not be in the future"))
+        seen = values.get("last_seen_at")
+        if isinstance(start, datetime) and isinstance(seen, datetime) and seen > start:
+            problems.append(Problem("last_seen_at", "must not be after missing_from"))
         if values.get("return_home_interview_date") and values.get("return_home_interview") not in (
             "completed",
         ):
@@ -552,6 +746,7 @@ class RecordFacts:
     location: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
     service_kind: str | None = None
+    recorded_at: datetime | None = None  # when the agency recorded it, if the file said
 
 
 _SESSION_START = {"AM": time(9, 0), "PM": time(13, 30)}
@@ -578,12 +773,29 @@ def _parse_moment(text: str | None) -> datetime | None:
     return _aware(datetime.combine(moment.date(), time(0, 0)))
 
 
+# Kept in every record's facts when the row gave them.
+_COMMON_FACTS = ("approximate_age",)
+
+
 def record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
     """The agency record a linked row adds to the chronology, or None when it adds none.
 
     Attendance marks that are present, an approved activity, an authorised absence or not
-    counted add no record: the row is kept (and linked) as evidence only.
+    counted add no record: the row is kept (and linked) as evidence only. The record keeps
+    when the agency recorded it (``recorded_at``) beside when it happened.
     """
+    facts = _record_facts(feed, payload)
+    if facts is None:
+        return None
+    extra = {name: payload[name] for name in _COMMON_FACTS if payload.get(name) not in (None, "")}
+    return replace(
+        facts,
+        facts={**facts.facts, **extra},
+        recorded_at=_parse_moment(payload.get("recorded_at")),
+    )
+
+
+def _record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
     if feed == Feed.SCHOOL_ATTENDANCE:
         code = str(payload["code"])
         if code not in UNAUTHORISED_ABSENCE_CODES:
@@ -634,6 +846,10 @@ def record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
                     "risk_grading",
                     "return_home_interview",
                     "return_home_interview_date",
+                    "last_seen_at",
+                    "reported_by",
+                    "circumstances",
+                    "return_method",
                 )
             },
         )
@@ -649,8 +865,19 @@ def record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
             when,
             location=str(payload.get("site", ""))[:200],
             facts={
-                name: payload.get(name) or ""
-                for name in ("attendance_reference", "service_type", "site", "reason", "outcome")
+                **{
+                    name: payload.get(name) or ""
+                    for name in (
+                        "attendance_reference",
+                        "service_type",
+                        "site",
+                        "reason",
+                        "outcome",
+                        "accompanied_by",
+                    )
+                },
+                # yes, no, or None when the service did not say
+                "safeguarding_concern_noted": payload.get("safeguarding_concern_noted"),
             },
             service_kind=service_kind,
         )
@@ -663,5 +890,14 @@ def record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
         label,
         start,
         ended_at=_parse_moment(payload.get("end_date")),
-        facts={name: payload.get(name) or "" for name in ("status", "case_reference", "category")},
+        facts={
+            name: payload.get(name) or ""
+            for name in (
+                "status",
+                "case_reference",
+                "category",
+                "category_of_need",
+                "placement_type",
+            )
+        },
     )

@@ -98,13 +98,14 @@ def _clean_identity(
         "source_reference": identity.source_reference.strip(),
         "recorded_at": identity.recorded_at or now,
     }
+    # Agencies do not always record a surname (or a given name): one of the two will do.
+    if not values["given_name"] and not values["family_name"]:
+        raise _invalid("family_name", "Given name and family name must not both be blank", row)
     for field, label in (
         ("given_name", "Given name"),
         ("family_name", "Family name"),
         ("other_names", "Other names"),
     ):
-        if not values[field] and field != "other_names":
-            raise _invalid(field, f"{label} must not be blank", row)
         problem = name_problem(values[field])
         if problem:
             raise _invalid(field, f"{label} {problem}", row)

@@ -102,7 +102,8 @@ class YoungPerson(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        # An agency may have recorded only one of the two names.
+        return f"{self.given_name} {self.family_name}".strip()
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth

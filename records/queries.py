@@ -153,6 +153,7 @@ _READ = {
     "nature",
     "occurred_at",
     "ended_at",
+    "recorded_at",
     "title",
     "disposed_at",
 }
@@ -328,3 +329,78 @@ def seen_by(record: AgencyRecord) -> QuerySet[AuditEvent]:
             occurred_at__gte=record.recorded_at,
         )
     ).order_by("-seq")
+
+
+# --- A record's facts, to read ------------------------------------------------------------
+
+_FACT_LABELS = {
+    "approximate_age": "Approximate age (as the agency estimated it)",
+    "episode_reference": "Episode reference",
+    "missing_from_location": "Went missing from",
+    "found_location": "Found at",
+    "risk_grading": "Risk grading",
+    "return_home_interview": "Return home interview",
+    "return_home_interview_date": "Return home interview date",
+    "last_seen_at": "Last seen",
+    "reported_by": "Reported missing by",
+    "circumstances": "Circumstances",
+    "return_method": "How they returned",
+    "attendance_reference": "Attendance reference",
+    "service_type": "Service",
+    "site": "Site",
+    "reason": "Reason",
+    "outcome": "Outcome",
+    "accompanied_by": "Accompanied by",
+    "safeguarding_concern_noted": "Safeguarding concern noted",
+    "status": "Status",
+    "case_reference": "Case reference",
+    "category": "Category",
+    "category_of_need": "Category of need",
+    "placement_type": "Placement type",
+    "code": "Attendance code",
+    "level": "Register",
+    "session": "Session",
+    "lesson": "Lesson",
+    "imported_from": "Imported from",
+}
+# Codes written with underscores: shown as words.
+_CODED_FACTS = frozenset(
+    {"risk_grading", "return_home_interview", "service_type", "status", "level"}
+)
+
+
+def _fact_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "imported_from" and isinstance(value, dict):
+        return f"{value.get('file', '')}, row {value.get('row', '')}".strip(", ")
+    if name == "approximate_age":
+        return f"about {value}"
+    text = str(value)
+    if name.endswith("_at") and len(text) > 10:
+        try:
+            moment = timezone.localtime(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+        return f"{moment.day} {moment:%B %Y, %H:%M}"
+    if name.endswith("_date") and len(text) == 10:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day.day} {day:%B %Y}"
+    if name in _CODED_FACTS:
+        return text.replace("_", " ").capitalize()
+    return text
+
+
+def fact_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """A record's facts as (label, value) lines for its page, blanks left out. Only for a
+    viewer who sees the record in full."""
+    rows = []
+    for name, value in facts.items():
+        if value is None or value == "" or (isinstance(value, (list, dict)) and not value):
+            continue
+        label = _FACT_LABELS.get(name, name.replace("_", " ").capitalize())
+        rows.append((label, _fact_value(name, value)))
+    return rows

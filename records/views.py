@@ -104,6 +104,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": policy.can_edit(viewer, record),
             "link_form": LinkForm(),
             "links": record.links.all() if level == Level.FULL else [],
+            "facts": queries.fact_rows(record.facts) if level == Level.FULL else [],
             "history": record.history.select_related("changed_by") if level == Level.FULL else [],
             "owner_view": record.owning_agency_id == viewer.user.agency_id,
         },

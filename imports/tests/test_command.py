@@ -34,8 +34,8 @@ def test_an_operator_imports_for_an_agency_with_a_progress_bar(agencies):
     assert "[" in err
     assert "100%" in err
     assert "rows read" in err
-    assert f"Batch {batch.pk}: 3 rows read" in out
-    assert "3 added, 0 rejected" in out
+    assert f"Batch {batch.pk}: 4 rows read" in out
+    assert "4 added, 0 rejected" in out
 
 
 def test_an_analyst_imports_for_their_own_agency_and_gets_the_report(

@@ -81,7 +81,7 @@ def test_rejected_rows_are_named_by_row_field_and_rule(agencies, tmp_path: Path)
     rows = [
         attendance(upn=""),
         attendance(upn="", attendance_date="31/02/2026"),
-        attendance(upn="", code="ZZ", given_name=""),
+        attendance(upn="", code="ZZ", given_name="", family_name=""),
         attendance(upn="", level="lesson", lesson=""),
         attendance(upn="", session="PM"),
     ]
@@ -93,7 +93,7 @@ def test_rejected_rows_are_named_by_row_field_and_rule(agencies, tmp_path: Path)
     }
     assert problems == {
         (3, "attendance_date", "must be a date written YYYY-MM-DD or DD/MM/YYYY"),
-        (4, "given_name", "is required and must not be blank"),
+        (4, "family_name", "a row needs a given_name or a family_name; both are blank"),
         (4, "code", "must be one of the documented list; got 'ZZ'"),
         (5, "lesson", "is required when level is lesson"),
     }

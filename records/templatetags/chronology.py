@@ -33,6 +33,24 @@ def _when(entry: Entry) -> tuple[str, str]:
     return local.isoformat(), f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M}"
 
 
+def _recorded(entry: Entry) -> SafeString | str:
+    """ "recorded 9 October 2026" when the agency wrote it down on a later day than it
+    happened (an import's ``recorded_at``): when the partnership could first have known."""
+    record = entry.record
+    happened = timezone.localtime(record.occurred_at).date()
+    recorded = timezone.localtime(record.recorded_at)
+    if recorded.date() <= happened:
+        return ""
+    return format_html(
+        ' <span class="tessera-recorded" data-testid="recorded-at">(recorded '
+        '<time datetime="{}">{} {} {}</time>)</span>',
+        recorded.isoformat(),
+        recorded.day,
+        MONTHS[recorded.month],
+        recorded.year,
+    )
+
+
 def _description(entry: Entry) -> SafeString:
     record = entry.record
     if entry.level != Level.FULL:
@@ -71,6 +89,7 @@ def _entry(entry: Entry) -> tuple[object, ...]:
         format_html(" ({})", service.name) if service is not None else "",
         iso,
         readable,
+        _recorded(entry),
         _description(entry),
     )
 
@@ -85,7 +104,7 @@ def timeline_entries(entries: Iterable[Entry]) -> SafeString:
         '<div class="moj-timeline__header"><h3 class="moj-timeline__title">'
         '<a class="govuk-link" href="{}">{}</a></h3>'
         '<p class="moj-timeline__byline">by {}{}</p></div>'
-        '<p class="moj-timeline__date"><time datetime="{}">{}</time></p>'
+        '<p class="moj-timeline__date"><time datetime="{}">{}</time>{}</p>'
         '<div class="moj-timeline__description">{}</div></div>',
         (_entry(entry) for entry in entries),
     )
