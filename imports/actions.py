@@ -1,8 +1,9 @@
 """Every write of the imports app: starting an import, and linking an imported row to a person.
 
 Who may import: a practitioner, analyst or MASH screener of an agency of the kind that owns the
-feed (education for school attendance, police for missing episodes, health for attendances,
-children's social care for care status), for their own agency only. ``actor=None`` is the
+feed (education for school attendance and the school roll, police for missing episodes, health
+for attendances, children's social care for care status, any member agency for concerns), for
+their own agency only. ``actor=None`` is the
 system (an operator running ``manage.py import`` without ``--user``, or the matching job).
 
 Matching decides and imports acts: :func:`do_link_pending_rows` hands a batch's pending rows to
@@ -40,7 +41,7 @@ from django.utils import timezone
 from governance import audit
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may
-from imports.feeds import FEED_AGENCY_KIND, record_facts
+from imports.feeds import FEED_AGENCY_KINDS, record_facts
 from imports.models import (
     BatchStatus,
     Feed,
@@ -73,7 +74,7 @@ def feeds_for(user: User) -> list[str]:
     """The feeds ``user`` may import for their own agency (empty for everyone else)."""
     if not may(user, Capability.IMPORT_FEED) or user.agency is None or not user.agency.is_active:
         return []
-    return [feed for feed, kind in FEED_AGENCY_KIND.items() if kind == user.agency.kind]
+    return [feed for feed, kinds in FEED_AGENCY_KINDS.items() if user.agency.kind in kinds]
 
 
 def may_import(user: User, feed: str, agency: Agency) -> bool:
@@ -117,7 +118,7 @@ def do_start_import(
     feed = Feed(feed).value
     if actor is not None and not may_import(actor, feed, agency):
         raise PermissionDenied("You cannot import this feed for this agency.")
-    if actor is None and FEED_AGENCY_KIND[feed] != agency.kind:
+    if actor is None and agency.kind not in FEED_AGENCY_KINDS[feed]:
         raise ValidationError(
             {"agency": f"{agency.name} is not the kind of agency that sends this feed."}
         )
@@ -304,6 +305,7 @@ def attach_rows(
                     recorded_at=facts.recorded_at or now,
                     location=facts.location,
                     title=facts.title,
+                    details=facts.details,
                     facts={
                         **facts.facts,
                         "imported_from": {
@@ -312,7 +314,7 @@ def attach_rows(
                             "row": item.row.row_number,
                         },
                     },
-                    nature=Nature.FACT,
+                    nature=Nature(facts.nature),
                     person_category=PersonCategory.VICTIM,
                     is_synthetic=agency.is_synthetic,
                 )
@@ -441,7 +443,12 @@ def do_link_pending_rows(batch_id: int) -> LinkingSummary:
     summary = LinkingSummary(rows=len(pending))
     if not pending:
         return summary
-    plan = linking.plan_rows(feed=batch.feed, actor=actor, pending=pending)
+    if batch.feed == Feed.SCHOOL_ROLL:
+        leads, followers = _one_row_per_pupil(pending)
+        plan = linking.plan_rows(feed=batch.feed, actor=actor, pending=leads)
+        _keep_pupils_apart(plan, followers)
+    else:
+        plan = linking.plan_rows(feed=batch.feed, actor=actor, pending=pending)
     _carry_out(actor, plan, summary)
     audit.record(
         AuditAction.UPDATE,
@@ -466,6 +473,88 @@ def do_link_pending_rows(batch_id: int) -> LinkingSummary:
         summary.new_people,
     )
     return summary
+
+
+def _one_row_per_pupil(
+    pending: list[ImportedRow],
+) -> tuple[list[ImportedRow], dict[int, list[ImportedRow]]]:
+    """A school roll's rows, one per pupil: the first row of each valid UPN leads, and the
+    pupil's other enrolments (same UPN) follow wherever it goes."""
+    leads: list[ImportedRow] = []
+    lead_of: dict[str, ImportedRow] = {}
+    followers: dict[int, list[ImportedRow]] = {}
+    for row in pending:
+        lead = lead_of.get(row.upn) if row.upn else None
+        if lead is None:
+            leads.append(row)
+            if row.upn:
+                lead_of[row.upn] = row
+            continue
+        followers.setdefault(lead.pk, []).append(row)
+    return leads, followers
+
+
+def _upns_held(people: set[int]) -> dict[int, set[str]]:
+    held: dict[int, set[str]] = {pk: set() for pk in people}
+    for pk, upn in (
+        YoungPerson.objects.filter(pk__in=people).exclude(upn="").values_list("pk", "upn")
+    ):
+        held[pk].add(upn)
+    for pk, upn in (
+        RecordedIdentity.objects.filter(young_person_id__in=people)
+        .exclude(upn="")
+        .values_list("young_person_id", "upn")
+    ):
+        held[pk].add(upn)
+    return held
+
+
+def _keep_pupils_apart(
+    plan: linking.Plan[ImportedRow], followers: dict[int, list[ImportedRow]]
+) -> None:
+    """The school roll's rule on top of matching's plan: a pupil's valid UPN is who they are.
+
+    A row is never linked or proposed to a young person who holds a different UPN (twins share
+    a surname, a date of birth and an address, never a UPN), rows with different UPNs never
+    become one new young person, and a pupil's other enrolments go with their first row.
+    """
+    people = {pk for _, pk in plan.links}
+    people |= {p.young_person_id for _, proposals in plan.reviews for p in proposals}
+    held = _upns_held(people)
+
+    def other_child(row: ImportedRow, young_person_id: int) -> bool:
+        upns = held.get(young_person_id, set())
+        return bool(row.upn) and bool(upns) and row.upn not in upns
+
+    new_people: list[list[ImportedRow]] = []
+    links: list[tuple[ImportedRow, int]] = []
+    for row, pk in plan.links:
+        if other_child(row, pk):
+            new_people.append([row])
+        else:
+            links.append((row, pk))
+    reviews: list[tuple[ImportedRow, list[Any]]] = []
+    for row, proposals in plan.reviews:
+        kept = [p for p in proposals if not other_child(row, p.young_person_id)]
+        if kept:
+            reviews.append((row, kept))
+        else:
+            new_people.append([row])
+    for group in plan.new_people:
+        by_upn: dict[str, list[ImportedRow]] = {}
+        for row in group:
+            by_upn.setdefault(row.upn, []).append(row)
+        without = by_upn.pop("", [])
+        split = list(by_upn.values()) or [[]]
+        split[0].extend(without)
+        new_people.extend(part for part in split if part)
+
+    def follow(rows: list[ImportedRow]) -> list[ImportedRow]:
+        return [*rows, *(f for row in rows for f in followers.get(row.pk, []))]
+
+    plan.links = [(f, pk) for row, pk in links for f in follow([row])]
+    plan.reviews = [(f, proposals) for row, proposals in reviews for f in follow([row])]
+    plan.new_people = [follow(group) for group in new_people]
 
 
 def _carry_out(

@@ -186,6 +186,7 @@ def _read(batch: ImportBatch, progress: Progress | None, size: int) -> None:
             "for the columns this feed needs."
         )
     today = timezone.localdate()
+    context = feeds.load_context(batch.agency.kind)
     chunk = _Chunk()
 
     def rows_with_first() -> Any:
@@ -199,7 +200,7 @@ def _read(batch: ImportBatch, progress: Progress | None, size: int) -> None:
         chunk.seen += 1
         chunk.last_row = number
         try:
-            parsed = feeds.parse_row(batch.feed, raw, today=today)
+            parsed = feeds.parse_row(batch.feed, raw, today=today, context=context)
         except feeds.RowRejected as rejected:
             chunk.rejected += 1
             chunk.rejections.extend(

@@ -1,4 +1,4 @@
-"""The four documented feeds: their columns, the rules each row must keep, and what it records.
+"""The six documented feeds: their columns, the rules each row must keep, and what it records.
 
 ``docs/import-formats.md`` describes the same columns for the people who prepare the files; the
 tests check that every column here is documented there. Parsing is pure (no database): a raw row
@@ -33,6 +33,7 @@ from people.identifiers import (
     normalise_upn,
 )
 from people.models import Gender
+from records.catalogue import DEFAULT_CONCERN_CATEGORIES
 
 # --------------------------------------------------------------------------------------------
 # Columns
@@ -106,7 +107,17 @@ RECORDED_AT = Column(
     "When the agency recorded it (a date, or a date and time); blank is the time of import.",
 )
 
-NAME_COLUMNS = frozenset({"given_name", "family_name", "other_names"})
+NAME_COLUMNS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "other_names",
+        "legal_forename",
+        "preferred_forename",
+        "middle_names",
+        "surname",
+    }
+)
 
 # DfE attendance codes (School attendance guidance, 2024), by what the mark means.
 PRESENT_CODES = frozenset({"/", "\\", "L"})
@@ -134,6 +145,26 @@ HEALTH_SERVICE_TYPES = (
 SOCIAL_CARE_STATUSES = ("child_in_need", "child_protection_plan", "looked_after")
 RHI_OUTCOMES = ("offered", "completed", "not_completed", "declined", "not_offered", "not_known")
 RISK_GRADINGS = ("no_apparent_risk", "low", "medium", "high")
+
+# The concerns feed's agency_kind column, in the words agencies use, and the kinds of member
+# agency each may come from. A row whose agency_kind does not fit the importing agency is refused.
+CONCERN_AGENCY_KINDS: dict[str, frozenset[str]] = {
+    "school": frozenset({AgencyKind.EDUCATION}),
+    "police": frozenset({AgencyKind.POLICE}),
+    "health": frozenset({AgencyKind.HEALTH}),
+    "social_care": frozenset({AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.ADULT_SERVICES}),
+    "youth_service": frozenset({AgencyKind.YOUTH_OFFENDING, AgencyKind.COMMUNITY_PARTNER}),
+    "voluntary_sector": frozenset({AgencyKind.VOLUNTARY_SECTOR}),
+    "housing": frozenset({AgencyKind.HOUSING}),
+    "probation": frozenset({AgencyKind.PROBATION}),
+    "other": frozenset(AgencyKind.values),
+}
+
+SEN_PROVISIONS = ("none", "sen_support", "ehc_plan")
+
+# The school roll's own names for the identity columns: the legal forename and surname are the
+# identity's given and family name; the preferred forename and middle names are other names.
+_ROLL_NAMES = {"legal_forename": "given_name", "surname": "family_name"}
 
 FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
     Feed.SCHOOL_ATTENDANCE: (
@@ -302,14 +333,125 @@ FEED_COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
         RECORDED_AT,
     ),
+    Feed.CONCERNS: (
+        *IDENTITY_COLUMNS,
+        Column(
+            "school",
+            "text",
+            False,
+            "The young person's school as the reporter recorded it.",
+        ),
+        Column(
+            "concern_reference",
+            "text",
+            False,
+            "The agency's reference for the concern; when given, it is what makes the row the "
+            "same concern in a later file.",
+            max_length=60,
+        ),
+        Column(
+            "agency_kind",
+            "choice",
+            False,
+            "The kind of agency that raised it: school, police, health, social_care, "
+            "youth_service, voluntary_sector, housing, probation or other. Blank is the "
+            "importing agency's kind; a kind that is not the importing agency's is refused.",
+            choices=tuple(CONCERN_AGENCY_KINDS),
+        ),
+        Column(
+            "reporter_role",
+            "text",
+            True,
+            "The role of the person who raised it, e.g. teacher, PCSO, school nurse, youth worker.",
+            max_length=100,
+        ),
+        Column(
+            "concern_date",
+            "date_or_datetime",
+            True,
+            "When the concern arose (a date, or a date and time).",
+        ),
+        Column(
+            "category",
+            "concern_category",
+            True,
+            "The category, from the partnership's list (held as data), e.g. going_missing, "
+            "older_associate, unexplained_gifts_or_money, sexual_health, school_absence, "
+            "online_contact, substance_misuse, change_in_behaviour, seen_in_hotspot, other.",
+        ),
+        Column(
+            "concern",
+            "text",
+            True,
+            "What was seen or heard, briefly (at most 1000 characters).",
+            max_length=1000,
+        ),
+        RECORDED_AT,
+    ),
+    Feed.SCHOOL_ROLL: (
+        Column("school", "text", True, "School name (or URN) whose roll this is."),
+        Column("upn", "upn", True, "The pupil's Unique Pupil Number (13 characters)."),
+        Column("legal_forename", "text", True, "Legal forename.", max_length=100),
+        Column(
+            "preferred_forename",
+            "text",
+            False,
+            "The forename the pupil is known by, if not the legal one.",
+            max_length=100,
+        ),
+        Column("middle_names", "text", False, "Middle names, space separated.", max_length=200),
+        Column("surname", "text", True, "Legal surname.", max_length=100),
+        Column("date_of_birth", "date", True, "Date of birth."),
+        Column(
+            "gender",
+            "gender",
+            False,
+            "F, M, X or U, or the words the other feeds accept; blank is not known.",
+        ),
+        Column(
+            "ethnicity_code", "text", False, "DfE ethnicity code, e.g. WBRI, MWBC.", max_length=10
+        ),
+        Column("address", "text", False, "First line(s) of the home address.", max_length=300),
+        Column("postcode", "postcode", False, "Home postcode."),
+        Column("year_group", "text", False, "Curriculum year, e.g. 7, R, N2.", max_length=4),
+        Column("on_roll_from", "date", True, "The day the pupil joined the school's roll."),
+        Column("on_roll_to", "date", False, "The day they left; blank while on roll."),
+        Column(
+            "leaving_reason",
+            "text",
+            False,
+            "Why they left, e.g. moved school, elective home education, moved away.",
+            max_length=100,
+        ),
+        Column(
+            "sen_provision",
+            "choice",
+            False,
+            "Special educational needs provision: none, sen_support or ehc_plan.",
+            choices=SEN_PROVISIONS,
+        ),
+        Column("free_school_meals", "yes_no", False, "Eligible for free school meals: yes or no."),
+        Column("looked_after", "yes_no", False, "Looked after by a local authority: yes or no."),
+        Column(
+            "person_reference",
+            "text",
+            False,
+            "The school's own reference for the pupil (MIS id).",
+            max_length=100,
+        ),
+        RECORDED_AT,
+    ),
 }
 
-# Which kind of agency owns each feed: only its users may import it.
-FEED_AGENCY_KIND: dict[str, str] = {
-    Feed.SCHOOL_ATTENDANCE: AgencyKind.EDUCATION,
-    Feed.POLICE_MISSING: AgencyKind.POLICE,
-    Feed.HEALTH_ATTENDANCE: AgencyKind.HEALTH,
-    Feed.SOCIAL_CARE_STATUS: AgencyKind.CHILDRENS_SOCIAL_CARE,
+# Which kinds of agency send each feed: only their users may import it. Any member agency may
+# send concerns.
+FEED_AGENCY_KINDS: dict[str, frozenset[str]] = {
+    Feed.SCHOOL_ATTENDANCE: frozenset({AgencyKind.EDUCATION}),
+    Feed.POLICE_MISSING: frozenset({AgencyKind.POLICE}),
+    Feed.HEALTH_ATTENDANCE: frozenset({AgencyKind.HEALTH}),
+    Feed.SOCIAL_CARE_STATUS: frozenset({AgencyKind.CHILDRENS_SOCIAL_CARE}),
+    Feed.CONCERNS: frozenset(AgencyKind.values),
+    Feed.SCHOOL_ROLL: frozenset({AgencyKind.EDUCATION}),
 }
 
 IDENTITY_FIELDS = (
@@ -548,9 +690,48 @@ def _is_blank(value: Any) -> bool:
 _NONE_WHEN_BLANK = frozenset({"date", "datetime", "date_or_datetime", "recorded", "age", "yes_no"})
 
 
-def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -> ParsedRow:
+@dataclass(frozen=True)
+class Context:
+    """What some rules need to know beyond the row: who is importing, and the lists held as
+    data. Loaded once per file (``load_context``) so parsing stays free of the database."""
+
+    agency_kind: str | None = None
+    # code -> name of the active concern categories
+    concern_categories: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_CONCERN_CATEGORIES)
+    )
+
+
+def load_context(agency_kind: str | None) -> Context:
+    """The context for a file imported by an agency of ``agency_kind``, from the database."""
+    from records.models import ConcernCategory
+
+    categories = dict(
+        ConcernCategory.objects.filter(is_active=True).values_list("code", "name").order_by("code")
+    )
+    return Context(agency_kind=agency_kind, concern_categories=categories)
+
+
+def _concern_category(text: str, context: Context) -> str:
+    code = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if code in context.concern_categories:
+        return code
+    for known, name in context.concern_categories.items():
+        if text.strip().lower() == name.lower():
+            return known
+    raise _Refused(f"must be one of the partnership's concern categories; got '{text[:30]}'")
+
+
+def parse_row(
+    feed: str,
+    raw: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    context: Context | None = None,
+) -> ParsedRow:
     """Check one row of ``feed``. Raises :class:`RowRejected` listing every problem found."""
     today = today or timezone.localdate()
+    context = context or Context()
     values: dict[str, Any] = {}
     refused: list[Problem] = []
     kept: list[Problem] = []
@@ -562,7 +743,10 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
             values[column.name] = None if column.kind in _NONE_WHEN_BLANK else ""
             continue
         try:
-            values[column.name] = _cell(column, cell)
+            if column.kind == "concern_category":
+                values[column.name] = _concern_category(_text(cell), context)
+            else:
+                values[column.name] = _cell(column, cell)
         except IdentifierError as error:
             # Never trusted, never corrected: left out, and the row matched on other fields.
             kept.append(Problem(column.name, f"{error.rule}, so it was not used", kept=True))
@@ -575,11 +759,14 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
         problem = date_of_birth_problem(born, today=today)
         if problem:
             refused.append(Problem("date_of_birth", problem))
-    if _is_blank(raw.get("given_name")) and _is_blank(raw.get("family_name")):
+    if feed == Feed.SCHOOL_ROLL:
+        _roll_identity(values)
+    elif _is_blank(raw.get("given_name")) and _is_blank(raw.get("family_name")):
         refused.append(
             Problem("family_name", "a row needs a given_name or a family_name; both are blank")
         )
     refused.extend(_feed_rules(feed, values))
+    refused.extend(_context_rules(feed, values, context))
     refused.extend(_recorded_rules(feed, values, today))
     if refused:
         raise RowRejected(refused + kept)
@@ -589,12 +776,18 @@ def parse_row(feed: str, raw: Mapping[str, Any], *, today: date | None = None) -
     }
     if not identity["gender"]:
         identity["gender"] = Gender.NOT_KNOWN.value
-    identity["source_reference"] = values["person_reference"]
+    identity["source_reference"] = values.get("person_reference") or ""
     payload = {
         column.name: _json(values[column.name])
         for column in FEED_COLUMNS[feed]
-        if column.name not in IDENTITY_FIELDS and column.name != "person_reference"
+        if column.name not in IDENTITY_FIELDS
+        and column.name not in _ROLL_NAMES
+        and column.name != "person_reference"
     }
+    if feed == Feed.CONCERNS:
+        payload["category_name"] = context.concern_categories.get(str(values["category"]), "")
+    if feed == Feed.SCHOOL_ROLL:
+        payload["school"] = values["school"]
     return ParsedRow(
         identity=identity,
         payload=payload,
@@ -617,6 +810,32 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _roll_identity(values: dict[str, Any]) -> None:
+    """The school roll's names as the identity every feed has: the legal forename and surname
+    are the given and family name; the preferred forename and middle names are other names."""
+    for roll_name, identity_name in _ROLL_NAMES.items():
+        values[identity_name] = values.get(roll_name) or ""
+    others = [values.get("preferred_forename") or "", values.get("middle_names") or ""]
+    values["other_names"] = ", ".join(name for name in others if name)
+
+
+def _context_rules(feed: str, values: dict[str, Any], context: Context) -> list[Problem]:
+    if feed != Feed.CONCERNS:
+        return []
+    said = values.get("agency_kind")
+    if not said:
+        for word, kinds in CONCERN_AGENCY_KINDS.items():
+            if context.agency_kind in kinds and word != "other":
+                values["agency_kind"] = word
+                break
+        else:
+            values["agency_kind"] = "other"
+        return []
+    if context.agency_kind is not None and context.agency_kind not in CONCERN_AGENCY_KINDS[said]:
+        return [Problem("agency_kind", f"must be the importing agency's kind; got '{said}'")]
+    return []
+
+
 def _event_moment(feed: str, values: dict[str, Any]) -> datetime | None:
     """When the row's event happened (its start), to check recorded_at against."""
     if feed == Feed.SCHOOL_ATTENDANCE:
@@ -628,6 +847,8 @@ def _event_moment(feed: str, values: dict[str, Any]) -> datetime | None:
         Feed.POLICE_MISSING: "missing_from",
         Feed.HEALTH_ATTENDANCE: "attended_at",
         Feed.SOCIAL_CARE_STATUS: "start_date",
+        Feed.CONCERNS: "concern_date",
+        Feed.SCHOOL_ROLL: "on_roll_from",
     }[Feed(feed)]
     moment = values.get(name)
     if isinstance(moment, datetime):
@@ -691,6 +912,16 @@ def _feed_rules(feed: str, values: dict[str, Any]) -> list[Problem]:
         start, end = values.get("start_date"), values.get("end_date")
         if isinstance(start, date) and isinstance(end, date) and end < start:
             problems.append(Problem("end_date", "must not be before start_date"))
+    elif feed == Feed.CONCERNS:
+        when = values.get("concern_date")
+        if isinstance(when, datetime) and when.date() > timezone.localdate():
+            problems.append(Problem("concern_date", "must not be in the future"))
+    elif feed == Feed.SCHOOL_ROLL:
+        start, end = values.get("on_roll_from"), values.get("on_roll_to")
+        if isinstance(start, date) and isinstance(end, date) and end < start:
+            problems.append(Problem("on_roll_to", "must not be before on_roll_from"))
+        if values.get("leaving_reason") and not end:
+            problems.append(Problem("leaving_reason", "may be given only with on_roll_to"))
     return problems
 
 
@@ -727,6 +958,25 @@ def _natural_key(feed: str, values: dict[str, Any]) -> str:
             parts = ["ref", str(values["attendance_reference"]).lower()]
         else:
             parts = [str(values["service_type"]), _person_key(values), _json(values["attended_at"])]
+    elif feed == Feed.CONCERNS:
+        if values.get("concern_reference"):
+            parts = ["ref", str(values["concern_reference"]).lower()]
+        else:
+            parts = [
+                _person_key(values),
+                str(_json(values["concern_date"])),
+                str(values["category"]),
+                str(values["concern"]).lower(),
+            ]
+    elif feed == Feed.SCHOOL_ROLL:
+        # One enrolment: a pupil at a school from a day. A later file with the leaving date
+        # is a different row (the enrolment as it then stood).
+        parts = [
+            str(values["school"]).lower(),
+            _person_key(values),
+            str(_json(values["on_roll_from"])),
+            str(_json(values.get("on_roll_to")) or ""),
+        ]
     else:
         parts = [str(values["status"]), _person_key(values), _json(values["start_date"])]
     return hashlib.sha256("\x1f".join([feed, *parts]).encode()).hexdigest()
@@ -747,6 +997,8 @@ class RecordFacts:
     facts: dict[str, Any] = field(default_factory=dict)
     service_kind: str | None = None
     recorded_at: datetime | None = None  # when the agency recorded it, if the file said
+    details: str = ""
+    nature: str = "fact"  # records.models.Nature
 
 
 _SESSION_START = {"AM": time(9, 0), "PM": time(13, 30)}
@@ -880,6 +1132,54 @@ def _record_facts(feed: str, payload: Mapping[str, Any]) -> RecordFacts | None:
                 "safeguarding_concern_noted": payload.get("safeguarding_concern_noted"),
             },
             service_kind=service_kind,
+        )
+    if feed == Feed.CONCERNS:
+        when = _parse_moment(payload["concern_date"])
+        assert when is not None
+        name = str(payload.get("category_name") or payload["category"]).replace("_", " ")
+        return RecordFacts(
+            "concern",
+            f"Concern: {name[:1].upper()}{name[1:]}",
+            when,
+            details=str(payload.get("concern") or ""),
+            # What a practitioner saw and worried about: their professional view, kept apart
+            # from fact (DPA 2018 s.38).
+            nature="opinion",
+            facts={
+                name: payload.get(name) or ""
+                for name in (
+                    "category",
+                    "category_name",
+                    "agency_kind",
+                    "reporter_role",
+                    "concern_reference",
+                )
+            },
+        )
+    if feed == Feed.SCHOOL_ROLL:
+        start = _parse_moment(payload["on_roll_from"])
+        assert start is not None
+        return RecordFacts(
+            "enrolment",
+            f"On roll at {payload['school']}"[:200],
+            start,
+            ended_at=_parse_moment(payload.get("on_roll_to")),
+            location=str(payload.get("school", ""))[:200],
+            facts={
+                name: payload.get(name) if payload.get(name) is not None else ""
+                for name in (
+                    "school",
+                    "year_group",
+                    "on_roll_from",
+                    "on_roll_to",
+                    "leaving_reason",
+                    "preferred_forename",
+                    "ethnicity_code",
+                    "sen_provision",
+                    "free_school_meals",
+                    "looked_after",
+                )
+            },
         )
     status = str(payload["status"])
     code, label = _SOCIAL_CARE_TYPES[status]

@@ -25,6 +25,8 @@ class Feed(models.TextChoices):
     POLICE_MISSING = "police_missing", "Police missing episodes"
     HEALTH_ATTENDANCE = "health_attendance", "Health attendances"
     SOCIAL_CARE_STATUS = "social_care_status", "Social care status"
+    CONCERNS = "concerns", "Concerns"
+    SCHOOL_ROLL = "school_roll", "School roll"
 
 
 # A job that has committed nothing for this long is taken to have been stopped.

@@ -119,6 +119,29 @@ DEFAULT_TYPES: tuple[tuple[str, str, str, str, bool, str], ...] = (
         "",
     ),
     ("note", "Note", RecordKind.NOTE, "", False, "Anything else worth recording."),
+    (
+        "enrolment",
+        "School enrolment",
+        RecordKind.EPISODE,
+        "",
+        True,
+        "On a school's roll, from the school roll feed: year group, dates, leaving reason.",
+    ),
+)
+
+# (code, name): the categories of a low-level concern (the concerns import feed), held as data
+# in ConcernCategory; these are the defaults a new installation starts with.
+DEFAULT_CONCERN_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("going_missing", "Going missing"),
+    ("older_associate", "Older associate"),
+    ("unexplained_gifts_or_money", "Unexplained gifts or money"),
+    ("sexual_health", "Sexual health"),
+    ("school_absence", "School absence"),
+    ("online_contact", "Online contact"),
+    ("substance_misuse", "Substance misuse"),
+    ("change_in_behaviour", "Change in behaviour"),
+    ("seen_in_hotspot", "Seen in a hotspot"),
+    ("other", "Other"),
 )
 
 _CATEGORY_BY_AGENCY = {
@@ -159,6 +182,19 @@ def category_for(
     if intelligence or (service is not None and service.kind == ServiceKind.INTELLIGENCE):
         return RecordCategory.INTELLIGENCE.value
     return _CATEGORY_BY_AGENCY[AgencyKind(agency.kind)].value
+
+
+def ensure_concern_categories(category_model: Any = None) -> int:
+    """Create any default concern category that is missing. Safe to run again."""
+    if category_model is None:
+        from records.models import ConcernCategory
+
+        category_model = ConcernCategory
+    created = 0
+    for code, name in DEFAULT_CONCERN_CATEGORIES:
+        _, made = category_model.objects.get_or_create(code=code, defaults={"name": name})
+        created += int(made)
+    return created
 
 
 def ensure_catalogue(record_type_model: Any = None) -> int:

@@ -181,3 +181,20 @@ class RecordLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class ConcernCategory(models.Model):
+    """The categories a low-level concern is filed under (the ``concerns`` import feed and the
+    concern record's facts), held as data so the partnership can add or retire one."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "concern categories"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,4 @@
-"""Importing the four feeds: accepted, rejected by row, field and rule, never half-written."""
+"""Importing the six feeds: accepted, rejected by row, field and rule, never half-written."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ EXAMPLE_FILES = {
     Feed.POLICE_MISSING: ("police-missing-episodes.csv", "police"),
     Feed.HEALTH_ATTENDANCE: ("health-attendances.csv", "health"),
     Feed.SOCIAL_CARE_STATUS: ("social-care-status.csv", "csc"),
+    Feed.CONCERNS: ("concerns.csv", "charity"),
+    Feed.SCHOOL_ROLL: ("school-roll.csv", "school"),
 }
 
 
