@@ -362,11 +362,37 @@ _FACT_LABELS = {
     "session": "Session",
     "lesson": "Lesson",
     "imported_from": "Imported from",
+    # concerns
+    "category_name": "Concern category",
+    "agency_kind": "Raised by (kind of agency)",
+    "reporter_role": "Reporter's role",
+    "concern_reference": "Concern reference",
+    # school roll enrolments
+    "school": "School",
+    "year_group": "Year group",
+    "on_roll_from": "On roll from",
+    "on_roll_to": "On roll to",
+    "leaving_reason": "Leaving reason",
+    "preferred_forename": "Preferred forename",
+    "ethnicity_code": "Ethnicity code",
+    "sen_provision": "SEN provision",
+    "free_school_meals": "Free school meals",
+    "looked_after": "Looked after",
 }
 # Codes written with underscores: shown as words.
 _CODED_FACTS = frozenset(
-    {"risk_grading", "return_home_interview", "service_type", "status", "level"}
+    {
+        "risk_grading",
+        "return_home_interview",
+        "service_type",
+        "status",
+        "level",
+        "agency_kind",
+        "sen_provision",
+    }
 )
+# Dates named otherwise than *_date.
+_DATE_FACTS = frozenset({"on_roll_from", "on_roll_to"})
 
 
 def _fact_value(name: str, value: Any) -> str:
@@ -383,7 +409,7 @@ def _fact_value(name: str, value: Any) -> str:
         except ValueError:
             return text
         return f"{moment.day} {moment:%B %Y, %H:%M}"
-    if name.endswith("_date") and len(text) == 10:
+    if (name.endswith("_date") or name in _DATE_FACTS) and len(text) == 10:
         try:
             day = date.fromisoformat(text)
         except ValueError:
@@ -401,6 +427,8 @@ def fact_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
     for name, value in facts.items():
         if value is None or value == "" or (isinstance(value, (list, dict)) and not value):
             continue
+        if name == "category" and facts.get("category_name"):
+            continue  # a concern's category code: shown by its name
         label = _FACT_LABELS.get(name, name.replace("_", " ").capitalize())
         rows.append((label, _fact_value(name, value)))
     return rows
