@@ -154,8 +154,6 @@ def test_a_police_user_cannot_import_the_school_feed(make_user):
         (Role.STRATEGIC_LEAD, "school", None),
         (Role.ADMINISTRATOR, "council", None),
         (Role.COMMUNITY_PARTNER, "hotel", None),
-        (Role.PRACTITIONER, "charity", None),
-        (Role.PRACTITIONER, "housing", None),
     ],
 )
 def test_people_who_may_not_import_find_no_page(role, agency, service, make_user):
@@ -165,6 +163,20 @@ def test_people_who_may_not_import_find_no_page(role, agency, service, make_user
         "/imports/", {"feed": Feed.SCHOOL_ATTENDANCE, "file": _csv_upload([attendance()])}
     )
     assert response.status_code == 404
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("agency", ["charity", "housing"])
+def test_a_community_agency_may_import_concerns_and_nothing_else(agency, make_user):
+    client = _client_for(make_user(Role.PRACTITIONER, agency))
+    page = client.get("/imports/")
+    assert page.status_code == 200
+    assert 'value="concerns"' in page.content.decode()
+    assert 'value="school_attendance"' not in page.content.decode()
+    response = client.post(
+        "/imports/", {"feed": Feed.SCHOOL_ATTENDANCE, "file": _csv_upload([attendance()])}
+    )
+    assert "Select a valid choice" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
