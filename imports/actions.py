@@ -528,12 +528,20 @@ def _keep_pupils_apart(
 
     new_people: list[list[ImportedRow]] = []
     links: list[tuple[ImportedRow, int]] = []
+    reviews: list[tuple[ImportedRow, list[Any]]] = []
+    upns_linked: dict[int, set[str]] = {}
+    for row, pk in plan.links:
+        if row.upn:
+            upns_linked.setdefault(pk, set()).add(row.upn)
     for row, pk in plan.links:
         if other_child(row, pk):
             new_people.append([row])
+        elif len(upns_linked.get(pk, set())) > 1:
+            # Pupils with different UPNs matched one young person (known without a UPN): at
+            # most one of them is that young person, and a person must say which.
+            reviews.append((row, [matching.Proposal(pk, None, None, [])]))
         else:
             links.append((row, pk))
-    reviews: list[tuple[ImportedRow, list[Any]]] = []
     for row, proposals in plan.reviews:
         kept = [p for p in proposals if not other_child(row, p.young_person_id)]
         if kept:

@@ -372,3 +372,23 @@ def test_a_twin_whose_sibling_is_already_registered_is_registered_apart(
     assert row.young_person != olivia
     assert row.young_person.upn == SOPHIE_UPN
     assert not AgencyRecord.objects.filter(young_person=olivia).exists()
+
+
+def test_twins_who_both_match_one_young_person_known_without_a_upn_go_to_review(
+    agencies, make_user, tmp_path: Path, monkeypatch
+):
+    stand_in = use_stand_in(monkeypatch)
+    known = young_person("Olivia", "Twinfield")  # known to the police, no UPN
+    stand_in.set("Sophie Twinfield", "Olivia Twinfield", 0.99)
+    rows = [pupil(), pupil(upn=SOPHIE_UPN, legal_forename="Sophie")]
+    batch = run_import(
+        write_csv(tmp_path / "roll.csv", rows),
+        feed=Feed.SCHOOL_ROLL,
+        agency=agencies["school"],
+        actor=make_user(Role.ANALYST, "school"),
+    )
+    LINK_PENDING_ROWS(batch.pk)
+    statuses = set(ImportedRow.objects.filter(batch=batch).values_list("match_status", flat=True))
+    assert statuses == {MatchStatus.IN_REVIEW}
+    assert set(ReviewItem.objects.values_list("candidate", flat=True)) == {known.pk}
+    assert not AgencyRecord.objects.filter(young_person=known).exists()
