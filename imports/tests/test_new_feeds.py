@@ -392,3 +392,46 @@ def test_twins_who_both_match_one_young_person_known_without_a_upn_go_to_review(
     assert statuses == {MatchStatus.IN_REVIEW}
     assert set(ReviewItem.objects.values_list("candidate", flat=True)) == {known.pk}
     assert not AgencyRecord.objects.filter(young_person=known).exists()
+
+
+def test_a_roll_import_stopped_between_chunks_resumes_and_adds_each_enrolment_once(
+    agencies, tmp_path: Path, monkeypatch
+):
+    from datetime import timedelta
+
+    from imports import engine
+    from imports.models import ImportBatch
+
+    rows = [
+        pupil(upn=make_upn(881, 4001, 21, 40 + n), legal_forename=f"Synthpupil{n}")
+        for n in range(8)
+    ]
+    path = write_csv(tmp_path / "roll.csv", rows)
+    real_commit = engine._commit_chunk
+    calls = {"n": 0}
+
+    def commit_then_die(*args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the worker is killed after one chunk is committed
+        real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_commit_chunk", commit_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(path, feed=Feed.SCHOOL_ROLL, agency=agencies["school"])
+    assert ImportedRow.objects.count() == 3
+    batch = ImportBatch.objects.get()
+    assert batch.heartbeat_at is not None
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=batch.heartbeat_at - timedelta(hours=1)
+    )
+    monkeypatch.setattr(engine, "_commit_chunk", real_commit)
+
+    again = run_import(path, feed=Feed.SCHOOL_ROLL, agency=agencies["school"])
+    assert (again.pk, again.status, again.rows_seen, again.rows_accepted) == (
+        batch.pk,
+        BatchStatus.DONE,
+        8,
+        8,
+    )
+    assert ImportedRow.objects.count() == 8
