@@ -192,15 +192,28 @@ def _without_shared_in_error(
     return ids
 
 
-def identifier_link_allowed(row: Row, young_person_id: int) -> bool:
-    """Whether the import may link ``row`` to the young person holding its UPN or NHS number
-    without asking anyone: no other valid identifier of the row contradicts theirs, and no
-    person judged the row's identity not to be them (or undid such a link)."""
-    verdict = actions.latest_verdicts({identity_key(row)}).get((identity_key(row), young_person_id))
-    if verdict in (Verdict.DIFFERENT, Verdict.UNDONE):
-        return False
-    held = held_identifiers([young_person_id]).get(young_person_id, Identifiers())
-    return not row_identifiers(row).clashes(held)
+def identifier_links_allowed(pairs: Sequence[tuple[Row, int]]) -> list[bool]:
+    """For each (row, young person holding its UPN or NHS number): whether the import may link
+    them without asking anyone. Not when another valid identifier of the row contradicts the
+    young person's (the UPN says one child, the NHS number another), nor when a person judged
+    the row's identity not to be them or undid such a link (the identifier is shared in error):
+    those rows are left to matching, which sends them to review or keeps them apart."""
+    if not pairs:
+        return []
+    keys = [identity_key(row) for row, _ in pairs]
+    verdicts = actions.latest_verdicts(set(keys))
+    held = held_identifiers({young_person_id for _, young_person_id in pairs})
+    allowed = []
+    for key, (row, young_person_id) in zip(keys, pairs, strict=True):
+        verdict = verdicts.get((key, young_person_id))
+        ids = row_identifiers(row)
+        allowed.append(
+            verdict not in (Verdict.DIFFERENT, Verdict.UNDONE)
+            and (
+                verdict == Verdict.SAME or not ids.clashes(held.get(young_person_id, Identifiers()))
+            )
+        )
+    return allowed
 
 
 def held_identifiers(people: Iterable[int] | None = None) -> dict[int, Identifiers]:
