@@ -436,10 +436,13 @@ class _Evidence:
         return self.held.get(young_person_id, Identifiers())
 
     def clash(self, row_pk: int, young_person_id: int) -> bool:
-        """Different valid identifiers, and no person has said they are the same child."""
+        """A different child: a different valid identifier and none in common, and no person
+        has said they are the same. (One shared and one different, the UPN saying one child
+        and the NHS number another, is no candidate to link but one for a person to review.)"""
         if self.verdict(row_pk, young_person_id) == Verdict.SAME:
             return False
-        return self.ids[row_pk].clashes(self.person(young_person_id))
+        row, person = self.ids[row_pk], self.person(young_person_id)
+        return row.clashes(person) and not row.shares(person)
 
 
 def _scores(
