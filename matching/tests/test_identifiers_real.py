@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from conftest import sign_in_fully
 from imports.models import Feed, ImportedRow, LinkedHow, MatchStatus
 from imports.tests.helpers import NHS, attendance, run_import, write_csv
 from matching.models import ReviewItem, ReviewStatus
 from matching.tests.helpers import person
-from partnership.models import Role
+from partnership.models import Role, ServiceKind
 from people.identifiers import make_upn
 from people.models import YoungPerson
 
@@ -217,6 +219,12 @@ def test_a_upn_and_nhs_number_pointing_at_two_children_go_to_review(
     assert (item.candidate, item.status) == (amara, ReviewStatus.OPEN)
     labels = {e["field"]: e["label"] for e in item.evidence}
     assert (labels["upn"], labels["nhs_number"]) == ("same", "different")
+    # The reviewer sees why: the UPN agrees, the NHS number does not.
+    client = Client()
+    sign_in_fully(client, make_user(Role.MASH_SCREENER, "csc", service=ServiceKind.MASH))
+    page = client.get(f"/matching/review/{item.pk}/").content.decode()
+    assert "Unique Pupil Number" in page
+    assert "NHS number" in page
 
 
 @pytest.mark.parametrize(
