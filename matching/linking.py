@@ -528,10 +528,11 @@ def _plan(
         edges.extend((SHARED_IDENTIFIER, first, other) for other in others)
     scored: list[tuple[float, Node, Node]] = []
     for row in pending:
-        for young_person_id, score in best[row.pk].items():
+        competing = _against_each_other(best[row.pk])
+        for young_person_id, probability in competing.items():
             undone = evidence.verdict(row.pk, young_person_id) == Verdict.UNDONE
-            if score.probability >= thresholds.auto_link_from and not undone:
-                scored.append((score.probability, ("row", row.pk), ("yp", young_person_id)))
+            if probability >= thresholds.auto_link_from and not undone:
+                scored.append((probability, ("row", row.pk), ("yp", young_person_id)))
     for (first_pk, second_pk), probability in row_pairs.items():
         if probability >= thresholds.auto_link_from:
             scored.append((probability, ("row", first_pk), ("row", second_pk)))
@@ -548,6 +549,23 @@ def _plan(
         people = sorted(pk for kind, pk in members if kind == "yp")
         if rows:
             _plan_cluster(plan, rows, people, best, row_pairs, evidence, thresholds)
+
+
+def _against_each_other(scores: Mapping[int, Scored]) -> dict[int, float]:
+    """Each candidate's probability once the others are counted: a row is at most one of the
+    young people it resembles (they are different children), so it is young person i with
+    odds_i / (1 + the sum of every candidate's odds), where odds = p / (1 - p) as the engine
+    scored the pair alone. A row that fits one namesake far better than two others of the same
+    year still links to them; a row that fits two equally (no date of birth, say) is reviewed.
+    """
+    odds = {pk: _odds(score.probability) for pk, score in scores.items()}
+    total = 1 + sum(odds.values())
+    return {pk: value / total for pk, value in odds.items()}
+
+
+def _odds(probability: float) -> float:
+    probability = min(max(probability, 0.0), 1 - 1e-12)
+    return probability / (1 - probability)
 
 
 def _unambiguous(

@@ -278,6 +278,19 @@ def test_a_sister_with_the_same_accented_surname_is_not_linked(agencies, make_us
     assert row.young_person != zofia
 
 
+def _mohammed(day: str, born: str = "2011-03-04", **changes: Any) -> dict[str, Any]:
+    fields = {
+        "given_name": "Mohammed",
+        "family_name": "Ali",
+        "date_of_birth": born,
+        "gender": "M",
+        "postcode": "EB1 2AB",
+        "upn": "",
+        "attendance_date": day,
+    }
+    return attendance(**{**fields, **changes})
+
+
 def test_a_young_person_with_namesakes_of_the_same_year_is_linked_not_reviewed(
     agencies, make_user, tmp_path: Path
 ):
@@ -286,22 +299,33 @@ def test_a_young_person_with_namesakes_of_the_same_year_is_linked_not_reviewed(
     for born, postcode in [
         (date(2011, 7, 19), "EB3 4CD"),
         (date(2011, 11, 2), "EB4 7QT"),
-        (date(2011, 1, 23), "EB2 9LN"),
+        (date(2011, 1, 23), "EB1 2AB"),  # a namesake in the same postcode
     ]:
         person("Mohammed", "Ali", born=born, postcode=postcode)
     rows = [
-        attendance(
-            given_name="Mohammed",
-            family_name="Ali",
-            date_of_birth="2011-03-04",
-            gender="M",
-            postcode="EB1 2AB",
-            upn="",
-        )
+        _mohammed("2026-10-05"),
+        _mohammed("2026-10-06", born="2011-03-05"),  # a typo in the day of birth
+        _mohammed("2026-10-07", postcode=""),
     ]
 
     batch = _import(tmp_path, "namesakes.csv", rows, agencies, user)
 
+    for row in ImportedRow.objects.filter(batch=batch):
+        assert (row.young_person, row.match_status) == (mohammed, MatchStatus.LINKED)
+    assert not ReviewItem.objects.filter(row__batch=batch).exists()
+
+
+def test_a_row_that_fits_two_namesakes_equally_is_reviewed(agencies, make_user, tmp_path: Path):
+    # The refused side: the same child registered twice (or two children recorded alike).
+    user = make_user(Role.PRACTITIONER, "school")
+    first = person("Mohammed", "Ali", born=date(2011, 3, 4), postcode="EB1 2AB")
+    second = person("Mohammed", "Ali", born=date(2011, 3, 4), postcode="EB1 2AB")
+
+    batch = _import(tmp_path, "namesakes.csv", [_mohammed("2026-10-05")], agencies, user)
+
     row = ImportedRow.objects.get(batch=batch)
-    assert (row.young_person, row.match_status) == (mohammed, MatchStatus.LINKED)
-    assert not ReviewItem.objects.filter(row=row).exists()
+    assert row.match_status == MatchStatus.IN_REVIEW
+    assert set(ReviewItem.objects.filter(row=row).values_list("candidate", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
