@@ -180,14 +180,13 @@ def row_identifiers(row: Row) -> Identifiers:
 
 
 def _without_shared_in_error(
-    ids: Identifiers, key: str, held: Mapping[int, Identifiers], verdicts: Mapping[Any, str]
+    ids: Identifiers, judged: Iterable[tuple[int, str]], held: Mapping[int, Identifiers]
 ) -> Identifiers:
     """A row's identifiers less those a person found shared in error: its identity was judged
-    not the same as (or its link undone from) a young person who holds the same identifier."""
-    if not ids:
-        return ids
-    for (judged, young_person_id), verdict in verdicts.items():
-        if judged == key and verdict in (Verdict.DIFFERENT, Verdict.UNDONE):
+    not the same as (or its link undone from) a young person who holds the same identifier.
+    ``judged`` are the (young person, verdict) pairs on the row's identity."""
+    for young_person_id, verdict in judged:
+        if ids and verdict in (Verdict.DIFFERENT, Verdict.UNDONE):
             ids = ids.without(held.get(young_person_id, Identifiers()))
     return ids
 
@@ -394,8 +393,11 @@ def plan_rows(*, feed: str, actor: Any, pending: Sequence[R]) -> Plan[R]:
 
     register, owner = register_records()
     held = held_identifiers()
+    judged: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for (key, young_person_id), verdict in verdicts.items():
+        judged[key].append((young_person_id, verdict))
     ids = {
-        row.pk: _without_shared_in_error(row_identifiers(row), keys[row.pk], held, verdicts)
+        row.pk: _without_shared_in_error(row_identifiers(row), judged[keys[row.pk]], held)
         for row in pending
     }
     rows = [
