@@ -538,7 +538,7 @@ def _plan(
     for (first_pk, second_pk), probability in row_pairs.items():
         if probability >= thresholds.auto_link_from:
             scored.append((probability, ("row", first_pk), ("row", second_pk)))
-    edges.extend(_unambiguous(scored, evidence))
+    edges.extend(_unambiguous(scored, evidence, thresholds.auto_link_from))
     for node in {node for _, one, two in edges for node in (one, two) if node[0] == "yp"}:
         clusters.add(node, evidence.person(node[1]))
     for _, one, two in sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2])):
@@ -571,28 +571,39 @@ def _odds(probability: float) -> float:
 
 
 def _unambiguous(
-    edges: list[tuple[float, Node, Node]], evidence: _Evidence
+    edges: list[tuple[float, Node, Node]], evidence: _Evidence, threshold: float
 ) -> list[tuple[float, Node, Node]]:
-    """The scored joins less those of a row or young person without identifiers that matches
-    two others whose identifiers differ: a police record that fits both twins is neither's
-    until a person says whose it is (it goes to review against the young people it fits)."""
+    """The scored joins less those of a row or young person without identifiers to others
+    whose identifiers differ from each other, unless it fits one far better: it is at most one
+    of them, so each such join counts against the ones it contradicts, as a row's candidates
+    do (:func:`_against_each_other`). A police record that fits both twins is neither's until a
+    person says whose it is (it goes to review against the young people it fits); a twin's own
+    row that lost its UPN still joins that twin."""
 
     def ids(node: Node) -> Identifiers:
         kind, pk = node
         return evidence.ids[pk] if kind == "row" else evidence.person(pk)
 
+    probability: dict[tuple[Node, Node], float] = {}
     neighbours: dict[Node, list[Node]] = defaultdict(list)
-    for _, a, b in edges:
+    for p, a, b in edges:
+        probability[(a, b)] = probability[(b, a)] = p
         neighbours[a].append(b)
         neighbours[b].append(a)
-    ambiguous = set()
+    dropped: set[tuple[Node, Node]] = set()
     for node, others in neighbours.items():
         if ids(node):
             continue  # its own identifiers decide which of them it can join
-        marked = [ids(other) for other in others if ids(other)]
-        if any(x.clashes(y) for i, x in enumerate(marked) for y in marked[i + 1 :]):
-            ambiguous.add(node)
-    return [edge for edge in edges if edge[1] not in ambiguous and edge[2] not in ambiguous]
+        marked = [other for other in others if ids(other)]
+        for other in marked:
+            rivals = [r for r in marked if r != other and ids(r).clashes(ids(other))]
+            if not rivals:
+                continue
+            odds = _odds(probability[(node, other)])
+            against = sum(_odds(probability[(node, rival)]) for rival in rivals)
+            if odds / (1 + odds + against) < threshold:
+                dropped.update({(node, other), (other, node)})
+    return [edge for edge in edges if (edge[1], edge[2]) not in dropped]
 
 
 def _in_band(scores: Iterable[Scored], thresholds: actions.Thresholds) -> list[Scored]:

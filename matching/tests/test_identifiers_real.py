@@ -77,6 +77,22 @@ def test_twins_in_one_school_file_stay_two_young_people(agencies, make_user, tmp
     assert YoungPerson.objects.get(pk=amara).upn == UPN_A
 
 
+def test_a_twins_row_without_its_upn_joins_that_twin(agencies, make_user, tmp_path: Path):
+    user = make_user(Role.PRACTITIONER, "school")
+    rows = [
+        _day(5, given_name="Amara", upn=UPN_A),
+        _day(5, given_name="Adaeze", upn=UPN_B),
+        _day(6, given_name="Amara", upn=""),  # the UPN left off one register
+    ]
+
+    batch = _import(tmp_path, "twins.csv", rows, agencies, user)
+
+    people = _people(batch)
+    assert len(people["Amara"]) == 1
+    assert people["Amara"] != people["Adaeze"]
+    assert YoungPerson.objects.count() == 2
+
+
 def test_twins_with_similar_forenames_stay_two_young_people(agencies, make_user, tmp_path: Path):
     user = make_user(Role.PRACTITIONER, "school")
     rows = [
