@@ -46,6 +46,7 @@ from imports.models import (
 )
 from imports.reader import RowSource, UnreadableFile
 from imports.storage import is_upload
+from matching import linking
 from people.models import RecordedIdentity, YoungPerson
 
 logger = logging.getLogger(__name__)
@@ -327,6 +328,10 @@ def _link_deterministically(batch: ImportBatch, progress: Progress | None, size:
                 links.append((row, next(iter(upn_people)), LinkedHow.UPN))
             elif nhs_people:
                 links.append((row, next(iter(nhs_people)), LinkedHow.NHS))
+        # Not when the row's other identifier contradicts theirs, or a person found the
+        # identifier shared in error: matching decides those.
+        allowed = linking.identifier_links_allowed([(row, person) for row, person, _ in links])
+        links = [link for link, ok in zip(links, allowed, strict=True) if ok]
         if links:
             people = YoungPerson.objects.in_bulk({person for _, person, _ in links})
             with transaction.atomic():

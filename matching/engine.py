@@ -9,10 +9,14 @@ it as a JSON-able dict that can be saved per feed and reused.
 
 Records are mappings with the keys ``id`` (str), ``given_name``, ``family_name``, ``other_names``,
 ``date_of_birth`` (date or None), ``gender``, ``postcode``, ``school`` and ``address``, and
-optionally ``town`` (the locality, when a feed keeps it apart from the address); a missing value
-is None. Standardisation is in ``matching.standardise``; the comparisons and blocking rules
-are below. The backend is DuckDB (in-process) by default or Spark (``matching.spark``), chosen by
-the ``backend`` argument or the ``TESSERA_LINKAGE_BACKEND`` setting.
+optionally ``town`` (the locality, when a feed keeps it apart from the address), ``upn`` and
+``nhs_number``; a missing value is None. A valid UPN or NHS number is evidence both ways: the same
+one strongly for, two different ones strongly against (the hard rule, that two different valid
+identifiers are two children unless a person said otherwise, is applied to the scored pairs by
+``matching.linking``). Standardisation is in ``matching.standardise``; the comparisons and
+blocking rules are below. The backend is DuckDB (in-process) by default or Spark
+(``matching.spark``), chosen by the ``backend`` argument or the ``TESSERA_LINKAGE_BACKEND``
+setting.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import spark, standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 4  # bump when comparisons or levels change meaning
+MODEL_VERSION = 5  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -263,7 +267,39 @@ def comparisons() -> list[ComparisonCreator]:
         (cll.JaroWinklerLevel("town", 0.9), "small spelling difference", 0.1, 0.01),
         (_else(), 0.1, 0.98),
     )
-    return [given, family, born, code, sex, school, home, town]
+    # Hard identifiers: fixed, not estimated. EM on unlabelled pairs would learn that twins
+    # (same name, date of birth and address, different UPNs) "match" and wash the evidence out.
+    # A different valid identifier on a true match is a rare keying error that still passes the
+    # check; the same one on two different children is rarer still (shared in error).
+    pupil = _comparison(
+        "upn",
+        "Unique Pupil Number",
+        _null("upn"),
+        (_fixed(_level(_equal("upn"), "same")), 0.98, 0.000001),
+        (
+            _fixed(
+                _level(
+                    "NOT (upn_permanent_l AND upn_permanent_r)",
+                    "different, one of them temporary",
+                )
+            ),
+            0.01,
+            0.01,
+        ),
+        (_fixed(_else().configure(label_for_charts="different")), 0.001, 0.99),
+    )
+    nhs = _comparison(
+        "nhs_number",
+        "NHS number",
+        _null("nhs"),
+        (_fixed(_level(_equal("nhs"), "same")), 0.99, 0.000001),
+        (_fixed(_else().configure(label_for_charts="different")), 0.001, 0.999999),
+    )
+    return [given, family, born, code, sex, school, home, town, pupil, nhs]
+
+
+def _fixed(level: ComparisonLevelCreator) -> ComparisonLevelCreator:
+    return level.configure(fix_m_probability=True, fix_u_probability=True)
 
 
 def _comparison(
@@ -305,6 +341,9 @@ def blocking_rules() -> list[BlockingRuleCreator | str]:
         block_on("town", "given_first"),
         block_on("town", "family_sx"),
         block_on("given_canon", "dob_y", "dob_m"),
+        # the same pupil or patient whatever else changed (a new school, a move, a new name)
+        block_on("upn"),
+        block_on("nhs"),
     ]
 
 
@@ -377,6 +416,9 @@ _SCHEMA = pa.schema(
         ("street", pa.string()),
         ("house", pa.string()),
         ("town", pa.string()),
+        ("upn", pa.string()),
+        ("upn_permanent", pa.bool_()),
+        ("nhs", pa.string()),
     ]
 )
 

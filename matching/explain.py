@@ -22,6 +22,9 @@ FIELD_NAMES = {
     "postcode": "Postcode",
     "school": "School",
     "address": "Address",
+    "town": "Town or locality",
+    "upn": "Unique Pupil Number",
+    "nhs_number": "NHS number",
 }
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from matching import nicknames
+from people.identifiers import IdentifierError, normalise_nhs_number, normalise_upn
 
 _NOT_LETTER = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -72,8 +73,33 @@ _ASCII_TABLE = str.maketrans(
 )
 
 
+# Letters that Unicode decomposition (NFKD) leaves whole, with the Latin spelling English
+# records use for them. No transliteration library (unidecode, anyascii) is installed, so the
+# table is explicit; letters outside Latin scripts are not transliterated and fall away below.
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+        "ı": "i",
+        "ŀ": "l",
+        "ŧ": "t",
+        "ŋ": "ng",
+        "ĸ": "k",
+        "ſ": "s",
+    }
+)
+
+
 def _fold(value: object) -> str:
-    """Lower case, accents removed, apostrophes dropped, other punctuation as spaces."""
+    """Lower case, accents removed ("Dąbrowska", "Łukasz", "Søren" -> "dabrowska", "lukasz",
+    "soren"), apostrophes dropped, other punctuation as spaces."""
     text = str(value)
     if text.isascii():
         text = text.lower().translate(_ASCII_TABLE)
@@ -82,6 +108,7 @@ def _fold(value: object) -> str:
     else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        text = text.translate(_LATIN_LETTERS)
     text = _DROPPED.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     text = _NOT_LETTER.sub(" ", text)
@@ -274,6 +301,33 @@ def school(value: object) -> str | None:
     return " ".join(kept or words) or None
 
 
+def upn(value: object) -> str | None:
+    """A valid Unique Pupil Number, normalised, or None (missing or failing its check: an
+    identifier that fails its check is never evidence either way)."""
+    if value is None or value == "":
+        return None
+    try:
+        return normalise_upn(str(value))
+    except IdentifierError:
+        return None
+
+
+def is_permanent_upn(value: str) -> bool:
+    """A permanent UPN ends in a digit; a temporary one (given while the permanent one is not
+    known) in a letter. One child can hold both, so only two permanent UPNs contradict."""
+    return value[-1:].isdigit()
+
+
+def nhs_number(value: object) -> str | None:
+    """A valid NHS number as 10 digits, or None."""
+    if value is None or value == "":
+        return None
+    try:
+        return normalise_nhs_number(str(value))
+    except IdentifierError:
+        return None
+
+
 # The columns of a standardised row, in order (Splink needs the same columns on both sides).
 COLUMNS = (
     "unique_id",
@@ -304,6 +358,9 @@ COLUMNS = (
     "street",
     "house",
     "town",
+    "upn",
+    "upn_permanent",
+    "nhs",
 )
 
 
@@ -319,6 +376,7 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
     groups = sorted(nicknames.groups(first)) if first else None
     forenames = list(dict.fromkeys(given_tokens + other_tokens))
     home = address(record.get("address"))
+    pupil_number = upn(record.get("upn"))
     return {
         "unique_id": str(record["id"]),
         "given": " ".join(given_tokens) if given_tokens else None,
@@ -348,4 +406,7 @@ def row(record: Mapping[str, object]) -> dict[str, object]:
         "street": street(home),
         "house": house(home),
         "town": name(record.get("town")),
+        "upn": pupil_number,
+        "upn_permanent": is_permanent_upn(pupil_number) if pupil_number else None,
+        "nhs": nhs_number(record.get("nhs_number")),
     }

@@ -37,6 +37,9 @@ ALLOWED = {
     ("matching/linking.py", "register_records", "YoungPerson"): (
         "record linkage compares every identity; pairs reach people only through the review queue"
     ),
+    ("matching/linking.py", "held_identifiers", "YoungPerson"): (
+        "the UPNs and NHS numbers that keep two children apart in linkage; shows nobody anything"
+    ),
     ("pprl/linkage.py", "holders_of", "AgencyRecord"): (
         "which agencies hold anything on a young person, to route a privacy-preserving match"
     ),

@@ -191,3 +191,47 @@ def test_the_same_house_number_and_street_is_enough_to_compare_a_pair():
     assert engine.count_pairs(school_roll, police, backend="duckdb") == 1
     police[0]["address"] = "40 onslow sreet"
     assert engine.count_pairs(school_roll, police, backend="duckdb") == 0
+
+
+def _field(candidate, name):
+    return next(e for e in candidate.evidence if e.field == name)
+
+
+def test_a_shared_upn_brings_a_pupil_together_whatever_else_changed():
+    from people.identifiers import make_upn
+
+    upn = make_upn(881, 4001, 20, 301)
+    before = {**person("e-1", "Amara", "Okafor", date(2012, 6, 14), "EB1 2AB"), "upn": upn}
+    # A new school, a move, another surname, a date of birth keyed wrongly: only the UPN agrees.
+    after = {**person("e-2", "Ammy", "Eze", date(2012, 1, 4), "EB7 9QT"), "upn": upn.lower()}
+
+    (candidate,) = engine.link([before], [after])
+
+    assert _field(candidate, "upn").label == "same"
+    assert _field(candidate, "upn").weight > 15
+    assert candidate.probability > 0.95
+
+
+def test_a_different_upn_counts_against_a_pair_and_a_temporary_one_does_not():
+    from people.identifiers import make_upn, upn_check_letter
+
+    twin = person("e-1", "Amara", "Okafor", date(2012, 6, 14), "EB1 2AB")
+    body = "88140012010A"  # a temporary UPN ends in a letter
+    temporary = upn_check_letter(body) + body
+    left = [{**twin, "upn": make_upn(881, 4001, 20, 301)}]
+    right = [
+        {**twin, "id": "e-2", "given_name": "Adaeze", "upn": make_upn(881, 4001, 20, 302)},
+        {**twin, "id": "e-3", "upn": temporary},
+        {**twin, "id": "e-4", "upn": "not a upn"},
+    ]
+
+    found = {c.right_id: c for c in engine.link(left, right)}
+
+    assert (_field(found["e-2"], "upn").label, _field(found["e-2"], "upn").weight < -8) == (
+        "different",
+        True,
+    )
+    assert _field(found["e-3"], "upn").label == "different, one of them temporary"
+    assert abs(_field(found["e-3"], "upn").weight) < 1
+    # An identifier that fails its check is no evidence either way.
+    assert _field(found["e-4"], "upn").label == "missing on one side"

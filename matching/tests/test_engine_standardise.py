@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import nicknames, standardise
+from people.identifiers import make_upn
 
 NAME_PARTS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
 
@@ -159,3 +161,35 @@ def test_the_town_is_optional_and_compared_as_a_name():
     assert standardise.row({"id": "1", "town": "Newcastle-upon-Tyne"})["town"] == (
         "newcastle upon tyne"
     )
+
+
+@pytest.mark.parametrize(
+    ("recorded", "folded"),
+    [
+        ("Dąbrowska", "dabrowska"),
+        ("DĄBROWSKA", "dabrowska"),
+        ("Łukasz Wałęsa", "lukasz walesa"),
+        ("Søren Ærø", "soren aero"),
+        ("Straße", "strasse"),
+        ("Đorđević", "dordevic"),
+        ("Þórunn", "thorunn"),
+        ("Ilıca", "ilica"),
+    ],
+)
+def test_letters_unicode_does_not_decompose_fold_to_their_latin_spelling(recorded, folded):
+    # No transliteration library is installed: NFKD plus an explicit table for ł, ø, ß, æ, đ...
+    assert standardise.name(recorded) == folded
+
+
+def test_folding_accents_keeps_different_names_different():
+    assert standardise.name("Dąbrowska") != standardise.name("Dąbrowski")
+    assert standardise.name("Łucja") != standardise.name("Lucia")
+
+
+def test_only_a_valid_upn_or_nhs_number_is_kept_for_comparison():
+    good = make_upn(881, 4001, 20, 17)
+    bad = ("B" if good[0] != "B" else "C") + good[1:]
+    row = standardise.row({"id": "1", "upn": good.lower(), "nhs_number": "943 476 5919"})
+    assert (row["upn"], row["upn_permanent"], row["nhs"]) == (good, True, "9434765919")
+    row = standardise.row({"id": "1", "upn": bad, "nhs_number": "9434765918"})
+    assert (row["upn"], row["nhs"]) == (None, None)
