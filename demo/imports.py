@@ -14,7 +14,8 @@ What the demo shows on *Import a file* and in the clerical review queue:
 - **Police missing episodes**, imported by the police intelligence analyst (``police.analyst``):
   episodes for young people the force knows by name and date of birth only (no UPN), some with
   the name they go by, one with the date of birth entered the American way round and an old
-  postcode, one child not yet known, and two rows rejected (a return before the report, an
+  postcode, two with no date of birth (the officer's estimate of age) that wait for a person in
+  the review queue, one child not yet known, and two rows rejected (a return before the report, an
   unknown risk grading).
 - **A privacy-preserving submission** by Safe Steps (voluntary sector), when the pprl app can
   take one: encoded identities only, with the notice the agency gives young people.
@@ -65,6 +66,7 @@ TYPO = "typo"  # no UPN, a slip in the family name
 DOB_SWAP = "dob_swap"  # no UPN, day and month of birth swapped, and a nickname
 HARD = "hard"  # no UPN, nickname, swapped day and month, a slip in the name, moved house
 EXACT = "exact"  # no identifier, every detail as registered
+NO_DOB = "no_dob"  # no date of birth (an officer's estimate of age), the name they go by, moved
 NEW = "new"  # a child the partnership does not know yet
 REJECTED = "rejected"  # breaks a rule: not imported
 
@@ -380,6 +382,7 @@ def missing_file(gen: Generator) -> list[PlannedRow]:
         1,
         lambda plan: _swapped(plan.date_of_birth) is not None and bool(_variant(plan.given_name)),
     )
+    cast.take(NO_DOB, pool, 2, lambda plan: bool(_variant(plan.given_name)))
     today = timezone.localdate()
     rows: list[PlannedRow] = []
     serial = 0
@@ -412,6 +415,15 @@ def missing_file(gen: Generator) -> list[PlannedRow]:
                 identity = _identity(plan)
             elif kind == NICKNAME:
                 identity = _identity(plan, given_name=_variant(plan.given_name))
+            elif kind == NO_DOB:
+                identity = _identity(
+                    plan,
+                    given_name=_variant(plan.given_name),
+                    date_of_birth="",
+                    postcode=MOVED_TO[1 % len(MOVED_TO)],
+                    address="",
+                )
+                identity["approximate_age"] = str(plan.age)
             else:
                 swapped = _swapped(plan.date_of_birth)
                 assert swapped is not None
@@ -564,6 +576,7 @@ def _columns(feed: str) -> Sequence[str]:
         "risk_grading",
         "return_home_interview",
         "return_home_interview_date",
+        "approximate_age",
     )
 
 

@@ -292,13 +292,10 @@ def test_a_roll_row_is_never_linked_to_a_young_person_holding_another_upn(
     )
     LINK_PENDING_ROWS(batch.pk)
     row = ImportedRow.objects.get(batch=batch)
-    # Both scored high enough to link; her twin, who holds another UPN, is never proposed: a
-    # reviewer is asked about the Sophie known without a UPN only.
-    assert row.match_status == MatchStatus.IN_REVIEW
-    assert row.young_person is None
-    assert list(ReviewItem.objects.filter(row_id=row.pk).values_list("candidate", flat=True)) == [
-        unknown.pk
-    ]
+    # Both scored high enough to link, but her twin holds another UPN: she is no candidate at
+    # all (not linked, not proposed), so the Sophie known without a UPN is the only one left.
+    assert row.young_person_id == unknown.pk
+    assert not ReviewItem.objects.filter(row_id=row.pk, candidate=olivia).exists()
     assert not AgencyRecord.objects.filter(young_person=olivia).exists()
 
 
