@@ -54,25 +54,43 @@ def pupil_upn(number: int) -> str:
     return make_upn(881, 4000 + number % 12, 20, number // 12)
 
 
+def pupil(number: int) -> tuple[str, ...]:
+    """Pupil ``number``'s school and identity, in the order of the first eight ``COLUMNS``."""
+    return (
+        f"Eastbrook School {number % 12 + 1} (synthetic)",
+        GIVEN[number % len(GIVEN)],
+        f"{FAMILY[number % len(FAMILY)]}-{number}",
+        (date(2009, 9, 1) + timedelta(days=number % 2500)).isoformat(),
+        "F" if number % 2 else "M",
+        f"EB{number % 9 + 1} {number % 10}{'ABDEFGHJ'[number % 8]}{'LNPQRSTU'[number % 8]}",
+        pupil_upn(number),
+        f"MIS-{number:06d}",
+    )
+
+
+def write_roll(path: Path, pupils: int, *, day: date = date(2025, 9, 1)) -> Path:
+    """Write a school's first register: one present AM mark for each of ``pupils`` pupils (the
+    same pupils, in the same order, as :func:`write_attendance`'s), so importing it registers
+    every pupil as a new young person."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for number in range(pupils):
+            writer.writerow((*pupil(number), day.isoformat(), "session", "AM", "", "/"))
+    return path
+
+
+def pupils_in_attendance(rows: int) -> int:
+    """How many pupils :func:`write_attendance` spreads ``rows`` marks over."""
+    return max(10, rows // 200)
+
+
 def write_attendance(path: Path, rows: int, *, seed: int = 2017) -> Path:
     """Write ``rows`` synthetic session marks to ``path`` (CSV) and return it."""
     random_ = random.Random(seed)
-    pupils = max(10, rows // 200)
+    pupils = pupils_in_attendance(rows)
     days = school_days(date(2025, 9, 1), -(-rows // (2 * pupils)))
-    identities = []
-    for number in range(pupils):
-        identities.append(
-            (
-                f"Eastbrook School {number % 12 + 1} (synthetic)",
-                GIVEN[number % len(GIVEN)],
-                f"{FAMILY[number % len(FAMILY)]}-{number}",
-                (date(2009, 9, 1) + timedelta(days=number % 2500)).isoformat(),
-                "F" if number % 2 else "M",
-                f"EB{number % 9 + 1} {number % 10}{'ABDEFGHJ'[number % 8]}{'LNPQRSTU'[number % 8]}",
-                pupil_upn(number),
-                f"MIS-{number:06d}",
-            )
-        )
+    identities = [pupil(number) for number in range(pupils)]
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
