@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -251,7 +251,7 @@ def _commit_chunk(batch: ImportBatch, chunk: _Chunk, fraction: float) -> None:
                 continue
             existing.add(row.natural_key)
             fresh.append(row)
-        ImportedRow.objects.bulk_create(fresh)
+        _insert_rows(fresh)
         ImportRejection.objects.bulk_create(chunk.rejections)
         batch.rows_seen += chunk.seen
         batch.rows_accepted += len(fresh)
@@ -273,6 +273,30 @@ def _commit_chunk(batch: ImportBatch, chunk: _Chunk, fraction: float) -> None:
                 "progress",
             ]
         )
+
+
+def _insert_rows(rows: list[ImportedRow]) -> None:
+    """Add a chunk's new rows: by ``COPY`` on PostgreSQL (inside the chunk's transaction, so a
+    chunk is written whole or not at all), by ``bulk_create`` elsewhere. ``COPY`` skips the
+    statement's building and parameter quoting, which cost more than the insert itself."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        ImportedRow.objects.bulk_create(rows)
+        return
+    fields = [field for field in ImportedRow._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {quote(ImportedRow._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+            )
 
 
 # --------------------------------------------------------------------------------------------

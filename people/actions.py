@@ -288,10 +288,17 @@ def do_record_identities(
         return []
     _require_recorder(actor, {identity.agency for _, identity in identities})
     now = timezone.now()
-    cleaned = [
-        (person, _clean_identity(identity, row=number, now=now, canonical=False))
-        for number, (person, identity) in enumerate(identities, start=1)
-    ]
+    # Linking many rows of one young person repeats one identity: each distinct one is checked
+    # once (the first row holding it is the one a problem names).
+    checked: dict[IdentityRow, dict[str, Any]] = {}
+    cleaned: list[tuple[YoungPerson, dict[str, Any]]] = []
+    for number, (person, identity) in enumerate(identities, start=1):
+        values = checked.get(identity)
+        if values is None:
+            values = checked[identity] = _clean_identity(
+                identity, row=number, now=now, canonical=False
+            )
+        cleaned.append((person, values))
     with transaction.atomic():
         known = {
             _identity_key(held.young_person_id, held.agency_id, held)
