@@ -106,7 +106,7 @@ def bare_load(path: Path) -> float:
             with path.open(newline="", encoding="utf-8") as handle:
                 reader = csv.reader(handle)
                 next(reader)
-                cursor.executemany(f"INSERT INTO bench_bare_load VALUES ({marks})", reader)
+                cursor.executemany(f"INSERT INTO bench_bare_load VALUES ({marks})", list(reader))
         cursor.execute("DROP TABLE bench_bare_load")
     return time.perf_counter() - began
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from governance import audit
@@ -358,7 +359,7 @@ def _save_links(rows: Sequence[ImportedRow], *, linked_at: datetime) -> None:
     meta = ImportedRow._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    column = {name: quote(meta.get_field(name).column) for name in _LINK_FIELDS}
+    column = {name: quote(_column(name)) for name in _LINK_FIELDS}
     assignments = ", ".join(f"{column[name]} = %s" for name in _LINK_FIELDS)
     values = [
         (row.young_person_id, row.record_id, row.linked_how, linked_at, row.match_status, row.pk)
@@ -383,6 +384,13 @@ def _save_links(rows: Sequence[ImportedRow], *, linked_at: datetime) -> None:
 
 
 _LINK_FIELDS = ("young_person", "record", "linked_how", "linked_at", "match_status")
+
+
+def _column(name: str) -> str:
+    field = ImportedRow._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"ImportedRow.{name} is not a column")
+    return field.column
 
 
 def do_attach_row(
