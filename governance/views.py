@@ -53,7 +53,6 @@ from governance.retention import overdue_for_agency, schedule
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.fresh import needs_fresh_code
-from notifications.queries import unread_count
 from partnership.models import AgencyKind, User
 from people.models import YoungPerson
 from records import actions as record_actions
@@ -106,7 +105,6 @@ def index(request: HttpRequest) -> HttpResponse:
         counts = {
             "break_glass": _break_glass_queue(user).count(),
             "retention": overdue_for_agency(user.agency_id or 0).count(),
-            "notifications": unread_count(user),
         }
     audit.record(
         AuditAction.VIEW, request=request, object_type=AuditObject.GOVERNANCE_INDEX, details=counts

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
 from kit.access import signed_in_user as _user
-from kit.forms import add_action_errors
+from kit.forms import add_action_errors, form_page
 from mase import actions, queries, volt
 from mase.forms import (
     ActivityForm,
@@ -107,25 +108,31 @@ def schedule(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _runner(request, user, AuditAction.CREATE, AuditObject.MASE_MEETING)
     form = MeetingForm(request.POST or None, initial={"chair": user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.do_schedule_meeting(
-                actor=user,
-                starts_at=form.starts_at(),
-                chair=form.cleaned_data["chair"],
-                place=form.cleaned_data["place"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request, "Meeting scheduled. Add who is invited, then prepare the agenda."
-            )
-            return redirect("mase:meeting", pk=meeting.pk)
-    audit.record(
-        AuditAction.VIEW, request=request, object_type=AuditObject.MASE_MEETING, purpose="schedule"
+
+    def shown() -> dict[str, Any]:
+        audit.record(
+            AuditAction.VIEW,
+            request=request,
+            object_type=AuditObject.MASE_MEETING,
+            purpose="schedule",
+        )
+        return {}
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_schedule_meeting(
+            actor=user,
+            starts_at=form.starts_at(),
+            chair=form.cleaned_data["chair"],
+            place=form.cleaned_data["place"],
+        ),
+        success="Meeting scheduled. Add who is invited, then prepare the agenda.",
+        redirect_to=lambda meeting: reverse("mase:meeting", args=[meeting.pk]),
+        template="mase/schedule.html",
+        context=shown,
+        error_status=200,
     )
-    return render(request, "mase/schedule.html", {"form": form})
 
 
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
@@ -180,33 +187,35 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     _runner(request, user, AuditAction.UPDATE, AuditObject.MASE_MEETING, pk)
     found = _meeting(request, user, pk, AuditAction.UPDATE)
     form = AttendanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.do_record_attendance(
-                actor=user,
-                meeting=found,
-                agency=data["agency"],
-                person=data["person"],
-                name=data["name"],
-                presence=data["presence"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "Attendance recorded.")
-            return redirect("mase:attendance", pk=found.pk)
-    audit.record(
-        AuditAction.VIEW, request=request, object_type=AuditObject.MASE_MEETING, object_id=found.pk
-    )
-    return render(
-        request,
-        "mase/attendance.html",
-        {
+
+    def shown() -> dict[str, Any]:
+        audit.record(
+            AuditAction.VIEW,
+            request=request,
+            object_type=AuditObject.MASE_MEETING,
+            object_id=found.pk,
+        )
+        return {
             "meeting": found,
-            "form": form,
             "attendance": found.attendance.select_related("agency", "person"),
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_record_attendance(
+            actor=user,
+            meeting=found,
+            agency=form.cleaned_data["agency"],
+            person=form.cleaned_data["person"],
+            name=form.cleaned_data["name"],
+            presence=form.cleaned_data["presence"],
+        ),
+        success="Attendance recorded.",
+        redirect_to=reverse("mase:attendance", args=[found.pk]),
+        template="mase/attendance.html",
+        context=shown,
+        error_status=200,
     )
 
 
@@ -234,23 +243,28 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     _runner(request, user, AuditAction.CREATE, AuditObject.MASE_AGENDA_ITEM)
     found = _meeting(request, user, pk, AuditAction.CREATE)
     form = AgendaItemForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_add_agenda_item(actor=user, meeting=found, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "Item added to the agenda.")
-            return redirect("mase:meeting", pk=found.pk)
-    listed = form.fields["young_person"].queryset.count()  # type: ignore[attr-defined]
-    audit.record(
-        AuditAction.VIEW,
-        request=request,
-        object_type=AuditObject.MASE_MEETING,
-        object_id=found.pk,
-        details={"form": "add_item", "young_people_listed": listed},
+
+    def shown() -> dict[str, Any]:
+        listed = form.fields["young_person"].queryset.count()  # type: ignore[attr-defined]
+        audit.record(
+            AuditAction.VIEW,
+            request=request,
+            object_type=AuditObject.MASE_MEETING,
+            object_id=found.pk,
+            details={"form": "add_item", "young_people_listed": listed},
+        )
+        return {"meeting": found}
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_add_agenda_item(actor=user, meeting=found, **form.cleaned_data),
+        success="Item added to the agenda.",
+        redirect_to=reverse("mase:meeting", args=[found.pk]),
+        template="mase/add_item.html",
+        context=shown,
+        error_status=200,
     )
-    return render(request, "mase/add_item.html", {"meeting": found, "form": form})
 
 
 @require_POST
@@ -392,16 +406,23 @@ def record_activity(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _runner(request, user, AuditAction.CREATE, AuditObject.PARTNERSHIP_ACTIVITY)
     form = ActivityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_record_activity(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "Session recorded.")
-            return redirect("mase:activity")
-    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.PARTNERSHIP_ACTIVITY)
-    return render(request, "mase/record_activity.html", {"form": form})
+
+    def shown() -> dict[str, Any]:
+        audit.record(
+            AuditAction.VIEW, request=request, object_type=AuditObject.PARTNERSHIP_ACTIVITY
+        )
+        return {}
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_record_activity(actor=user, **form.cleaned_data),
+        success="Session recorded.",
+        redirect_to="mase:activity",
+        template="mase/record_activity.html",
+        context=shown,
+        error_status=200,
+    )
 
 
 # --- Disruption --------------------------------------------------------------------------
@@ -430,16 +451,21 @@ def new_disruption_plan(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _runner(request, user, AuditAction.CREATE, AuditObject.DISRUPTION_PLAN)
     form = DisruptionPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = actions.do_create_disruption_plan(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "Disruption plan opened. Add its actions.")
-            return redirect("mase:disruption-plan", pk=plan.pk)
-    audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.DISRUPTION_PLAN)
-    return render(request, "mase/new_disruption_plan.html", {"form": form})
+
+    def shown() -> dict[str, Any]:
+        audit.record(AuditAction.VIEW, request=request, object_type=AuditObject.DISRUPTION_PLAN)
+        return {}
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_create_disruption_plan(actor=user, **form.cleaned_data),
+        success="Disruption plan opened. Add its actions.",
+        redirect_to=lambda plan: reverse("mase:disruption-plan", args=[plan.pk]),
+        template="mase/new_disruption_plan.html",
+        context=shown,
+        error_status=200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -509,19 +535,25 @@ def disruption_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if row is None or not actions.can_record_outcome(user, row):
         raise _refused(request, AuditAction.UPDATE, AuditObject.DISRUPTION_ACTION, pk)
     form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_record_disruption_outcome(actor=user, disruption=row, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "Outcome recorded.")
-            return redirect("mase:disruption-plan", pk=row.plan_id)
-    audit.record(
-        AuditAction.VIEW,
-        request=request,
-        object_type=AuditObject.DISRUPTION_ACTION,
-        object_id=row.pk,
+
+    def shown() -> dict[str, Any]:
+        audit.record(
+            AuditAction.VIEW,
+            request=request,
+            object_type=AuditObject.DISRUPTION_ACTION,
+            object_id=row.pk,
+        )
+        return {"row": row}
+
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_record_disruption_outcome(
+            actor=user, disruption=row, **form.cleaned_data
+        ),
+        success="Outcome recorded.",
+        redirect_to=reverse("mase:disruption-plan", args=[row.plan_id]),
+        template="mase/disruption_outcome.html",
+        context=shown,
+        error_status=200,
     )
-    context: dict[str, Any] = {"row": row, "form": form}
-    return render(request, "mase/disruption_outcome.html", context)

@@ -804,3 +804,17 @@ def test_the_index_offers_an_administrator_only_the_agreement(signed_in, make_us
     assert reverse("governance:agreement-edit") in content
     assert reverse("governance:break-glass") not in content
     assert reverse("governance:retention") not in content
+
+
+def test_the_governance_index_counts_the_officers_unread_notices(signed_in, make_user, agencies):
+    officer = make_user(Role.IG_OFFICER, "police")
+    for number in range(3):
+        notify(kind=NotificationKind.CASE_CHANGED, message=f"Notice {number}", users=[officer])
+    notify(kind=NotificationKind.CASE_CHANGED, message="To health", agency=agencies["health"])
+    read = Notification.objects.filter(user=officer).first()
+    assert read is not None
+    read.read_at = read.created_at
+    read.save(update_fields=["read_at"])
+    page = signed_in(officer).get(reverse("governance:index"))
+    assert page.status_code == 200
+    assert "2 unread." in page.content.decode()
