@@ -19,6 +19,11 @@ identity and the record are written by their own apps' bulk actions
 audit events), as the system: this module checks who may link, and what is recorded belongs to
 the agency that sent the file, not to the linker.
 
+Rows the matching found no one for register their young people in bulk
+(:func:`create_people_for_rows`, through ``people.actions.do_register_many``: one audit event per
+young person, as a single registration writes), a thousand at a time, each thousand in one
+transaction with the linking of its rows.
+
 Audit details carry counts, ids and agency names only: never a name, date of birth or
 identifier.
 """

@@ -3,7 +3,7 @@
 Design (ADR 0009): a resumable, idempotent series of chunk transactions.
 
 1. **Reading.** Rows are read one at a time and checked; every ``CHUNK`` rows, one transaction
-   writes that chunk's accepted rows (:class:`ImportedRow`), its problems
+   writes that chunk's accepted rows (:class:`ImportedRow`, by ``COPY`` on PostgreSQL), its problems
    (:class:`ImportRejection`) and the batch's counters and ``checkpoint_row``. A row whose
    natural key was already imported (from this file or another) is counted as a duplicate and
    not added. Staged rows are ``pending``: no page shows them and no record exists yet.
