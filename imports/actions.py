@@ -20,6 +20,11 @@ identity and the record are written by their own apps' bulk actions
 audit events), as the system: this module checks who may link, and what is recorded belongs to
 the agency that sent the file, not to the linker.
 
+Rows the matching found no one for register their young people in bulk
+(:func:`create_people_for_rows`, through ``people.actions.do_register_many``: one audit event per
+young person, as a single registration writes), a thousand at a time, each thousand in one
+transaction with the linking of its rows.
+
 Audit details carry counts, ids and agency names only: never a name, date of birth or
 identifier.
 """
@@ -35,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from governance import audit
@@ -57,7 +63,9 @@ from matching.models import ReviewItem, UndoLink
 from partnership.models import Agency, Service, User
 from people.actions import (
     IdentityRow,
+    YoungPersonRow,
     do_record_identities,
+    do_register_many,
     do_register_young_person,
     do_withdraw_identities,
 )
@@ -331,11 +339,7 @@ def attach_rows(
             row.match_status = (
                 MatchStatus.NEW_PERSON if item.how == LinkedHow.NEW_PERSON else MatchStatus.LINKED
             )
-        ImportedRow.objects.bulk_update(
-            [item.row for item in items],
-            ["young_person", "record", "linked_how", "linked_at", "match_status"],
-            batch_size=500,
-        )
+        _save_links([item.row for item in items], linked_at=now)
         by_how: dict[str, int] = {}
         for item in items:
             by_how[item.how] = by_how.get(item.how, 0) + 1
@@ -354,6 +358,47 @@ def attach_rows(
             },
         )
     return made
+
+
+def _save_links(rows: Sequence[ImportedRow], *, linked_at: datetime) -> None:
+    """Write the link fields of many rows in one statement (PostgreSQL) or one prepared
+    statement run for each row (SQLite): ``bulk_update`` builds a CASE expression per row and
+    field, which cost more than the rest of linking. Table and column names are the model's."""
+    meta = ImportedRow._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(_column(name)) for name in _LINK_FIELDS}
+    assignments = ", ".join(f"{column[name]} = %s" for name in _LINK_FIELDS)
+    values = [
+        (row.young_person_id, row.record_id, row.linked_how, linked_at, row.match_status, row.pk)
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            *changes, ids = (list(part) for part in zip(*values, strict=True))
+            # One statement for the whole chunk: the values arrive as arrays, side by side.
+            listed = ", ".join(f"{column[name]} = v.{name}" for name in _LINK_FIELDS)
+            cursor.execute(
+                f"UPDATE {table} SET {listed} FROM unnest(%s::bigint[], %s::bigint[], "  # noqa: S608
+                "%s::text[], %s::timestamptz[], %s::text[], %s::bigint[]) "
+                f"AS v({', '.join(_LINK_FIELDS)}, id) WHERE {table}.{quote(meta.pk.column)} = v.id",
+                [*changes, ids],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608
+                values,
+            )
+
+
+_LINK_FIELDS = ("young_person", "record", "linked_how", "linked_at", "match_status")
+
+
+def _column(name: str) -> str:
+    field = ImportedRow._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"ImportedRow.{name} is not a column")
+    return field.column
 
 
 def do_attach_row(
@@ -579,24 +624,81 @@ def _carry_out(
             rows = [row for row, _ in plan.reviews]
             for row in rows:
                 row.match_status = MatchStatus.IN_REVIEW
-            ImportedRow.objects.bulk_update(rows, ["match_status"], batch_size=1000)
+            ImportedRow.objects.filter(pk__in=[row.pk for row in rows]).update(
+                match_status=MatchStatus.IN_REVIEW
+            )
         summary.review += len(plan.reviews)
+    # A young person cannot be registered without a date of birth: such a group waits.
+    groups: list[tuple[ImportedRow, list[ImportedRow]]] = []
     for group in plan.new_people:
-        # A young person cannot be registered without a date of birth: such a row waits.
         lead = next((row for row in group if row.date_of_birth is not None), None)
         if lead is None:
             summary.unmatched += len(group)
             continue
-        others = [row for row in group if row is not lead]
-        with transaction.atomic():
-            young_person = do_create_person_for_row(actor=actor, row=lead)
-            if others:
-                attach_rows(
-                    actor=actor,
-                    links=[(row, young_person, LinkedHow.PROBABILISTIC.value) for row in others],
-                )
-        summary.new_people += 1
-        summary.linked += len(others)
+        groups.append((lead, [row for row in group if row is not lead]))
+    for start in range(0, len(groups), NEW_PEOPLE_CHUNK):
+        chunk = groups[start : start + NEW_PEOPLE_CHUNK]
+        create_people_for_rows(actor=actor, groups=chunk)
+        summary.new_people += len(chunk)
+        summary.linked += sum(len(others) for _, others in chunk)
+
+
+NEW_PEOPLE_CHUNK = 1000
+
+
+def _registration(row: ImportedRow, agency: Agency) -> YoungPersonRow:
+    """The young person to register from ``row``: its identity exactly as the file gave it."""
+    if row.date_of_birth is None:
+        raise ValidationError(
+            {
+                "date_of_birth": f"Row {row.row_number} has no date of birth: a young person "
+                "cannot be registered without one."
+            }
+        )
+    if row.match_status in (MatchStatus.LINKED, MatchStatus.NEW_PERSON):
+        raise ValidationError({"row": f"Row {row.row_number} is already linked to a young person."})
+    return YoungPersonRow(
+        agency=agency,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        date_of_birth=row.date_of_birth,
+        gender=row.gender or Gender.NOT_KNOWN,
+        postcode=row.postcode,
+        upn=row.upn,
+        nhs_number=row.nhs_number,
+        other_names=row.other_names,
+        source_reference=row.source_reference,
+        is_synthetic=agency.is_synthetic,
+    )
+
+
+def create_people_for_rows(
+    *, actor: User | None, groups: Sequence[tuple[ImportedRow, Sequence[ImportedRow]]]
+) -> list[YoungPerson]:
+    """Register a new young person for each group of rows of ONE batch, in one transaction: the
+    bulk form of :func:`do_create_person_for_row` followed by linking the group's other rows.
+
+    Each group's lead row registers the young person (``people.actions.do_register_many``: one
+    audit event per young person, as a single registration writes) and is linked ``new_person``;
+    the other rows of the group are linked to them as matched. Every lead is checked before
+    anything is written. Returns the young people, in the order of ``groups``.
+    """
+    if not groups:
+        return []
+    rows = [row for lead, others in groups for row in (lead, *others)]
+    _require_linker(actor, rows)
+    agencies = Agency.objects.in_bulk({row.agency_id for row in rows})
+    registrations = [_registration(lead, agencies[lead.agency_id]) for lead, _ in groups]
+    with transaction.atomic():
+        # The importing agency registers what it recorded; the linker's permission was checked
+        # above, so the registration runs as the system.
+        people = do_register_many(actor=None, rows=registrations)
+        links: list[tuple[ImportedRow, YoungPerson, str]] = []
+        for (lead, others), young_person in zip(groups, people, strict=True):
+            links.append((lead, young_person, LinkedHow.NEW_PERSON.value))
+            links.extend((row, young_person, LinkedHow.PROBABILISTIC.value) for row in others)
+        attach_rows(actor=actor, links=links, audit_details={"young_people_created": len(people)})
+    return people
 
 
 def do_decide_review(

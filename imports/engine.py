@@ -3,7 +3,7 @@
 Design (ADR 0009): a resumable, idempotent series of chunk transactions.
 
 1. **Reading.** Rows are read one at a time and checked; every ``CHUNK`` rows, one transaction
-   writes that chunk's accepted rows (:class:`ImportedRow`), its problems
+   writes that chunk's accepted rows (:class:`ImportedRow`, by ``COPY`` on PostgreSQL), its problems
    (:class:`ImportRejection`) and the batch's counters and ``checkpoint_row``. A row whose
    natural key was already imported (from this file or another) is counted as a duplicate and
    not added. Staged rows are ``pending``: no page shows them and no record exists yet.
@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import JSONField, Q
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from governance import audit
 from governance.models import AuditAction, AuditObject, AuditOutcome
@@ -253,7 +254,7 @@ def _commit_chunk(batch: ImportBatch, chunk: _Chunk, fraction: float) -> None:
                 continue
             existing.add(row.natural_key)
             fresh.append(row)
-        ImportedRow.objects.bulk_create(fresh)
+        _insert_rows(fresh)
         ImportRejection.objects.bulk_create(chunk.rejections)
         batch.rows_seen += chunk.seen
         batch.rows_accepted += len(fresh)
@@ -275,6 +276,43 @@ def _commit_chunk(batch: ImportBatch, chunk: _Chunk, fraction: float) -> None:
                 "progress",
             ]
         )
+
+
+def _insert_rows(rows: list[ImportedRow]) -> None:
+    """Add a chunk's new rows: by ``COPY`` on PostgreSQL (inside the chunk's transaction, so a
+    chunk is written whole or not at all), by ``bulk_create`` elsewhere. ``COPY`` skips the
+    statement's building and parameter quoting, which cost more than the insert itself."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        ImportedRow.objects.bulk_create(rows)
+        return
+    fields = [field for field in ImportedRow._meta.concrete_fields if not field.primary_key]
+    if any(
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        for field in fields
+    ):
+        raise TypeError("An ImportedRow field fills itself in on save: write it in _insert_rows.")
+    # Each value as the row holds it (text, dates, ids) and a dict as JSON: what
+    # get_db_prep_save gives for these fields, without a call per field and row.
+    names = [field.attname for field in fields]
+    as_json = {field.attname for field in fields if isinstance(field, JSONField)}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {quote(ImportedRow._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            held = row.__dict__
+            copy.write_row(
+                [
+                    Jsonb(held[name]) if name in as_json and held[name] is not None else held[name]
+                    for name in names
+                ]
+            )
 
 
 # --------------------------------------------------------------------------------------------

@@ -54,25 +54,69 @@ def pupil_upn(number: int) -> str:
     return make_upn(881, 4000 + number % 12, 20, number // 12)
 
 
+# Given names from two short lists (400 in all), so that a county's pupils spread over names as
+# real ones do instead of ten names shared by thousands.
+_STARTS = ("Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Is", "Ja")
+_STARTS += ("Ka", "Le", "Ma", "Na", "Ol", "Pa", "Ra", "Sa", "Ta", "Za")
+_ENDS = ("ra", "na", "la", "den", "son", "ton", "via", "mir", "lie", "lan")
+_ENDS += ("ya", "rin", "dra", "len", "ris", "bel", "nah", "ron", "mi", "lo")
+# The letters a postcode's inward code may end with (Royal Mail's rules).
+_UNIT = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def _given(number: int) -> str:
+    if number < len(GIVEN) * 100:
+        return GIVEN[number % len(GIVEN)]
+    return _STARTS[number % 20] + _ENDS[(number // 20) % 20]
+
+
+def _postcode(number: int) -> str:
+    """About eight pupils a postcode, as in a town's streets."""
+    street = number // 8
+    return (
+        f"EB{street % 99 + 1} {(street // 99) % 10}"
+        f"{_UNIT[(street // 990) % 20]}{_UNIT[(street // 19_800) % 20]}"
+    )
+
+
+def pupil(number: int) -> tuple[str, ...]:
+    """Pupil ``number``'s school and identity, in the order of the first eight ``COLUMNS``:
+    born over fourteen school years, about thirty pupils to a birthday."""
+    return (
+        f"Eastbrook School {number % 12 + 1} (synthetic)",
+        _given(number),
+        f"{FAMILY[number % len(FAMILY)]}-{number}",
+        (date(2008, 9, 1) + timedelta(days=(number * 7919) % 5110)).isoformat(),
+        "F" if number % 2 else "M",
+        _postcode(number),
+        pupil_upn(number),
+        f"MIS-{number:06d}",
+    )
+
+
+def write_roll(path: Path, pupils: int, *, day: date = date(2025, 9, 1)) -> Path:
+    """Write a school's first register: one present AM mark for each of ``pupils`` pupils (the
+    same pupils, in the same order, as :func:`write_attendance`'s), so importing it registers
+    every pupil as a new young person."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for number in range(pupils):
+            writer.writerow((*pupil(number), day.isoformat(), "session", "AM", "", "/"))
+    return path
+
+
+def pupils_in_attendance(rows: int) -> int:
+    """How many pupils :func:`write_attendance` spreads ``rows`` marks over."""
+    return max(10, rows // 200)
+
+
 def write_attendance(path: Path, rows: int, *, seed: int = 2017) -> Path:
     """Write ``rows`` synthetic session marks to ``path`` (CSV) and return it."""
     random_ = random.Random(seed)
-    pupils = max(10, rows // 200)
+    pupils = pupils_in_attendance(rows)
     days = school_days(date(2025, 9, 1), -(-rows // (2 * pupils)))
-    identities = []
-    for number in range(pupils):
-        identities.append(
-            (
-                f"Eastbrook School {number % 12 + 1} (synthetic)",
-                GIVEN[number % len(GIVEN)],
-                f"{FAMILY[number % len(FAMILY)]}-{number}",
-                (date(2009, 9, 1) + timedelta(days=number % 2500)).isoformat(),
-                "F" if number % 2 else "M",
-                f"EB{number % 9 + 1} {number % 10}{'ABDEFGHJ'[number % 8]}{'LNPQRSTU'[number % 8]}",
-                pupil_upn(number),
-                f"MIS-{number:06d}",
-            )
-        )
+    identities = [pupil(number) for number in range(pupils)]
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

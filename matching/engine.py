@@ -529,6 +529,9 @@ def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
                 max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
                 populate_probability_two_random_records_match_from_trained_values=True,
             )
+            trained = linker._settings_obj._probability_two_random_records_match
+            if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
+                linker._settings_obj._probability_two_random_records_match = prior
     else:
         logger.info(
             "Linkage: %s records are too few to estimate m and u; keeping starting values.",

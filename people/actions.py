@@ -289,10 +289,17 @@ def do_record_identities(
         return []
     _require_recorder(actor, {identity.agency for _, identity in identities})
     now = timezone.now()
-    cleaned = [
-        (person, _clean_identity(identity, row=number, now=now, canonical=False))
-        for number, (person, identity) in enumerate(identities, start=1)
-    ]
+    # Linking many rows of one young person repeats one identity: each distinct one is checked
+    # once (the first row holding it is the one a problem names).
+    checked: dict[IdentityRow, dict[str, Any]] = {}
+    cleaned: list[tuple[YoungPerson, dict[str, Any]]] = []
+    for number, (person, identity) in enumerate(identities, start=1):
+        values = checked.get(identity)
+        if values is None:
+            values = checked[identity] = _clean_identity(
+                identity, row=number, now=now, canonical=False
+            )
+        cleaned.append((person, values))
     with transaction.atomic():
         known = {
             _identity_key(held.young_person_id, held.agency_id, held)
@@ -415,6 +422,65 @@ def do_register_young_people_bulk(
                 "recorded_identities_by_agency": dict(sorted(by_agency.items())),
                 "synthetic": sum(1 for row in rows if row.is_synthetic),
             },
+        )
+    return people
+
+
+def do_register_many(
+    *, actor: User | None, rows: Sequence[YoungPersonRow], batch_size: int = 2000
+) -> list[YoungPerson]:
+    """Register many young people, each with the registering agency's identity as recorded:
+    the bulk form of :func:`do_register_young_person`, used when an import registers the
+    pupils (or patients, or missing children) no one knew yet.
+
+    The same permission and the same validation, for every row before anything is written (a bad
+    one is named "Row n", and nothing is written); one transaction; and the same audit: one
+    ``create`` event per young person, naming the agency and the recorded identity, appended in
+    bulk. ``further_identities`` are not taken here (they are another agency's, recorded with
+    :func:`do_record_identities`). Returns the young people in the order of ``rows``.
+    """
+    if not rows:
+        return []
+    if any(row.further_identities for row in rows):
+        raise ValueError("do_register_many registers one agency's identity a young person.")
+    _require_recorder(actor, {row.agency for row in rows})
+    now = timezone.now()
+    cleaned = [
+        _clean_identity(row, row=number, now=now, canonical=True)
+        for number, row in enumerate(rows, start=1)
+    ]
+    with transaction.atomic():
+        people = YoungPerson.objects.bulk_create(
+            [
+                YoungPerson(**_canonical_fields(values), is_synthetic=row.is_synthetic)
+                for row, values in zip(rows, cleaned, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        identities = RecordedIdentity.objects.bulk_create(
+            [
+                RecordedIdentity(young_person=person, **values)
+                for person, values in zip(people, cleaned, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        if any(made.pk is None for made in (*people, *identities)):
+            raise RuntimeError("The database did not return the new young people's ids.")
+        audit.append_many(
+            (
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": AuditObject.YOUNG_PERSON,
+                    "object_id": str(person.pk),
+                    "details": {
+                        "agency": identity.agency.short_name,
+                        "recorded_identity": identity.pk,
+                        "synthetic": person.is_synthetic,
+                    },
+                }
+                for person, identity in zip(people, identities, strict=True)
+            ),
+            actor=actor,
         )
     return people
 
