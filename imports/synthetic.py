@@ -56,9 +56,9 @@ def pupil_upn(number: int) -> str:
 
 # Given names from two short lists (400 in all), so that a county's pupils spread over names as
 # real ones do instead of ten names shared by thousands.
-_STARTS = ("Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Is", "Ja")
+_STARTS: tuple[str, ...] = ("Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Is", "Ja")
 _STARTS += ("Ka", "Le", "Ma", "Na", "Ol", "Pa", "Ra", "Sa", "Ta", "Za")
-_ENDS = ("ra", "na", "la", "den", "son", "ton", "via", "mir", "lie", "lan")
+_ENDS: tuple[str, ...] = ("ra", "na", "la", "den", "son", "ton", "via", "mir", "lie", "lan")
 _ENDS += ("ya", "rin", "dra", "len", "ris", "bel", "nah", "ron", "mi", "lo")
 # The letters a postcode's inward code may end with (Royal Mail's rules).
 _UNIT = "ABDEFGHJLNPQRSTUWXYZ"
