@@ -35,7 +35,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -425,15 +425,7 @@ def do_create_person_for_row(*, actor: User | None, row: ImportedRow) -> YoungPe
     :func:`do_attach_row`.
     """
     _require_linker(actor, [row])
-    if row.date_of_birth is None:
-        raise ValidationError(
-            {
-                "date_of_birth": f"Row {row.row_number} has no date of birth: a young person "
-                "cannot be registered without one."
-            }
-        )
-    if row.match_status in (MatchStatus.LINKED, MatchStatus.NEW_PERSON):
-        raise ValidationError({"row": f"Row {row.row_number} is already linked to a young person."})
+    born = _check_registrable(row)
     with transaction.atomic():
         young_person = do_register_young_person(
             # The importing agency registers what it recorded; the linker's permission was
@@ -442,7 +434,7 @@ def do_create_person_for_row(*, actor: User | None, row: ImportedRow) -> YoungPe
             agency=row.agency,
             given_name=row.given_name,
             family_name=row.family_name,
-            date_of_birth=row.date_of_birth,
+            date_of_birth=born,
             gender=row.gender or Gender.NOT_KNOWN,
             postcode=row.postcode,
             upn=row.upn,
@@ -646,8 +638,9 @@ def _carry_out(
 NEW_PEOPLE_CHUNK = 1000
 
 
-def _registration(row: ImportedRow, agency: Agency) -> YoungPersonRow:
-    """The young person to register from ``row``: its identity exactly as the file gave it."""
+def _check_registrable(row: ImportedRow) -> date:
+    """A young person is registered from a row only with a date of birth, and only once: the
+    date of birth, once both hold."""
     if row.date_of_birth is None:
         raise ValidationError(
             {
@@ -657,11 +650,17 @@ def _registration(row: ImportedRow, agency: Agency) -> YoungPersonRow:
         )
     if row.match_status in (MatchStatus.LINKED, MatchStatus.NEW_PERSON):
         raise ValidationError({"row": f"Row {row.row_number} is already linked to a young person."})
+    return row.date_of_birth
+
+
+def _registration(row: ImportedRow, agency: Agency) -> YoungPersonRow:
+    """The young person to register from ``row``: its identity exactly as the file gave it."""
+    born = _check_registrable(row)
     return YoungPersonRow(
         agency=agency,
         given_name=row.given_name,
         family_name=row.family_name,
-        date_of_birth=row.date_of_birth,
+        date_of_birth=born,
         gender=row.gender or Gender.NOT_KNOWN,
         postcode=row.postcode,
         upn=row.upn,
