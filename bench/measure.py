@@ -277,7 +277,14 @@ def _check_chronology(user: User, person: int, rows: Sequence[tuple[Any, ...]]) 
 
 # --- The filtered list -----------------------------------------------------------------------
 
-_VISIBLE = """
+_IN_TEAM = """
+                SELECT young_person_id FROM governance_legitimaterelationship
+                 WHERE user_id = %(user)s AND starts_at <= now()
+                   AND (ends_at IS NULL OR ends_at > now())
+                UNION
+                SELECT young_person_id FROM governance_breakglassaccess
+                 WHERE user_id = %(user)s AND granted_at <= now() AND expires_at > now()"""
+_VISIBLE = f"""
       r.disposed_at IS NULL
   AND rt.code = %(type)s
   AND r.occurred_at >= %(since)s AND r.occurred_at < %(until)s
@@ -290,13 +297,11 @@ _VISIBLE = """
          AND r.category = ANY(%(categories)s)
          AND r.classification <> 'restricted'
          AND NOT yp.consent_blocks_sharing
-         AND (%(need_to_know)s OR r.young_person_id IN (
-                SELECT young_person_id FROM governance_legitimaterelationship
-                 WHERE user_id = %(user)s AND starts_at <= now()
-                   AND (ends_at IS NULL OR ends_at > now())
-                UNION
-                SELECT young_person_id FROM governance_breakglassaccess
-                 WHERE user_id = %(user)s AND granted_at <= now() AND expires_at > now())))
+         AND (%(need_to_know)s OR r.young_person_id IN ({_IN_TEAM}))
+         -- Filtered by type: a type name that is content shows only at full level.
+         AND ((r.classification = 'standard' AND r.category <> ALL(%(content_names)s))
+              OR (r.category = ANY(%(full_categories)s)
+                  AND (r.classification <> 'sensitive' OR r.young_person_id IN ({_IN_TEAM})))))
   )
 """
 LIST_COUNT_SQL = f"""
@@ -360,6 +365,10 @@ def list_parameters(user: User, window: Window) -> dict[str, Any]:
             c for (k, c), level in rules.items() if k == kind and level >= Level.SUMMARY
         ],
         "need_to_know": may(user, Capability.KNOW_EVERY_YOUNG_PERSON),
+        "content_names": sorted(policy.content_type_names()),
+        "full_categories": [
+            c for (k, c), level in rules.items() if k == kind and level >= Level.FULL
+        ],
     }
 
 
