@@ -293,8 +293,7 @@ def filtered_records(user: User, filters: Filters) -> QuerySet[AgencyRecord]:
         named = Q(owning_agency_id=user.agency_id) | (
             Q(classification=Classification.STANDARD) & ~Q(category__in=policy.content_type_names())
         )
-        full = policy.records_visible_to(user, at_least=Level.FULL).values("pk")
-        visible = visible.filter(named | Q(pk__in=full))
+        visible = visible.filter(named | policy.visible_filter(user, at_least=Level.FULL))
     return (
         filters.apply(visible)
         .select_related("record_type", "owning_agency", "owning_service", "young_person")
