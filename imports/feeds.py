@@ -832,7 +832,13 @@ def _context_rules(feed: str, values: dict[str, Any], context: Context) -> list[
             values["agency_kind"] = "other"
         return []
     if context.agency_kind is not None and context.agency_kind not in CONCERN_AGENCY_KINDS[said]:
-        return [Problem("agency_kind", f"must be the importing agency's kind; got '{said}'")]
+        return [
+            Problem(
+                "agency_kind",
+                f"must be the importing agency's kind ({context.agency_kind}) or left blank; "
+                f"got '{said}'",
+            )
+        ]
     return []
 
 

@@ -146,7 +146,11 @@ def test_concern_rows_that_break_a_rule_are_refused_by_row_column_and_rule(
     )
     assert _problems(batch) == {
         (3, "category", "must be one of the partnership's concern categories; got 'being_sad'"),
-        (4, "agency_kind", "must be the importing agency's kind; got 'police'"),
+        (
+            4,
+            "agency_kind",
+            "must be the importing agency's kind (voluntary_sector) or left blank; got 'police'",
+        ),
         (5, "reporter_role", "is required and must not be blank"),
         (6, "concern_date", "must not be in the future"),
         (7, "concern", "is required and must not be blank"),
