@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "imports",
     "matching",
     "pprl",
+    "alerts",
     "web",
     "demo",
 ]
