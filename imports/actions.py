@@ -509,7 +509,130 @@ def do_link_pending_rows(batch_id: int) -> LinkingSummary:
         summary.review,
         summary.new_people,
     )
+    _rematch_after(batch)
     return summary
+
+
+# --- Rows waiting for lack of a date of birth: matched again when the register grows --------
+
+
+def waiting_rows(*, feed: str | None = None) -> Any:
+    """Rows waiting for lack of a date of birth: pending, with no date of birth, in an import
+    that has finished (so its own matching is over). Matching found no one for them, or a
+    reviewer rejected every candidate; no young person is registered without a date of birth."""
+    rows = ImportedRow.objects.filter(
+        match_status=MatchStatus.PENDING,
+        date_of_birth__isnull=True,
+        batch__status=BatchStatus.DONE,
+    )
+    return rows.filter(feed=feed) if feed else rows
+
+
+def _rematch_after(batch: ImportBatch) -> None:
+    """After a batch's own matching: if it brought anyone into the register (a young person
+    registered, or an identity recorded by a link), match the rows of earlier imports that wait
+    for lack of a date of birth again. Never stops the import: a failure is logged and the rows
+    keep waiting (``manage.py match_waiting`` tries again)."""
+    added = ImportedRow.objects.filter(
+        batch=batch, match_status__in=(MatchStatus.LINKED, MatchStatus.NEW_PERSON)
+    ).exists()
+    if not added or not waiting_rows().exists():
+        return
+    try:
+        do_rematch_waiting_rows(actor=None, after_batch=batch)
+    except Exception:
+        log.exception("matching waiting rows again after batch %s failed", batch.pk)
+
+
+def do_rematch_waiting_rows(
+    *, actor: User | None, feed: str | None = None, after_batch: ImportBatch | None = None
+) -> LinkingSummary:
+    """Match every waiting row again (of one feed, or all), through matching's engine and plan,
+    as :func:`do_link_pending_rows` matches a batch: linked when the match is strong, to the
+    review queue when a candidate is plausible, otherwise still waiting (still no one is
+    registered without a date of birth).
+
+    Run by the import job after a later import that added to the register (``after_batch``,
+    as the system: the rows are other agencies' and the importer links only their own), or on
+    demand by an operator (``manage.py match_waiting``) or a reviewer who may link any agency's
+    rows. One audit event per feed with the counts."""
+    if actor is not None and not may(actor, Capability.LINK_IMPORTED_ROWS):
+        raise PermissionDenied("Your role cannot link imported rows.")
+    total = LinkingSummary()
+    feeds = [feed] if feed else sorted(set(waiting_rows().values_list("feed", flat=True)))
+    for one_feed in feeds:
+        rows = list(waiting_rows(feed=one_feed).order_by("batch_id", "row_number"))
+        if not rows:
+            continue
+        _require_linker(actor, rows)
+        summary = LinkingSummary(rows=len(rows))
+        plan = linking.plan_rows(feed=one_feed, actor=actor, pending=rows)
+        _carry_out_across_batches(actor, plan, summary, after_batch)
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type=AuditObject.IMPORT_BATCH,
+            object_id=after_batch.pk if after_batch is not None else "",
+            details={
+                "rematched_waiting": summary.rows,
+                "feed": one_feed,
+                "batches": sorted({row.batch_id for row in rows})[:100],
+                "linked": summary.linked,
+                "review": summary.review,
+                "still_waiting": summary.unmatched,
+                **({"after_batch": after_batch.pk} if after_batch is not None else {}),
+            },
+        )
+        log.info(
+            "waiting rows of %s matched again: %s rows, %s linked, %s to review, %s still wait",
+            one_feed,
+            summary.rows,
+            summary.linked,
+            summary.review,
+            summary.unmatched,
+        )
+        for name in ("rows", "linked", "review", "unmatched"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+    return total
+
+
+def _carry_out_across_batches(
+    actor: User | None,
+    plan: linking.Plan[ImportedRow],
+    summary: LinkingSummary,
+    after_batch: ImportBatch | None,
+) -> None:
+    """Carry out a plan over waiting rows of several imports: links one import at a time (as
+    :func:`attach_rows` requires), reviews together; a row that stopped waiting meanwhile
+    (a reviewer or another job got to it) is left alone."""
+    rows = [row for row, _ in plan.links] + [row for row, _ in plan.reviews]
+    still = set(
+        ImportedRow.objects.filter(
+            pk__in=[row.pk for row in rows], match_status=MatchStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    details = {"rematched_after_batch": after_batch.pk} if after_batch is not None else {}
+    people = YoungPerson.objects.in_bulk({pk for _, pk in plan.links})
+    by_batch: dict[int, list[tuple[ImportedRow, YoungPerson, str]]] = {}
+    for row, pk in plan.links:
+        if row.pk in still:
+            by_batch.setdefault(row.batch_id, []).append(
+                (row, people[pk], LinkedHow.PROBABILISTIC.value)
+            )
+    for links in by_batch.values():
+        for start in range(0, len(links), LINK_CHUNK):
+            attach_rows(actor=actor, links=links[start : start + LINK_CHUNK], audit_details=details)
+        summary.linked += len(links)
+    reviews = [(row, proposals) for row, proposals in plan.reviews if row.pk in still]
+    if reviews:
+        with transaction.atomic():
+            matching.do_send_to_review_many(actor=actor, reviews=reviews)
+            ImportedRow.objects.filter(
+                pk__in=[row.pk for row, _ in reviews], match_status=MatchStatus.PENDING
+            ).update(match_status=MatchStatus.IN_REVIEW)
+        summary.review += len(reviews)
+    # Every waiting row lacks a date of birth, so no group can register anyone: they wait.
+    summary.unmatched += sum(len(group) for group in plan.new_people)
 
 
 def _one_row_per_pupil(
@@ -842,6 +965,7 @@ __all__ = [
     "do_create_person_for_row",
     "do_decide_review",
     "do_link_pending_rows",
+    "do_rematch_waiting_rows",
     "do_start_import",
     "do_undo_link",
     "feeds_for",
