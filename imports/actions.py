@@ -70,7 +70,12 @@ from people.actions import (
     do_withdraw_identities,
 )
 from people.models import Gender, RecordedIdentity, YoungPerson
-from records.actions import RecordInput, do_record_many, do_withdraw_record
+from records.actions import (
+    RecordInput,
+    do_amend_from_agency,
+    do_record_many,
+    do_withdraw_record,
+)
 from records.models import AgencyRecord, Nature, PersonCategory, RecordType
 
 _HASH_CHUNK = 1024 * 1024
@@ -296,10 +301,32 @@ def attach_rows(
         )
         to_record: list[RecordInput] = []
         adds_record: list[bool] = []
+        amended: dict[int, AgencyRecord] = {}
+        earlier = _enrolments_held(items, agency)
         for item in items:
             facts = record_facts(item.row.feed, item.row.payload)
             adds_record.append(facts is not None)
             if facts is None:
+                continue
+            imported_from = {
+                "batch": batch.pk,
+                "file": batch.file_name,
+                "row": item.row.row_number,
+            }
+            enrolment = earlier.get(_enrolment_key(item.young_person.pk, item.row.payload))
+            if enrolment is not None:
+                # The same enrolment (same pupil, school and day on roll from) sent again with
+                # more to say, the day they left: the record is amended, not added twice.
+                adds_record[-1] = False
+                amended[item.row.pk] = do_amend_from_agency(
+                    actor=None,
+                    record=enrolment,
+                    changes={
+                        "ended_at": facts.ended_at,
+                        "facts": {**facts.facts, "imported_from": imported_from},
+                    },
+                    source=imported_from,
+                )
                 continue
             to_record.append(
                 RecordInput(
@@ -314,21 +341,17 @@ def attach_rows(
                     location=facts.location,
                     title=facts.title,
                     details=facts.details,
-                    facts={
-                        **facts.facts,
-                        "imported_from": {
-                            "batch": batch.pk,
-                            "file": batch.file_name,
-                            "row": item.row.row_number,
-                        },
-                    },
+                    facts={**facts.facts, "imported_from": imported_from},
                     nature=Nature(facts.nature),
                     person_category=PersonCategory.VICTIM,
                     is_synthetic=agency.is_synthetic,
                 )
             )
         recorded = iter(do_record_many(actor=None, records=to_record))
-        made = [next(recorded) if adds else None for adds in adds_record]
+        made = [
+            next(recorded) if adds else amended.get(item.row.pk)
+            for item, adds in zip(items, adds_record, strict=True)
+        ]
 
         for item, produced in zip(items, made, strict=True):
             row = item.row
@@ -352,12 +375,37 @@ def attach_rows(
                 "linked_rows": len(items),
                 "linked_by": by_how,
                 "records_added": len(to_record),
+                **({"records_amended": len(amended)} if amended else {}),
                 "identities_added": len(identities),
                 "agency": agency.short_name,
                 **(audit_details or {}),
             },
         )
     return made
+
+
+def _enrolment_key(young_person_id: int, payload: dict[str, Any]) -> tuple[int, str, str]:
+    return (young_person_id, str(payload.get("school") or ""), str(payload.get("on_roll_from")))
+
+
+def _enrolments_held(
+    items: Sequence[_Link], agency: Agency
+) -> dict[tuple[int, str, str], AgencyRecord]:
+    """The enrolment records this agency already holds for the school roll rows being linked,
+    by (young person, school, on roll from): one enrolment, however often a roll repeats it."""
+    roll = [item for item in items if item.row.feed == Feed.SCHOOL_ROLL]
+    if not roll:
+        return {}
+    held: dict[tuple[int, str, str], AgencyRecord] = {}
+    records = AgencyRecord.objects.filter(
+        owning_agency=agency,
+        record_type__code="enrolment",
+        young_person_id__in={item.young_person.pk for item in roll},
+    ).order_by("pk")
+    for record in records:
+        key = _enrolment_key(record.young_person_id, record.facts)
+        held.setdefault(key, record)
+    return held
 
 
 def _save_links(rows: Sequence[ImportedRow], *, linked_at: datetime) -> None:
@@ -906,7 +954,15 @@ def _detach(row: ImportedRow, young_person: YoungPerson, reason: str) -> dict[st
     people apps' actions: the agency record made from the row and the identity recorded from
     it. Nothing else of theirs is touched."""
     detached: dict[str, Any] = {"record": None, "identities": []}
-    if row.record is not None:
+    shared = (
+        row.record is not None
+        and ImportedRow.objects.filter(record=row.record).exclude(pk=row.pk).exists()
+    )
+    if shared:
+        # An enrolment an earlier roll row made and this row amended (its leaving date): the
+        # earlier row still stands on it, so it stays (its history keeps the version before).
+        detached["record_kept"] = row.record_id
+    elif row.record is not None:
         record_id = row.record.pk
         try:
             do_withdraw_record(actor=None, record=row.record, reason=reason)

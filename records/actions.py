@@ -395,6 +395,56 @@ def do_withdraw_record(*, actor: User | None, record: AgencyRecord, reason: str)
         )
 
 
+def do_amend_from_agency(
+    *, actor: User | None, record: AgencyRecord, changes: dict[str, Any], source: dict[str, Any]
+) -> AgencyRecord:
+    """The owning agency's later file says more about a record it sent before (a school roll
+    giving the day a pupil left an enrolment already recorded): change the record in place, and
+    keep the version before the change as :func:`do_edit_record` does.
+
+    Only the system amends (``actor=None``): ``imports.actions`` checks who may import and link
+    the row that carries the change, and what is recorded belongs to the agency that sent it.
+    ``source`` says where the change came from (``{"batch": …, "row": …}``) and goes in the
+    audit event (ids only). Returns the record, unchanged when nothing differs (idempotent).
+    """
+    if actor is not None:
+        raise PermissionDenied("A record is amended from a file only by the import.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be amended: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        current = AgencyRecord.objects.select_for_update().get(pk=record.pk)
+        changed = [name for name, value in changes.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        now = timezone.now()
+        RecordVersion.objects.create(
+            record=current,
+            version=current.version,
+            snapshot=_snapshot(current),
+            changed_by=None,
+            changed_at=now,
+        )
+        for name in changed:
+            setattr(current, name, changes[name])
+        current.version += 1
+        current.updated_at = now
+        current.save(update_fields=[*changed, "version", "updated_at"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=None,
+            object_type=AuditObject.AGENCY_RECORD,
+            object_id=current.pk,
+            details={
+                "fields": sorted(changed),
+                "version": current.version,
+                "agency": current.owning_agency_id,
+                "from_file": {key: source[key] for key in ("batch", "row") if key in source},
+            },
+        )
+    return current
+
+
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Remove a record's content everywhere after retention review; keep a content-free trace."""
     if not may(actor, Capability.DISPOSE_RECORD, agency=record.owning_agency_id):
