@@ -46,7 +46,7 @@ from django.utils import timezone
 
 from governance import audit
 from governance.models import AuditAction, AuditObject
-from governance.permissions import Capability, may
+from governance.permissions import Capability, Reach, may, reach
 from imports.feeds import FEED_AGENCY_KINDS, record_facts
 from imports.models import (
     BatchStatus,
@@ -592,6 +592,12 @@ def _rematch_after(batch: ImportBatch) -> None:
         log.exception("matching waiting rows again after batch %s failed", batch.pk)
 
 
+def may_rematch(user: User) -> bool:
+    """Whether ``user`` may have every agency's waiting rows matched again (those who link any
+    agency's rows: the partnership's matchers)."""
+    return reach(user, Capability.LINK_IMPORTED_ROWS) == Reach.EVERYWHERE
+
+
 def do_rematch_waiting_rows(
     *, actor: User | None, feed: str | None = None, after_batch: ImportBatch | None = None
 ) -> LinkingSummary:
@@ -1027,4 +1033,5 @@ __all__ = [
     "feeds_for",
     "file_sha256",
     "may_import",
+    "may_rematch",
 ]

@@ -203,3 +203,32 @@ def test_a_reviewer_may_match_waiting_rows_of_any_agency_again(
     summary = actions.do_rematch_waiting_rows(actor=make_user(Role.COORDINATOR, "charity"))
     assert (summary.rows, summary.linked) == (1, 1)
     assert ImportedRow.objects.get(batch=police).match_status == MatchStatus.LINKED
+
+
+def test_a_reviewer_asks_from_the_import_page_and_others_are_refused(
+    agencies, make_user, signed_in, tmp_path: Path, monkeypatch
+):
+    """The job runs at once in tests (the immediate task backend), as the reviewer."""
+    use_stand_in(monkeypatch)
+    police, _ = _police_rows_waiting(agencies, make_user, tmp_path, episode(1, "Zofia", "Nowak"))
+    YoungPerson.objects.create(
+        given_name="Zofia", family_name="Nowak", date_of_birth="2012-06-20", is_synthetic=True
+    )
+
+    practitioner = signed_in(make_user(Role.PRACTITIONER, "police"))
+    page = practitioner.get(f"/imports/{police.pk}/").content.decode()
+    assert "Match the waiting rows again" not in page
+    assert practitioner.post(f"/imports/{police.pk}/match-waiting/").status_code == 404
+    assert ImportedRow.objects.get(batch=police).match_status == MatchStatus.PENDING
+    practitioner.logout()
+
+    analyst = signed_in(make_user(Role.ANALYST, "police", username="police.analyst.two"))
+    page = analyst.get(f"/imports/{police.pk}/").content.decode()
+    assert "Match the waiting rows again" in page  # an analyst links any agency's rows
+    response = analyst.post(f"/imports/{police.pk}/match-waiting/")
+    assert response.status_code == 302
+    row = ImportedRow.objects.get(batch=police)
+    assert row.match_status == MatchStatus.LINKED
+    assert row.young_person is not None
+    assert row.young_person.given_name == "Zofia"
+    assert AuditEvent.objects.filter(details__rematch_waiting_requested=True).exists()
