@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -493,31 +494,29 @@ def train_model(
 
 
 def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
-    linker = Linker(tables, _settings(link_type), log_level=None)
-    if link_type == "link_only":
-        possible = sizes[0] * sizes[1]
-        fallback_prior = 1 / max(sizes[0], sizes[1], 2)
-    else:
-        possible = sizes[0] * (sizes[0] - 1) // 2
-        fallback_prior = 1 / max(sizes[0], 2)
+    """The linker with its parameters: estimated from the data when there are enough records,
+    otherwise (and whenever estimating fails) the starting values.
+
+    Estimation fails safe. On small or degenerate data (a first file of a few hundred records,
+    or every blocked pair the same record twice) EM can drive the chance of a match to 1 or an
+    m probability to 0, and Splink then stops with an error (its SQL reads the infinite weight
+    as ``inf``, or it refuses an m of 0.0). An import must not stop for that: the starting m and
+    u written in :func:`comparisons` and the deterministic prior are used instead, with a
+    warning in the log, and the model says so (``estimated: False``) so that the matching app
+    estimates it again when the data has grown."""
+    possible = sizes[0] * sizes[1] if link_type == "link_only" else sizes[0] * (sizes[0] - 1) // 2
     if possible == 0:
         raise ValueError("There are no pairs of records to learn from.")
-    estimate = min(sizes) >= MIN_RECORDS_FOR_EM
-    prior = None
-    if not estimate:
-        # EM re-estimates the prior on big enough inputs; on small ones this is all there is.
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                _deterministic_rules(),  # type: ignore[arg-type]
-                recall=DETERMINISTIC_RECALL,
-            )
-            prior = linker._settings_obj._probability_two_random_records_match
-        except ValueError:
-            prior = None
-    if not prior or not 0 < prior < 1:
-        prior = fallback_prior
-    linker._settings_obj._probability_two_random_records_match = prior
-    if estimate:
+    if min(sizes) < MIN_RECORDS_FOR_EM:
+        logger.info(
+            "Linkage: %s records are too few to estimate m and u; keeping starting values.",
+            min(sizes),
+        )
+        return _starting_linker(tables, link_type, sizes)
+    linker = Linker(tables, _settings(link_type), log_level=None)
+    fallback_prior = _fallback_prior(link_type, sizes)
+    linker._settings_obj._probability_two_random_records_match = fallback_prior
+    try:
         linker.training.estimate_u_using_random_sampling(
             max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
         )
@@ -531,13 +530,61 @@ def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
             )
             trained = linker._settings_obj._probability_two_random_records_match
             if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
-                linker._settings_obj._probability_two_random_records_match = prior
-    else:
-        logger.info(
-            "Linkage: %s records are too few to estimate m and u; keeping starting values.",
-            min(sizes),
+                linker._settings_obj._probability_two_random_records_match = fallback_prior
+        _check_estimates(linker)
+    except Exception as error:  # any failure to estimate falls back, logged
+        # The class name only: an error's text may quote the data (SQL, values).
+        logger.warning(
+            "Linkage: m and u could not be estimated from %s records (%s); using the starting "
+            "m and u values of matching.engine.comparisons() and the deterministic prior "
+            "instead. The model is estimated again once the data has grown.",
+            " and ".join(str(size) for size in sizes),
+            type(error).__name__,
         )
+        return _starting_linker(tables, link_type, sizes)
+    linker._tessera_estimated = True  # type: ignore[attr-defined]
     return linker
+
+
+def _fallback_prior(link_type: str, sizes: list[int]) -> float:
+    return 1 / max(*sizes, 2) if link_type == "link_only" else 1 / max(sizes[0], 2)
+
+
+def _starting_linker(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
+    """The starting m and u of :func:`comparisons`, and the prior from a deterministic rule
+    (same names and date of birth, assumed to find ``DETERMINISTIC_RECALL`` of the matches)."""
+    linker = Linker(tables, _settings(link_type), log_level=None)
+    prior: float | None = None
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            _deterministic_rules(),  # type: ignore[arg-type]
+            recall=DETERMINISTIC_RECALL,
+        )
+        prior = linker._settings_obj._probability_two_random_records_match
+    except Exception:  # no pair found by the rule, or too few: the fallback
+        prior = None
+    if not prior or not 0 < prior < 1:
+        prior = _fallback_prior(link_type, sizes)
+    linker._settings_obj._probability_two_random_records_match = prior
+    linker._tessera_estimated = False  # type: ignore[attr-defined]
+    return linker
+
+
+class EstimationFailed(ValueError):
+    """EM finished with values no linker can score with (an m or u of 0, 1 or not a number)."""
+
+
+def _check_estimates(linker: Linker) -> None:
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not (isinstance(prior, float | int) and 0 < prior < 1):
+        raise EstimationFailed("the prior is not a probability strictly between 0 and 1")
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            for value in (level.m_probability, level.u_probability):
+                if value is not None and not (math.isfinite(value) and 0 < value <= 1):
+                    raise EstimationFailed("an m or u probability is outside (0, 1]")
 
 
 def _export(linker: Linker) -> dict[str, Any]:
@@ -546,6 +593,8 @@ def _export(linker: Linker) -> dict[str, Any]:
         "format": MODEL_FORMAT,
         "version": MODEL_VERSION,
         "probability_two_random_records_match": settings["probability_two_random_records_match"],
+        # False: the starting values (too few records, or estimating them failed).
+        "estimated": bool(getattr(linker, "_tessera_estimated", False)),
         "comparisons": [
             {
                 "output_column_name": comparison["output_column_name"],

@@ -372,7 +372,13 @@ def _model_for(
     """The feed's saved model, or one estimated now (none saved, or the data has grown)."""
     saved = LinkageModel.objects.filter(feed=feed).first()
     size = len(left) + len(right)
-    if saved is not None and not retrain and size < RETRAIN_GROWTH * max(saved.rows_used, 1):
+    # A model that kept the starting values (too few records, or estimating failed on small
+    # data) is estimated again as soon as there is more data to learn from.
+    starting = saved is not None and saved.model.get("estimated") is False
+    grown = saved is not None and (
+        size >= RETRAIN_GROWTH * max(saved.rows_used, 1) or (starting and size > saved.rows_used)
+    )
+    if saved is not None and not retrain and not grown:
         return dict(saved.model)
     model = train(left, right)
     actions.do_save_linkage_model(actor=actor, feed=feed, model=model, rows_used=size)
