@@ -206,6 +206,8 @@ def _figures(
 
 
 def _ours(data: Any, paths: Mapping[str, Path], log: Callable[[str], None]) -> tuple[dict[RowKey, object], dict[str, Any]]:
+    from django.db.models import F
+
     from imports.models import ImportedRow, MatchStatus
     from matching.models import ReviewItem, ReviewStatus
 
@@ -244,7 +246,7 @@ def _ours(data: Any, paths: Mapping[str, Path], log: Callable[[str], None]) -> t
             row__batch__in=list(batches.values()),
             status__in=(ReviewStatus.OPEN, ReviewStatus.UNSURE),
         )
-        .order_by("row_id", "-probability", "pk")
+        .order_by("row_id", F("probability").desc(nulls_last=True), "pk")
         .values_list("row_id", "candidate_id")
     )
     top: dict[RowKey, int] = {}

@@ -522,13 +522,25 @@ def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
             max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
         )
         for rule in _training_rules():
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-                # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
-                max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
-                populate_probability_two_random_records_match_from_trained_values=True,
-            )
+            before = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
+                    max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
+                    populate_probability_two_random_records_match_from_trained_values=True,
+                )
+            except ValueError as error:
+                if "below the minimum allowed value" not in str(error):
+                    raise
+                # EM drove an m probability to zero (Splink refuses it): among the pairs this
+                # rule blocks, no match differs that way. A first school roll of distinct
+                # pupils does it, each pupil matching only themselves. Keep the model as it
+                # was before this round rather than fail the import.
+                logger.info("Linkage: an EM round underflowed; keeping the earlier estimates.")
+                linker = Linker(tables, before, log_level=None)
+                continue
             trained = linker._settings_obj._probability_two_random_records_match
             if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
                 linker._settings_obj._probability_two_random_records_match = prior
