@@ -345,9 +345,7 @@ def _short_form(given: str, rng: random.Random) -> str:
 
 def strip_accents(text: str) -> str:
     text = text.replace("ł", "l").replace("Ł", "L").replace("ı", "i")
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _has_accents(text: str) -> bool:
@@ -458,7 +456,9 @@ SCHOOL_CONCERN = Habits(
 )
 
 
-def _identity(child: Child, habits: Habits, on: date, rng: random.Random) -> tuple[_Identity, list[str]]:
+def _identity(
+    child: Child, habits: Habits, on: date, rng: random.Random
+) -> tuple[_Identity, list[str]]:
     """The child as one row of an agency records them, and the noise applied."""
     noise: list[str] = []
     given, family, other = child.given, child.family, ""
@@ -587,7 +587,8 @@ def _school_roll(children: list[Child], rng: random.Random, today: date) -> Feed
                 {
                     "school": child.old_school,
                     **common,
-                    "address": _title(child.old_address if moved else child.address) + ", Eastbrook",  # type: ignore[operator]
+                    "address": _title(child.old_address if moved else child.address)
+                    + ", Eastbrook",  # type: ignore[operator]
                     "postcode": child.old_postcode if moved else child.postcode,
                     "year_group": year_group,
                     "on_roll_from": started.isoformat(),
@@ -629,7 +630,9 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
     people = population(children, rng, today)
     first, last = today - timedelta(days=400), today - timedelta(days=3)
     roll = _school_roll(people, rng, today)
-    attendance = Feed("school-attendance.csv", "school_attendance", "education", "Eastbrook schools")
+    attendance = Feed(
+        "school-attendance.csv", "school_attendance", "education", "Eastbrook schools"
+    )
     police = Feed("police-missing.csv", "police_missing", "police", "Eastbrook Police")
     health = Feed("health-attendances.csv", "health_attendance", "health", "Eastbrook Health")
     care = Feed(
@@ -692,7 +695,9 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
             ident, noise = _identity(child, POLICE, went.date(), rng)
             reference = police_ref.setdefault(child.id, f"EBP-P-{len(police_ref) + 70000}")
             back = went + timedelta(hours=rng.randint(2, 60))
-            interview = rng.choice(("offered", "completed", "not_completed", "declined", "not_known"))
+            interview = rng.choice(
+                ("offered", "completed", "not_completed", "declined", "not_known")
+            )
             police.add(
                 {
                     **_identity_columns(
@@ -700,16 +705,22 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
                     ),
                     "episode_reference": f"EBP-MISS-{len(police.rows) + 1:06d}",
                     "missing_from": went.strftime("%Y-%m-%d %H:%M"),
-                    "missing_from_location": rng.choice(("Home address", "Children's home", "School")),
+                    "missing_from_location": rng.choice(
+                        ("Home address", "Children's home", "School")
+                    ),
                     "returned_at": back.strftime("%Y-%m-%d %H:%M") if back.date() < today else "",
-                    "found_location": rng.choice(("", "Town centre", "Friend's address", "Retail park")),
+                    "found_location": rng.choice(
+                        ("", "Town centre", "Friend's address", "Retail park")
+                    ),
                     "risk_grading": rng.choice(("low", "medium", "medium", "high")),
                     "return_home_interview": interview,
                     "return_home_interview_date": (back.date() + timedelta(days=2)).isoformat()
                     if interview == "completed" and back.date() + timedelta(days=2) < today
                     else "",
                     "last_seen_at": (went - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-                    "reported_by": rng.choice(("Mother", "Father", "Carer", "Children's home staff")),
+                    "reported_by": rng.choice(
+                        ("Mother", "Father", "Carer", "Children's home staff")
+                    ),
                     "circumstances": "Synthetic episode.",
                     "return_method": rng.choice(("Returned of own accord", "Found by police", "")),
                     "recorded_at": "",
@@ -738,7 +749,9 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
                     "site": "Eastbrook General (synthetic)",
                     "reason": rng.choice(("Minor injury", "Intoxication", "Drop-in", "")),
                     "outcome": rng.choice(("Discharged", "Referred", "")),
-                    "accompanied_by": rng.choice(("Mother", "Friend", "Unknown adult", "Alone", "")),
+                    "accompanied_by": rng.choice(
+                        ("Mother", "Friend", "Unknown adult", "Alone", "")
+                    ),
                     "safeguarding_concern_noted": rng.choice(("yes", "no", "")),
                     "recorded_at": "",
                 },
@@ -768,7 +781,9 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
                     "end_date": "",
                     "case_reference": reference.replace("CSC", "EBC"),
                     "category": "",
-                    "category_of_need": rng.choice(("N1 Abuse or neglect", "N4 Family in acute stress")),
+                    "category_of_need": rng.choice(
+                        ("N1 Abuse or neglect", "N4 Family in acute stress")
+                    ),
                     "placement_type": "Foster care" if status == "looked_after" else "",
                     "recorded_at": "",
                 },
@@ -777,7 +792,9 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
             )
         # Concerns from the community: a school, the youth service, a charity, housing.
         for _ in range(_count(child, rng, 0.04 if older else 0.01, (3, 9))):
-            kind = rng.choice(("school", "youth_service", "voluntary_sector", "voluntary_sector", "housing"))
+            kind = rng.choice(
+                ("school", "youth_service", "voluntary_sector", "voluntary_sector", "housing")
+            )
             if kind == "school" and child.upn is None:
                 kind = "voluntary_sector"
             when = _moment(rng, first, last)
@@ -792,10 +809,18 @@ def generate(*, children: int = 5_000, seed: int = 2026, today: date | None = No
                     "school": child.school if child.upn and rng.random() < 0.5 else "",
                     "concern_reference": f"{kind[:3].upper()}-{len(target.rows) + 1:05d}",
                     "agency_kind": kind if rng.random() < 0.5 else "",
-                    "reporter_role": rng.choice(("Teacher", "Youth worker", "Housing officer", "Volunteer")),
+                    "reporter_role": rng.choice(
+                        ("Teacher", "Youth worker", "Housing officer", "Volunteer")
+                    ),
                     "concern_date": when.strftime("%Y-%m-%d %H:%M"),
                     "category": rng.choice(
-                        ("older_associate", "unexplained_gifts_or_money", "going_missing", "seen_in_hotspot", "change_in_behaviour")
+                        (
+                            "older_associate",
+                            "unexplained_gifts_or_money",
+                            "going_missing",
+                            "seen_in_hotspot",
+                            "change_in_behaviour",
+                        )
                     ),
                     "concern": "Synthetic concern.",
                     "recorded_at": "",
