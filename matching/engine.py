@@ -42,7 +42,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import spark, standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 5  # bump when comparisons or levels change meaning
+MODEL_VERSION = 6  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -56,6 +56,10 @@ DETERMINISTIC_RECALL = 0.8
 # Fewer records than this on either side: keep the starting m and u values (random pairs of a
 # few records are not "almost all non-matches", and EM needs many blocked pairs).
 MIN_RECORDS_FOR_EM = 300
+
+# The share of true matches whose dates of birth differ wholly (fixed, not estimated: see the
+# date of birth comparison).
+DOB_DIFFERENT_M = 0.005
 
 logger = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -216,7 +220,12 @@ def comparisons() -> list[ComparisonCreator]:
             0.01,
         ),
         (_level(_equal("dob_y"), "same year only"), 0.02, 0.08),
-        (_else(), 0.02, 0.91),
+        # A date of birth wholly different (not one part, not day and month swapped) is rare
+        # on a true match and usual for a brother or sister: m is fixed, not estimated. EM on
+        # unlabelled pairs counts siblings (same surname, postcode and address) as matches and
+        # learnt m of about 0.06 on the Eastbrook feeds, so a 17-year-old's police record went
+        # to review against a 5-year-old brother (bench linkage_all_feeds).
+        (_else().configure(fix_m_probability=True), DOB_DIFFERENT_M, 0.91),
     )
     code = _comparison(
         "postcode",
