@@ -492,8 +492,9 @@ def _identity(
         given, family = strip_accents(given), strip_accents(family)
         noise.append("accents_stripped")
     born: date | None = child.born
-    if rng.random() < habits.dob_day_month and born.day <= 12 and born.day != born.month:
-        born = born.replace(day=born.month, month=born.day)
+    day, month = child.born.day, child.born.month
+    if rng.random() < habits.dob_day_month and day <= 12 and day != month:
+        born = child.born.replace(day=month, month=day)
         noise.append("dob_day_month")
     approximate: int | None = None
     if rng.random() < habits.dob_missing:
@@ -587,8 +588,7 @@ def _school_roll(children: list[Child], rng: random.Random, today: date) -> Feed
                 {
                     "school": child.old_school,
                     **common,
-                    "address": _title(child.old_address if moved else child.address)
-                    + ", Eastbrook",  # type: ignore[operator]
+                    "address": _title(child.old_address or child.address) + ", Eastbrook",
                     "postcode": child.old_postcode if moved else child.postcode,
                     "year_group": year_group,
                     "on_roll_from": started.isoformat(),

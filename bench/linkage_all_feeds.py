@@ -205,9 +205,11 @@ def _figures(
         for value in recall_on(predicted, truth, lambda a, b: truth[a] in exploited)
     )
     for label in eastbrook_feeds.NOISES:
-        value, total = recall_on(
-            predicted, truth, lambda a, b, label=label: label in noise[a] or label in noise[b]
-        )
+
+        def carries(a: RowKey, b: RowKey, label: str = label) -> bool:
+            return label in noise[a] or label in noise[b]
+
+        value, total = recall_on(predicted, truth, carries)
         if total:
             figures[f"recall_{label}"] = round(value, 4)
             figures[f"pairs_{label}"] = total
@@ -243,14 +245,14 @@ def _ours(
     status: dict[RowKey, str] = {}
     row_key: dict[int, RowKey] = {}
     for name, batch in batches.items():
-        for pk, number, person, state in ImportedRow.objects.filter(batch=batch).values_list(
+        for pk, number, owner, state in ImportedRow.objects.filter(batch=batch).values_list(
             "pk", "row_number", "young_person_id", "match_status"
         ):
             key = (name, number - 2)
             row_key[pk] = key
             status[key] = state
-            if state in (MatchStatus.LINKED, MatchStatus.NEW_PERSON) and person is not None:
-                predicted[key] = person
+            if state in (MatchStatus.LINKED, MatchStatus.NEW_PERSON) and owner is not None:
+                predicted[key] = owner
     truth = {(f.name, i): child for f in data.feeds for i, child in enumerate(f.child)}
     # Who each young person "is": the child most of their rows are about.
     votes: dict[object, Counter[str]] = defaultdict(Counter)
