@@ -7,7 +7,7 @@ of ``docs/import-formats.md``:
 
 * ``school_roll`` (education): one row per enrolment, the register's best source. A pupil who
   changed school has two enrolments with the same UPN (the earlier one often at the family's
-  old address); twins (about 2% of siblings) share a surname, date of birth, address and
+  old address); twins (about 2% of children) share a surname, date of birth, address and
   school but never a UPN. Children above school age, home educated or schooled out of the area
   are not on it.
 * ``school_attendance`` (education): unauthorised absence marks, with the roll's identity and
