@@ -43,7 +43,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import spark, standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 5  # bump when comparisons or levels change meaning
+MODEL_VERSION = 6  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -57,6 +57,10 @@ DETERMINISTIC_RECALL = 0.8
 # Fewer records than this on either side: keep the starting m and u values (random pairs of a
 # few records are not "almost all non-matches", and EM needs many blocked pairs).
 MIN_RECORDS_FOR_EM = 300
+
+# The share of true matches whose dates of birth differ wholly (fixed, not estimated: see the
+# date of birth comparison).
+DOB_DIFFERENT_M = 0.005
 
 logger = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -217,7 +221,12 @@ def comparisons() -> list[ComparisonCreator]:
             0.01,
         ),
         (_level(_equal("dob_y"), "same year only"), 0.02, 0.08),
-        (_else(), 0.02, 0.91),
+        # A date of birth wholly different (not one part, not day and month swapped) is rare
+        # on a true match and usual for a brother or sister: m is fixed, not estimated. EM on
+        # unlabelled pairs counts siblings (same surname, postcode and address) as matches and
+        # learnt m of about 0.06 on the Eastbrook feeds, so a 17-year-old's police record went
+        # to review against a 5-year-old brother (bench linkage_all_feeds).
+        (_else().configure(fix_m_probability=True), DOB_DIFFERENT_M, 0.91),
     )
     code = _comparison(
         "postcode",
@@ -521,13 +530,25 @@ def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
             max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
         )
         for rule in _training_rules():
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-                # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
-                max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
-                populate_probability_two_random_records_match_from_trained_values=True,
-            )
+            before = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
+                    max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
+                    populate_probability_two_random_records_match_from_trained_values=True,
+                )
+            except ValueError as error:
+                if "below the minimum allowed value" not in str(error):
+                    raise
+                # EM drove an m probability to zero (Splink refuses it): among the pairs this
+                # rule blocks, no match differs that way. A first school roll of distinct
+                # pupils does it, each pupil matching only themselves. Keep the model as it
+                # was before this round rather than fail the import.
+                logger.info("Linkage: an EM round underflowed; keeping the earlier estimates.")
+                linker = Linker(tables, before, log_level=None)
+                continue
             trained = linker._settings_obj._probability_two_random_records_match
             if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
                 linker._settings_obj._probability_two_random_records_match = fallback_prior
