@@ -33,7 +33,7 @@ from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, Role, User
 from people.models import YoungPerson
 from records.actions import do_record
-from records.models import AgencyRecord, RecordType
+from records.models import AgencyRecord, ConcernCategory, RecordType
 from referrals.models import Referral, ReferralPathway
 from tests.browser import scenario_data
 
@@ -79,6 +79,10 @@ VISITS: dict[str, Visit] = {
     "records:seen-by": _v(C, pk="record"),
     "records:add-link": _v(C, pk="record"),
     "records:new": _v(C, young_person_pk="young_person"),
+    "records:concern-categories": _v(C),
+    "records:concern-category-new": _v(C),
+    "records:concern-category-edit": _v(C, pk="concern_category"),
+    "records:concern-category-retire": _v(C, pk="concern_category"),
     "governance:index": _v(G),
     "governance:agreement": _v(G),
     "governance:agreement-edit": _v(A),
@@ -149,6 +153,7 @@ VISITS: dict[str, Visit] = {
     "imports:batch": _v(P, pk="batch"),
     "imports:progress": _v(P, pk="queued_batch"),
     "imports:report": _v(P, pk="batch"),
+    "imports:match-waiting": _v(P, pk="batch"),
     "matching:queue": _v(C),
     "matching:review": _v(C, pk="review_item"),
     "matching:links": _v(C),
@@ -257,6 +262,7 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
         if hasattr(scenario.coordinator, "notifications")
         else 0,
         school_attendance="school_attendance",
+        concern_category=ConcernCategory.objects.values_list("pk", flat=True).first() or 0,
     )
     ids["users"] = users
     return ids
