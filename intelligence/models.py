@@ -67,11 +67,14 @@ class IntelligenceReport(models.Model):
     handling_conditions = models.TextField(
         blank=True, help_text="Handling C: the conditions on sharing, in words."
     )
-    shareable_with = models.ManyToManyField(
+    shared_with = models.ManyToManyField(
         Agency,
         blank=True,
         related_name="+",
-        help_text="Handling C: the agencies the conditions allow it to reach; nobody else.",
+        help_text=(
+            "The agencies the owner has shared it with: they see it in full, never its source."
+            " Under handling C nobody else sees anything of it."
+        ),
     )
     occurred_at = models.DateTimeField(help_text="When what it reports happened.")
     recorded_at = models.DateTimeField(help_text="When it was recorded.")

@@ -42,6 +42,7 @@ __all__ = [
     "name_problem",
     "nhs_check_digit",
     "normalise_nhs_number",
+    "normalise_possible_uk_phone",
     "normalise_postcode",
     "normalise_uk_phone",
     "normalise_upn",
@@ -404,6 +405,36 @@ def normalise_uk_phone(value: str) -> str:
         )
     if number.extension or not phonenumbers.is_valid_number(number):
         raise IdentifierError(PHONE, value, "is not a valid UK phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_possible_uk_phone(value: str) -> str:
+    """Return a UK phone number in E.164 form if ``phonenumbers`` calls it *possible* (the
+    right length for the UK), whether or not it is in an allocated range.
+
+    For intelligence, where a number is what someone wrote down or saw: a number in a range
+    Ofcom keeps for drama (07700 900000-900999, 01632 960000-960999) or not yet allocated is
+    still the number they saw. The same characters as :func:`normalise_uk_phone` are accepted,
+    and the same +44 rule applies; a national number must start with 0.
+    """
+    _require_text(PHONE, value)
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        raise IdentifierError(
+            PHONE, value, "may contain only digits, spaces, brackets, hyphens, dots and +"
+        )
+    digits = re.sub(r"[^0-9+]", "", value)
+    if not digits.startswith(("0", "+")):
+        raise IdentifierError(PHONE, value, "must start with 0, +44 or 0044")
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException as error:
+        raise IdentifierError(PHONE, value, "cannot be read as a phone number") from error
+    if number.country_code != 44:
+        raise IdentifierError(
+            PHONE, value, f"is not a UK (+44) number; its country code is +{number.country_code}"
+        )
+    if number.italian_leading_zero or not phonenumbers.is_possible_number(number):
+        raise IdentifierError(PHONE, value, "is not the length of a UK phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

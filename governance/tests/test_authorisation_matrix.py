@@ -438,6 +438,10 @@ review_matches                     SCA       -
 set_linkage_thresholds             CD        -
 submit_encodings                   -         PSCA
 decide_disclosure_request          -         SC
+record_intelligence                -         PA
+see_intelligence                   PSCAI     -
+analyse_intelligence               A         -
+resolve_entities                   A         -
 """
 _LETTERS = {
     "P": Role.PRACTITIONER,
@@ -515,6 +519,10 @@ CAPABILITIES_EXERCISED_ELSEWHERE: dict[Capability, str] = {
     Capability.SEE_EVERY_DISRUPTION_PLAN: "mase/tests",
     Capability.RECORD_DISRUPTION_OUTCOME: "mase/tests",
     Capability.LINK_IMPORTED_ROWS: "imports/tests, matching/tests",
+    Capability.RESOLVE_ENTITIES: "intelligence/tests/test_gate_and_actions.py (judgements)",
+    Capability.RECORD_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py",
+    Capability.SEE_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py",
+    Capability.ANALYSE_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py (aliases)",
 }
 
 
