@@ -8,16 +8,18 @@ Options::
     --keep             reuse the loaded database if it holds exactly these counts
     --quick            smoke test: 5,000 young people, 100,000 records, 50 samples
     --diagnose         also break the chronology down and EXPLAIN ANALYZE the slow queries
-    --only NAMES       run only these groups (comma-separated): pages, imports, linkage, pprl
+    --only NAMES       run only these groups (comma-separated): pages, imports, linkage, pprl,
+                       extraction
 
 After the pages, the same run measures the data-matching benchmarks (each module also runs on its
 own, e.g. ``python -m bench.linkage --quick``): ``bench.imports_scale`` (1,000,000 school
 attendance rows through the real import), ``bench.imports_speed`` (a first roll of 15,000 new
 pupils and 200,000 attendance marks for them, against a bare COPY of each file),
 ``bench.linkage`` (FEBRL4, the Eastbrook cross-agency linkage with ground truth, and 300,000
-pupils against 20,000 missing reports) and ``bench.pprl`` (privacy-preserving linkage on
-FEBRL4 and a frequency attack). Each reports a named baseline measured in the same run and
-``ratio`` = ours / baseline.
+pupils against 20,000 missing reports), ``bench.pprl`` (privacy-preserving linkage on FEBRL4
+and a frequency attack) and ``bench.extraction`` (what intelligence text names: precision and
+recall per kind against the synthetic generator's truth). Each reports a named baseline
+measured in the same run and ``ratio`` = ours / baseline.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 from bench import database
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("pages", "imports", "linkage", "pprl")
+GROUPS = ("pages", "imports", "linkage", "pprl", "extraction")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -118,6 +120,7 @@ def _run(options: argparse.Namespace, reuse: bool, started: float) -> int:
         ("imports", "bench.imports_speed"),
         ("linkage", "bench.linkage"),
         ("pprl", "bench.pprl"),
+        ("extraction", "bench.extraction"),
     ):
         if group not in options.only:
             continue

@@ -18,7 +18,7 @@ PARTIAL_PLATE = "Partial plate"
 HANDLE = "Online handle"
 NAME = "Name"
 
-_PARTIAL = re.compile(r"[A-Z0-9?]{1,7}\*?")
+_PARTIAL = re.compile(r"\*?[A-Z0-9?]{1,7}\*?")
 _HANDLE = re.compile(r"[a-z0-9._-]{2,30}")
 
 
@@ -35,7 +35,9 @@ def normalise_partial_plate(value: str) -> str:
     compact = re.sub(r"\s", "", value).upper()
     if not _PARTIAL.fullmatch(compact):
         raise IdentifierError(
-            PARTIAL_PLATE, value, "may hold only letters, digits, ? for one unknown and a final *"
+            PARTIAL_PLATE,
+            value,
+            "may hold only letters, digits, ? for one unknown and * at an end for any",
         )
     known = sum(character.isalnum() for character in compact)
     if known < 2:
