@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import models
+from django.http import Http404
+
 from intelligence.models import ResolutionJudgement, Verdict
 
 
@@ -39,3 +42,20 @@ def kept_apart(kind: str, these: set[int], those: set[int]) -> bool:
         (first in these and second in those) or (first in those and second in these)
         for first, second in _current(kind, Verdict.NOT_SAME)
     )
+
+
+def judgements_of(kind: str, pk: int) -> list[ResolutionJudgement]:
+    """Every judgement about one entity, current and reversed, newest first."""
+    return list(
+        ResolutionJudgement.objects.filter(kind=kind)
+        .filter(models.Q(first_id=pk) | models.Q(second_id=pk))
+        .select_related("judged_by", "reversed_by")
+        .order_by("-judged_at", "-pk")
+    )
+
+
+def judgement_or_404(pk: int) -> ResolutionJudgement:
+    judgement = ResolutionJudgement.objects.filter(pk=pk).first()
+    if judgement is None:
+        raise Http404
+    return judgement

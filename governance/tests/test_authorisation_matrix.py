@@ -135,6 +135,7 @@ _APPS_WITH_ROUTE_LISTS = (
     "imports",
     "matching",
     "pprl",
+    "intelligence",
 )
 ROUTES_OUTSIDE_MATRIX = dict(_CORE_ROUTES_OUTSIDE_MATRIX)
 for _app in _APPS_WITH_ROUTE_LISTS:
@@ -493,6 +494,10 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.SET_LINKAGE_THRESHOLDS: ["/matching/thresholds/"],
     Capability.SUBMIT_ENCODINGS: ["/privacy-preserving/"],
     Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
+    Capability.SEE_INTELLIGENCE: ["/intelligence/"],
+    Capability.RECORD_INTELLIGENCE: ["/intelligence/new/"],
+    Capability.ANALYSE_INTELLIGENCE: ["/intelligence/entities/"],
+    Capability.RESOLVE_ENTITIES: ["/intelligence/resolve/"],
 }
 # Capabilities about one thing (a case, a referral, a record...), each with the tests that
 # drive it through the pages for the roles allowed and refused.
@@ -519,10 +524,6 @@ CAPABILITIES_EXERCISED_ELSEWHERE: dict[Capability, str] = {
     Capability.SEE_EVERY_DISRUPTION_PLAN: "mase/tests",
     Capability.RECORD_DISRUPTION_OUTCOME: "mase/tests",
     Capability.LINK_IMPORTED_ROWS: "imports/tests, matching/tests",
-    Capability.RESOLVE_ENTITIES: "intelligence/tests/test_gate_and_actions.py (judgements)",
-    Capability.RECORD_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py",
-    Capability.SEE_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py",
-    Capability.ANALYSE_INTELLIGENCE: "intelligence/tests/test_gate_and_actions.py (aliases)",
 }
 
 

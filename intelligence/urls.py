@@ -1,0 +1,17 @@
+from django.urls import path
+
+from intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.report_page, name="report"),
+    path("<int:pk>/suggestions/", views.suggestion, name="suggestion"),
+    path("<int:pk>/export/", views.export, name="export"),
+    path("entities/", views.find, name="find"),
+    path("entities/<str:kind>/<int:pk>/", views.entity, name="entity"),
+    path("resolve/", views.resolve, name="resolve"),
+    path("judgements/<int:pk>/reverse/", views.reverse_judgement, name="reverse-judgement"),
+]
