@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from intelligence.models import (
+    AliasKind,
     EntityKind,
     HandlingCode,
     IntelligenceAssessment,
@@ -121,3 +122,27 @@ class JudgementForm(forms.Form):
 
 class ReversalForm(forms.Form):
     reason = forms.CharField(label="Why reverse it", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PersonForm(forms.Form):
+    label = forms.CharField(
+        label="Name analysts will use", max_length=200,
+        help_text="A working name such as 'Subject 3': the names they are known by come next.",
+    )  # fmt: skip
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind of name", choices=AliasKind.choices, initial=AliasKind.NICKNAME,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    source_report = forms.IntegerField(
+        label="Source: intelligence report number",
+        required=False,
+        min_value=1,
+        help_text="Leave empty if the source is your own agency's knowledge.",
+    )

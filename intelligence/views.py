@@ -23,8 +23,16 @@ from governance.models import AuditAction, AuditObject, Level
 from governance.permissions import Capability, may
 from intelligence import actions, gate, resolution, values
 from intelligence.extraction import extract
-from intelligence.forms import FindForm, JudgementForm, ReportForm, ReversalForm, SuggestionForm
-from intelligence.models import EntityKind, IntelligenceReport, OccurrenceKind
+from intelligence.forms import (
+    AliasForm,
+    FindForm,
+    JudgementForm,
+    PersonForm,
+    ReportForm,
+    ReversalForm,
+    SuggestionForm,
+)
+from intelligence.models import EntityKind, IntelligenceReport, OccurrenceKind, PersonOfInterest
 from kit.access import signed_in_user as _user
 from kit.forms import form_page
 from kit.fresh import needs_fresh_code
@@ -383,4 +391,75 @@ def reverse_judgement(request: HttpRequest, pk: int) -> HttpResponse:
         template="intelligence/reverse.html",
         context={"judgement": judgement},
         refused=lambda: _refused(request, AuditAction.UPDATE, AuditObject.RESOLUTION_JUDGEMENT, pk),
+    )
+
+
+# --- Persons of interest -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def new_person(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not may(user, Capability.ANALYSE_INTELLIGENCE):
+        raise _refused(request, AuditAction.CREATE, AuditObject.ENTITY)
+    form = PersonForm(request.POST or None)
+
+    def act() -> PersonOfInterest:
+        return actions.do_add_person_of_interest(
+            actor=user,
+            label=form.cleaned_data["label"],
+            description=form.cleaned_data["description"],
+        )
+
+    return form_page(
+        request,
+        form,
+        act,
+        success="Person of interest added. Add the names they are known by.",
+        redirect_to=lambda person: reverse("intelligence:add-alias", args=[person.pk]),
+        template="intelligence/new_person.html",
+        refused=lambda: _refused(request, AuditAction.CREATE, AuditObject.ENTITY),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    what = f"{EntityKind.PERSON}:{pk}"
+    if not may(user, Capability.ANALYSE_INTELLIGENCE):
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ENTITY, what)
+    try:
+        person = gate.entity_or_404(user, EntityKind.PERSON, pk)
+    except Http404:
+        raise _refused(request, AuditAction.UPDATE, AuditObject.ENTITY, what) from None
+    assert isinstance(person, PersonOfInterest)
+    form = AliasForm(request.POST or None)
+
+    def act() -> Any:
+        number = form.cleaned_data["source_report"]
+        source = None
+        if number is not None:
+            try:
+                source = gate.report_or_404(user, number, at_least=Level.FULL)
+            except Http404:
+                raise ValidationError(
+                    {"source_report": "Give the number of a report you can read in full"}
+                ) from None
+        return actions.do_add_alias(
+            actor=user,
+            person=person,
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            source_report=source,
+        )
+
+    return form_page(
+        request,
+        form,
+        act,
+        success=lambda alias: f"Added: {alias.name}",
+        redirect_to=reverse("intelligence:entity", args=[EntityKind.PERSON, person.pk]),
+        template="intelligence/add_alias.html",
+        context={"person": person},
+        refused=lambda: _refused(request, AuditAction.UPDATE, AuditObject.ENTITY, what),
     )

@@ -29,7 +29,12 @@ from conftest import PASSWORD, sign_in_fully
 from governance.actions import do_break_glass, do_save_sharing_agreement
 from governance.defaults import default_sharing_rules
 from governance.models import AuditEvent
-from intelligence.actions import do_confirm_suggestion, do_judge_entities, do_record_intelligence
+from intelligence.actions import (
+    do_add_person_of_interest,
+    do_confirm_suggestion,
+    do_judge_entities,
+    do_record_intelligence,
+)
 from intelligence.models import Phone
 from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, Role, User
@@ -170,6 +175,8 @@ VISITS: dict[str, Visit] = {
     "intelligence:export": _v(N, pk="intelligence_report"),
     "intelligence:find": _v(N),
     "intelligence:entity": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:new-person": _v(N),
+    "intelligence:add-alias": _v(N, pk="person_of_interest"),
     "intelligence:resolve": _v(N),
     "intelligence:reverse-judgement": _v(N, pk="judgement"),
 }
@@ -287,6 +294,7 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
         for number in ("07700900123", "07700900124")
     ]
     first, second = (Phone.objects.get(number=p.value) for p in phones)
+    ids["person_of_interest"] = do_add_person_of_interest(actor=analyst, label="Subject 1").pk
     ids.update(
         intelligence_report=intelligence.pk,
         intelligence_phone=first.pk,

@@ -496,7 +496,7 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
     Capability.SEE_INTELLIGENCE: ["/intelligence/"],
     Capability.RECORD_INTELLIGENCE: ["/intelligence/new/"],
-    Capability.ANALYSE_INTELLIGENCE: ["/intelligence/entities/"],
+    Capability.ANALYSE_INTELLIGENCE: ["/intelligence/entities/", "/intelligence/people/new/"],
     Capability.RESOLVE_ENTITIES: ["/intelligence/resolve/"],
 }
 # Capabilities about one thing (a case, a referral, a record...), each with the tests that

@@ -13,6 +13,8 @@ ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
             "export",
             "find",
             "entity",
+            "new-person",
+            "add-alias",
             "resolve",
             "reverse-judgement",
         )

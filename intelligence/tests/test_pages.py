@@ -14,11 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from conftest import sign_in_fully
-from intelligence.actions import do_confirm_suggestion, do_judge_entities
+from intelligence.actions import (
+    do_add_alias,
+    do_add_person_of_interest,
+    do_confirm_suggestion,
+    do_judge_entities,
+)
 from intelligence.models import (
     IntelligenceReport,
     Occurrence,
     OccurrenceKind,
+    PersonOfInterest,
     Phone,
     ResolutionJudgement,
 )
@@ -267,6 +273,8 @@ def test_the_source_never_appears_in_any_other_view_or_export(world):
         actor=world["analyst"], report=made, kind=OccurrenceKind.PHONE, value="07700900123"
     )
     phone = Phone.objects.get()
+    person = do_add_person_of_interest(actor=world["analyst"], label="Subject 1")
+    do_add_alias(actor=world["analyst"], person=person, name="Big D", source_report=made)
     urls = {
         "index": "/intelligence/",
         "new": "/intelligence/new/",
@@ -275,10 +283,13 @@ def test_the_source_never_appears_in_any_other_view_or_export(world):
         "export": f"/intelligence/{made.pk}/export/",
         "find": "/intelligence/entities/?kind=phone&value=07700900123",
         "entity": f"/intelligence/entities/phone/{phone.pk}/",
+        "person": f"/intelligence/entities/person/{person.pk}/",
         "resolve": "/intelligence/resolve/",
         "reverse-judgement": "/intelligence/judgements/1/reverse/",
+        "new-person": "/intelligence/people/new/",
+        "add-alias": f"/intelligence/people/{person.pk}/names/new/",
     }
-    assert set(urls) == set(_intelligence_routes()), "a new page must be tried here too"
+    assert set(urls) - {"person"} == set(_intelligence_routes()), "try every new page here too"
     # The owner's analyst sees the source: the check below would notice it.
     owner = unescape(client_for(world["analyst"]).get(urls["report"]).content.decode())
     assert SOURCE_SECRET in owner
@@ -294,3 +305,37 @@ def test_the_source_never_appears_in_any_other_view_or_export(world):
         if export.status_code == 200:
             assert export["Content-Type"].startswith("text/csv")
             assert made.title in export.content.decode() or who == "csc_ig", who
+
+
+def test_an_analyst_adds_a_person_of_interest_and_the_names_they_go_by(world):
+    made = report(world["author"], handling_code="C", handling_conditions="Police only")
+    analyst = client_for(world["analyst"])
+    added = analyst.post("/intelligence/people/new/", {"label": "Subject 7"})
+    assert added.status_code == 302
+    person = PersonOfInterest.objects.get(label="Subject 7")
+    assert added["Location"] == f"/intelligence/people/{person.pk}/names/new/"
+    named = analyst.post(
+        added["Location"], {"name": "Big D", "kind": "nickname", "source_report": made.pk}
+    )
+    assert named.status_code == 302
+    page = analyst.get(f"/intelligence/entities/person/{person.pk}/").content.decode()
+    assert "Big D" in page
+    assert f"/intelligence/{made.pk}/" in page
+    found = analyst.get("/intelligence/entities/", {"kind": "person", "value": "‘big d’"})
+    assert f"/intelligence/entities/person/{person.pk}/" in found.content.decode()
+    # A report the analyst may not read cannot be cited as a source.
+    hidden = report(world["other_force"], handling_code="C", handling_conditions="Theirs only")
+    refused = analyst.post(
+        f"/intelligence/people/{person.pk}/names/new/",
+        {"name": "Dee", "kind": "alias", "source_report": hidden.pk},
+    )
+    assert refused.status_code == 400
+    assert "a report you can read in full" in unescape(refused.content.decode())
+    # Another force's analyst finds nothing and may not open or name the person.
+    other = client_for(world["other_force"])
+    assert other.get(f"/intelligence/entities/person/{person.pk}/").status_code == 404
+    assert other.get(f"/intelligence/people/{person.pk}/names/new/").status_code == 404
+    nothing = other.get("/intelligence/entities/", {"kind": "person", "value": "Big D"})
+    assert f"/intelligence/entities/person/{person.pk}/" not in nothing.content.decode()
+    # A practitioner does not analyse.
+    assert client_for(world["author"]).get("/intelligence/people/new/").status_code == 404
