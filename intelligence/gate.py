@@ -82,9 +82,9 @@ def may_record(user: object, agency: Agency | None = None) -> bool:
     """May the user record graded intelligence (for ``agency``, or at all)? Their role must
     allow it and their agency must be one that grades intelligence."""
     who = _signed_in(user)
-    if who is None or not grades_intelligence(who.agency):
+    if who is None or not may(who, Capability.RECORD_INTELLIGENCE, agency=agency):
         return False
-    return may(who, Capability.RECORD_INTELLIGENCE, agency=agency)
+    return grades_intelligence(who.agency)  # asked second: it reads the agency
 
 
 def may_see(user: object) -> bool:
