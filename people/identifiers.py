@@ -406,8 +406,12 @@ def normalise_uk_phone(value: str) -> str:
     if number.extension:
         raise IdentifierError(PHONE, value, "is not a UK phone number: it has an extension")
     possible = phonenumbers.is_possible_number_with_reason(number)
-    if possible == phonenumbers.ValidationResult.TOO_SHORT or (
-        possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+    # A leading zero kept after +44 ("077009001" read as +44 077009001) is a short national
+    # number, not a number with a zero in it.
+    if (
+        possible == phonenumbers.ValidationResult.TOO_SHORT
+        or possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+        or number.italian_leading_zero
     ):
         raise IdentifierError(
             PHONE,
@@ -420,33 +424,17 @@ def normalise_uk_phone(value: str) -> str:
 
 
 def normalise_possible_uk_phone(value: str) -> str:
-    """Return a UK phone number in E.164 form if ``phonenumbers`` calls it *possible* (the
-    right length for the UK), whether or not it is in an allocated range.
+    """:func:`normalise_uk_phone` for a number found in prose: it must also start as people
+    write phone numbers, with 0, +44 or 0044.
 
-    For intelligence, where a number is what someone wrote down or saw: a number in a range
-    Ofcom keeps for drama (07700 900000-900999, 01632 960000-960999) or not yet allocated is
-    still the number they saw. The same characters as :func:`normalise_uk_phone` are accepted,
-    and the same +44 rule applies; a national number must start with 0.
+    A bare run of ten digits in a note ("ref 7700900123") is more often a reference than a
+    phone, so what :func:`normalise_uk_phone` would read as a national number without its 0 is
+    refused here. Ofcom's drama ranges are accepted, as there.
     """
     _require_text(PHONE, value)
-    if not _PHONE_CHARACTERS.fullmatch(value):
-        raise IdentifierError(
-            PHONE, value, "may contain only digits, spaces, brackets, hyphens, dots and +"
-        )
-    digits = re.sub(r"[^0-9+]", "", value)
-    if not digits.startswith(("0", "+")):
+    if not re.sub(r"[\s().-]", "", value).startswith(("0", "+")):
         raise IdentifierError(PHONE, value, "must start with 0, +44 or 0044")
-    try:
-        number = phonenumbers.parse(value, "GB")
-    except phonenumbers.NumberParseException as error:
-        raise IdentifierError(PHONE, value, "cannot be read as a phone number") from error
-    if number.country_code != 44:
-        raise IdentifierError(
-            PHONE, value, f"is not a UK (+44) number; its country code is +{number.country_code}"
-        )
-    if number.italian_leading_zero or not phonenumbers.is_possible_number(number):
-        raise IdentifierError(PHONE, value, "is not the length of a UK phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return normalise_uk_phone(value)
 
 
 # --------------------------------------------------------------------------------------------
