@@ -10,7 +10,7 @@ Audit details carry ids, kinds and codes, never the values (a phone number is pe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -381,8 +381,8 @@ def do_link_entities(
     link_type: str,
     source_report: IntelligenceReport | None = None,
     inferred: bool = False,
-    started_on: datetime | None = None,
-    ended_on: datetime | None = None,
+    started_on: date | None = None,
+    ended_on: date | None = None,
     agency: Agency | None = None,
     is_synthetic: bool = False,
 ) -> EntityLink:
@@ -399,10 +399,13 @@ def do_link_entities(
     if (from_kind, from_id) == (to_kind, to_id):
         raise ValidationError({"to_id": "A link joins two different entities"})
     for kind, pk in ((from_kind, from_id), (to_kind, to_id)):
-        if kind not in EntityKind.values or pk not in gate.entities_by_pk(kind, [pk]):
-            raise ValidationError({"to_id": "Choose an entity that exists"})
+        found = gate.entities_by_pk(kind, [pk]) if kind in EntityKind.values else {}
+        if pk not in found or (actor is not None and not gate.entity_visible(actor, found[pk])):
+            raise ValidationError({"to_id": "Choose an entity you can see"})
     if not inferred and source_report is None:
         raise ValidationError({"source_report": "A stated link names its source report"})
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": "The link cannot end before it started"})
     with transaction.atomic():
         link = EntityLink.objects.create(
             from_kind=from_kind,

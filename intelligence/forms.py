@@ -13,6 +13,7 @@ from intelligence.models import (
     EntityKind,
     HandlingCode,
     IntelligenceAssessment,
+    LinkType,
     OccurrenceKind,
     SourceEvaluation,
     Verdict,
@@ -145,4 +146,20 @@ class AliasForm(forms.Form):
         required=False,
         min_value=1,
         help_text="Leave empty if the source is your own agency's knowledge.",
+    )
+
+
+class LinkForm(forms.Form):
+    to_kind = forms.ChoiceField(label="Linked to a", choices=EntityKind.choices)
+    to_id = forms.IntegerField(label="Its number", min_value=1)
+    link_type = forms.ChoiceField(label="How they are linked", choices=LinkType.choices)
+    source_report = forms.IntegerField(
+        label="Source: intelligence report number", min_value=1,
+        help_text="The report that says so: the link carries its grade.",
+    )  # fmt: skip
+    started_on = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/export/", views.export, name="export"),
     path("entities/", views.find, name="find"),
     path("entities/<str:kind>/<int:pk>/", views.entity, name="entity"),
+    path("entities/<str:kind>/<int:pk>/links/new/", views.add_link, name="add-link"),
     path("people/new/", views.new_person, name="new-person"),
     path("people/<int:pk>/names/new/", views.add_alias, name="add-alias"),
     path("resolve/", views.resolve, name="resolve"),

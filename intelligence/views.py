@@ -27,6 +27,7 @@ from intelligence.forms import (
     AliasForm,
     FindForm,
     JudgementForm,
+    LinkForm,
     PersonForm,
     ReportForm,
     ReversalForm,
@@ -462,4 +463,49 @@ def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
         template="intelligence/add_alias.html",
         context={"person": person},
         refused=lambda: _refused(request, AuditAction.UPDATE, AuditObject.ENTITY, what),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_link(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """An analyst states a link from this entity to another, with its source report."""
+    user = _user(request)
+    what = f"{kind}:{pk}"
+    if not may(user, Capability.ANALYSE_INTELLIGENCE):
+        raise _refused(request, AuditAction.CREATE, AuditObject.ENTITY_LINK, what)
+    try:
+        thing = gate.entity_or_404(user, kind, pk)
+    except Http404:
+        raise _refused(request, AuditAction.CREATE, AuditObject.ENTITY_LINK, what) from None
+    form = LinkForm(request.POST or None)
+
+    def act() -> Any:
+        data = form.cleaned_data
+        try:
+            source = gate.report_or_404(user, data["source_report"], at_least=Level.FULL)
+        except Http404:
+            raise ValidationError(
+                {"source_report": "Give the number of a report you can read in full"}
+            ) from None
+        return actions.do_link_entities(
+            actor=user,
+            from_kind=kind,
+            from_id=thing.pk,
+            to_kind=data["to_kind"],
+            to_id=data["to_id"],
+            link_type=data["link_type"],
+            source_report=source,
+            started_on=data["started_on"],
+            ended_on=data["ended_on"],
+        )
+
+    return form_page(
+        request,
+        form,
+        act,
+        success="Link recorded.",
+        redirect_to=reverse("intelligence:entity", args=[kind, thing.pk]),
+        template="intelligence/add_link.html",
+        context={"entity": thing, "kind": kind},
+        refused=lambda: _refused(request, AuditAction.CREATE, AuditObject.ENTITY_LINK, what),
     )

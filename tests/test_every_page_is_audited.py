@@ -175,6 +175,7 @@ VISITS: dict[str, Visit] = {
     "intelligence:export": _v(N, pk="intelligence_report"),
     "intelligence:find": _v(N),
     "intelligence:entity": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:add-link": _v(N, kind="phone", pk="intelligence_phone"),
     "intelligence:new-person": _v(N),
     "intelligence:add-alias": _v(N, pk="person_of_interest"),
     "intelligence:resolve": _v(N),

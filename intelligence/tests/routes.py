@@ -13,6 +13,7 @@ ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
             "export",
             "find",
             "entity",
+            "add-link",
             "new-person",
             "add-alias",
             "resolve",

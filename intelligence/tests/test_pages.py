@@ -286,6 +286,7 @@ def test_the_source_never_appears_in_any_other_view_or_export(world):
         "person": f"/intelligence/entities/person/{person.pk}/",
         "resolve": "/intelligence/resolve/",
         "reverse-judgement": "/intelligence/judgements/1/reverse/",
+        "add-link": f"/intelligence/entities/phone/{phone.pk}/links/new/",
         "new-person": "/intelligence/people/new/",
         "add-alias": f"/intelligence/people/{person.pk}/names/new/",
     }
@@ -339,3 +340,40 @@ def test_an_analyst_adds_a_person_of_interest_and_the_names_they_go_by(world):
     assert f"/intelligence/entities/person/{person.pk}/" not in nothing.content.decode()
     # A practitioner does not analyse.
     assert client_for(world["author"]).get("/intelligence/people/new/").status_code == 404
+
+
+def test_an_analyst_links_a_person_to_a_phone_from_a_report_and_the_grade_goes_with_it(world):
+    made = report(world["author"], source_evaluation="1", intelligence_assessment="A")
+    do_confirm_suggestion(
+        actor=world["analyst"], report=made, kind=OccurrenceKind.PHONE, value="07700900123"
+    )
+    phone = Phone.objects.get()
+    person = do_add_person_of_interest(actor=world["analyst"], label="Subject 2")
+    analyst = client_for(world["analyst"])
+    url = f"/intelligence/entities/person/{person.pk}/links/new/"
+    linked = analyst.post(
+        url,
+        {"to_kind": "phone", "to_id": phone.pk, "link_type": "uses_phone",
+         "source_report": made.pk, "started_on": "2025-10-01"},
+    )  # fmt: skip
+    assert linked.status_code == 302
+    page = analyst.get(f"/intelligence/entities/phone/{phone.pk}/").content.decode()
+    assert "Uses phone" in page
+    assert "graded 1AP" in page
+    assert f"/intelligence/entities/person/{person.pk}/" in page
+    # Another force sees neither end, and may not link from them.
+    other = client_for(world["other_force"])
+    assert other.get(url).status_code == 404
+    # An end the analyst cannot see is refused on the form.
+    hidden = report(world["other_force"], text="07700 900555")
+    do_confirm_suggestion(
+        actor=world["other_force"], report=hidden, kind=OccurrenceKind.PHONE, value="07700900555"
+    )
+    theirs = Phone.objects.get(number="+447700900555")
+    refused = analyst.post(
+        url,
+        {"to_kind": "phone", "to_id": theirs.pk, "link_type": "uses_phone",
+         "source_report": made.pk},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Choose an entity you can see" in refused.content.decode()
