@@ -82,6 +82,11 @@ class Capability(StrEnum):
     EDIT_CONCERN_CATEGORIES = "edit_concern_categories"
     SUBMIT_ENCODINGS = "submit_encodings"
     DECIDE_DISCLOSURE_REQUEST = "decide_disclosure_request"
+    # Intelligence (the gate in ``intelligence.gate`` decides the level of each report)
+    RECORD_INTELLIGENCE = "record_intelligence"
+    SEE_INTELLIGENCE = "see_intelligence"
+    ANALYSE_INTELLIGENCE = "analyse_intelligence"
+    RESOLVE_ENTITIES = "resolve_entities"
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,23 @@ POLICY: Final[Mapping[Capability, Rule]] = {
     ),
     C.DECIDE_DISCLOSURE_REQUEST: Rule(
         "decide a disclosure request to their agency", frozenset(), own_agency=_FRONT_DOOR
+    ),
+    C.RECORD_INTELLIGENCE: Rule(
+        "record graded intelligence and confirm what its text names (for an agency that grades"
+        " intelligence; the intelligence gate checks the agency)",
+        frozenset(),
+        own_agency=_roles(_PRACTITIONER, _ANALYST),
+    ),
+    C.SEE_INTELLIGENCE: Rule(
+        "see intelligence reports, at the level the handling code and owning agency allow",
+        _CASE_CONTENT,
+    ),
+    C.ANALYSE_INTELLIGENCE: Rule(
+        "analyse intelligence: persons of interest, entities and the links between them",
+        _roles(_ANALYST),
+    ),
+    C.RESOLVE_ENTITIES: Rule(
+        "judge whether two people, phones, vehicles or places are the same", _roles(_ANALYST)
     ),
 }
 

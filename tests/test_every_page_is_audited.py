@@ -29,6 +29,13 @@ from conftest import PASSWORD, sign_in_fully
 from governance.actions import do_break_glass, do_save_sharing_agreement
 from governance.defaults import default_sharing_rules
 from governance.models import AuditEvent
+from intelligence.actions import (
+    do_add_person_of_interest,
+    do_confirm_suggestion,
+    do_judge_entities,
+    do_record_intelligence,
+)
+from intelligence.models import Phone
 from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, Role, User
 from people.models import YoungPerson
@@ -52,12 +59,13 @@ def _v(role: Role, **kwargs: str) -> Visit:
     return Visit(role, kwargs)
 
 
-C, P, S, G, A = (
+C, P, S, G, A, N = (
     Role.COORDINATOR,
     Role.PRACTITIONER,
     Role.MASH_SCREENER,
     Role.IG_OFFICER,
     Role.ADMINISTRATOR,
+    Role.ANALYST,
 )
 
 VISITS: dict[str, Visit] = {
@@ -165,6 +173,18 @@ VISITS: dict[str, Visit] = {
     "pprl:request": _v(P, pk="notice"),
     "pprl:requests": _v(C),
     "pprl:decide": _v(C, pk="disclosure"),
+    "intelligence:index": _v(N),
+    "intelligence:new": _v(N),
+    "intelligence:report": _v(N, pk="intelligence_report"),
+    "intelligence:suggestion": _v(N, pk="intelligence_report"),
+    "intelligence:export": _v(N, pk="intelligence_report"),
+    "intelligence:find": _v(N),
+    "intelligence:entity": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:add-link": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:new-person": _v(N),
+    "intelligence:add-alias": _v(N, pk="person_of_interest"),
+    "intelligence:resolve": _v(N),
+    "intelligence:reverse-judgement": _v(N, pk="judgement"),
 }
 # Reached before or without signing in; they show no young person.
 NOT_VISITED = {"web:sign-in", "web:sign-out", "web:health", "web:second-factor",
@@ -224,6 +244,8 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
     scenario = scenario_data.build(agencies, make_user, tmp_path, monkeypatch)
     for role in (Role.IG_OFFICER, Role.COMMUNITY_PARTNER):
         make_user(role)
+    if Role.ANALYST not in users:
+        make_user(Role.ANALYST)
     ids: dict[str, Any] = dict(scenario.urls())
     casey = scenario.young_person
     riley = scenario.referral_without_outcome.young_person
@@ -263,6 +285,34 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
         else 0,
         school_attendance="school_attendance",
         concern_category=ConcernCategory.objects.values_list("pk", flat=True).first() or 0,
+    )
+    analyst = users[Role.ANALYST]
+    intelligence = do_record_intelligence(
+        actor=analyst,
+        title="Adult waiting outside the academy",
+        text="A man gives girls his number, 07700 900123 or 07700 900124.",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code="P",
+        occurred_at=timezone.now() - timedelta(days=1),
+    )
+    phones = [
+        do_confirm_suggestion(actor=analyst, report=intelligence, kind="phone", value=number)
+        for number in ("07700900123", "07700900124")
+    ]
+    first, second = (Phone.objects.get(number=p.value) for p in phones)
+    ids["person_of_interest"] = do_add_person_of_interest(actor=analyst, label="Subject 1").pk
+    ids.update(
+        intelligence_report=intelligence.pk,
+        intelligence_phone=first.pk,
+        judgement=do_judge_entities(
+            actor=analyst,
+            kind="phone",
+            first_id=first.pk,
+            second_id=second.pk,
+            verdict="unsure",
+            reason="Two handsets or one?",
+        ).pk,
     )
     ids["users"] = users
     return ids

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from governance.permissions import Capability, may
 from imports.actions import feeds_for
+from intelligence import gate as intelligence_gate
 from partnership.models import User
 
 
@@ -37,6 +38,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
     if feeds_for(user):
         sections.append(("Imports", reverse("imports:start"), "/imports/"))
+    if intelligence_gate.may_record(user) or may(user, Capability.ANALYSE_INTELLIGENCE):
+        sections.append(("Intelligence", reverse("intelligence:index"), "/intelligence/"))
     if may(user, Capability.REVIEW_MATCHES):
         sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
     if may(user, Capability.SUBMIT_PARTNER_CONCERN):

@@ -144,6 +144,7 @@ _APPS_WITH_ROUTE_LISTS = (
     "imports",
     "matching",
     "pprl",
+    "intelligence",
 )
 ROUTES_OUTSIDE_MATRIX = dict(_CORE_ROUTES_OUTSIDE_MATRIX)
 for _app in _APPS_WITH_ROUTE_LISTS:
@@ -448,6 +449,10 @@ set_linkage_thresholds             CD        -
 edit_concern_categories            CD        -
 submit_encodings                   -         PSCA
 decide_disclosure_request          -         SC
+record_intelligence                -         PA
+see_intelligence                   PSCAI     -
+analyse_intelligence               A         -
+resolve_entities                   A         -
 """
 _LETTERS = {
     "P": Role.PRACTITIONER,
@@ -500,6 +505,10 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.EDIT_CONCERN_CATEGORIES: ["/records/concern-categories/"],
     Capability.SUBMIT_ENCODINGS: ["/privacy-preserving/"],
     Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
+    Capability.SEE_INTELLIGENCE: ["/intelligence/"],
+    Capability.RECORD_INTELLIGENCE: ["/intelligence/new/"],
+    Capability.ANALYSE_INTELLIGENCE: ["/intelligence/entities/", "/intelligence/people/new/"],
+    Capability.RESOLVE_ENTITIES: ["/intelligence/resolve/"],
 }
 # Capabilities about one thing (a case, a referral, a record...), each with the tests that
 # drive it through the pages for the roles allowed and refused.
