@@ -492,9 +492,12 @@ class _Echo:
 
 
 @require_GET
-def replay_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def replay_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     run = _run(request, pk, AuditAction.EXPORT)
-    engine = importlib.import_module("alerts.engine")
+    try:
+        rows = importlib.import_module("alerts.engine").replay_csv_rows
+    except (ImportError, AttributeError):  # the replay engine is not installed
+        return HttpResponse("The replay engine is not installed.", status=503)
     audit.record(
         AuditAction.EXPORT,
         request=request,
@@ -505,7 +508,7 @@ def replay_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
-        for row in engine.replay_csv_rows(run):
+        for row in rows(run):
             yield writer.writerow([safe_cell(str(cell)) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
