@@ -272,5 +272,5 @@ def test_a_replays_alerts_download_as_csv(coordinator, make_rule, make_alert, pe
     response = _client(coordinator).get(f"/alerts/replays/{run.pk}/csv/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert len(body.strip().splitlines()) >= 2

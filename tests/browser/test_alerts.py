@@ -64,6 +64,7 @@ def test_the_coordinator_reads_the_evidence_and_accepts_an_alert_into_a_referral
     assert page.locator(".govuk-error-summary").count() == 0
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACCEPTED
+    assert alert.referral_id is not None
     referral = Referral.objects.get(pk=alert.referral_id)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(referral.receipt)
     expect(page.locator("main")).to_contain_text(f"{referral.receipt} to ")
