@@ -33,7 +33,7 @@ from people.models import YoungPerson
 from records.actions import normalise_link_value
 from records.models import LinkKind
 from referrals.actions import do_refer
-from referrals.models import ReferralKind
+from referrals.models import Referral, ReferralKind, ReferralStatus
 
 # --- Triage --------------------------------------------------------------------------------------
 
@@ -125,6 +125,34 @@ def do_accept_into_referral(
         )
         _audit_decision(
             actor, current, "accepted", referral=referral.pk, young_person=young_person.pk
+        )
+    return current
+
+
+def do_accept_into_waiting_referral(
+    *, actor: User, alert: Alert, referral: Referral, note: str = ""
+) -> Alert:
+    """Accept an alert by adding it to a referral about its young person that is still
+    awaiting screening, rather than opening a second one: the alert names the referral, and
+    the referral's own words are left as its referrer wrote them."""
+    _require_triage(actor)
+    if referral.status != ReferralStatus.AWAITING_SCREENING or referral.young_person is None:
+        raise ValidationError({"referral": "Choose a referral still awaiting screening."})
+    _one_of_its_young_people(alert, referral.young_person, "referral")
+    with transaction.atomic():
+        current = _lock_open(alert)
+        _decided(current, actor, AlertStatus.ACCEPTED, note)
+        current.referral = referral
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "referral"]
+        )
+        _audit_decision(
+            actor,
+            current,
+            "accepted",
+            referral=referral.pk,
+            young_person=referral.young_person_id,
+            added_to_waiting_referral=True,
         )
     return current
 

@@ -53,6 +53,14 @@ class AcceptReferralForm(ReferralForm):
         self.fields["young_person"].queryset = people  # type: ignore[attr-defined]
 
 
+class WaitingReferralForm(forms.Form):
+    note = forms.CharField(
+        label="Why you accepted the alert (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class _CaseChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference}: {obj.young_person.full_name} ({obj.get_status_display()})"

@@ -38,6 +38,8 @@ from governance.models import Level
 from governance.permissions import Capability, may
 from partnership.models import Agency, User
 from people.models import YoungPerson
+from referrals.models import Referral
+from referrals.queries import referrals_to_screen
 
 # --- Which alerts --------------------------------------------------------------------------------
 
@@ -235,6 +237,17 @@ def shared_value_shown(user: User, alert: Alert) -> bool:
 
 def merged_into_this(user: User, alert: Alert) -> list[Alert]:
     return list(alerts_for(user).filter(merged_into=alert).select_related("rule", "decided_by"))
+
+
+def waiting_referrals_for(user: User, alert: Alert) -> QuerySet[Referral]:
+    """Referrals about the alert's young people still awaiting screening, that this user may
+    see in the screening queue: an accepted alert may be added to one of them."""
+    return (
+        referrals_to_screen(user)
+        .filter(young_person__in=alert.young_people.values("pk"))
+        .select_related("young_person", "receiving_agency")
+        .order_by("received_at")
+    )
 
 
 def open_cases_for(user: User, alert: Alert) -> QuerySet[Case]:

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.alert_queue, name="queue"),
     path("<int:pk>/", views.alert_detail, name="alert"),
     path("<int:pk>/accept/referral/", views.accept_referral, name="accept-referral"),
+    path(
+        "<int:pk>/accept/referral/<int:referral_pk>/",
+        views.accept_into_waiting_referral,
+        name="accept-waiting-referral",
+    ),
     path("<int:pk>/accept/action/", views.accept_action, name="accept-action"),
     path("<int:pk>/dismiss/", views.dismiss, name="dismiss"),
     path("<int:pk>/merge/", views.merge, name="merge"),

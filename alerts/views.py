@@ -25,6 +25,7 @@ from alerts.forms import (
     ReplayForm,
     RuleParametersForm,
     SwitchRuleForm,
+    WaitingReferralForm,
 )
 from alerts.models import Alert, AlertStatus, BenignValue, ReplayRun, Rule
 from governance import audit
@@ -135,6 +136,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shared_value_shown": queries.shared_value_shown(user, alert),
             "can_merge": triage and queries.merge_targets(user, alert).exists(),
             "can_act": triage and queries.open_cases_for(user, alert).exists(),
+            "waiting": list(queries.waiting_referrals_for(user, alert)) if triage else [],
         },
     )
 
@@ -200,6 +202,36 @@ def accept_referral(request: HttpRequest, pk: int) -> HttpResponse:
             "say whether the young person consented, or the lawful basis without consent.",
         ),
         error_status=200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept_into_waiting_referral(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    user, alert = _to_triage(request, pk)
+    referral = queries.waiting_referrals_for(user, alert).filter(pk=referral_pk).first()
+    if referral is None:
+        raise _refused(request, AuditAction.UPDATE, AuditObject.REFERRAL, referral_pk)
+    form = WaitingReferralForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_accept_into_waiting_referral(
+            actor=user, alert=alert, referral=referral, note=form.cleaned_data["note"]
+        ),
+        success=f"Alert accepted and added to referral {referral.receipt}, awaiting screening.",
+        redirect_to=_back(alert),
+        template="alerts/form.html",
+        context=_form_context(
+            request,
+            alert,
+            "accept-waiting-referral",
+            title=f"Accept: add to referral {referral.receipt}",
+            button="Accept and add to the referral",
+            intro=f"{referral.young_person} already has a referral awaiting screening by "
+            f"{referral.receiving_agency.name}, received {referral.received_at:%-d %B %Y}. "
+            "The alert will name it; the referral keeps its referrer's words. Screeners see "
+            "every alert, so whoever screens it can read this one too.",
+        ),
     )
 
 

@@ -163,6 +163,7 @@ VISITS: dict[str, Visit] = {
     "alerts:queue": _v(C),
     "alerts:alert": _v(C, pk="alert"),
     "alerts:accept-referral": _v(C, pk="alert"),
+    "alerts:accept-waiting-referral": _v(C, pk="unrelated_alert", referral_pk="waiting_referral"),
     "alerts:accept-action": _v(C, pk="alert"),
     "alerts:dismiss": _v(C, pk="alert"),
     "alerts:merge": _v(C, pk="alert"),

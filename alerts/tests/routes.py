@@ -8,7 +8,15 @@ the levels and the allowed and refused paths.
 ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
     **{
         f"alerts:{name}": "alerts/tests/test_triage.py"
-        for name in ("queue", "alert", "accept-referral", "accept-action", "dismiss", "merge")
+        for name in (
+            "queue",
+            "alert",
+            "accept-referral",
+            "accept-waiting-referral",
+            "accept-action",
+            "dismiss",
+            "merge",
+        )
     },
     **{
         f"alerts:{name}": "alerts/tests/test_rules_and_benign_values.py"

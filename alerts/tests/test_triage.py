@@ -374,3 +374,36 @@ def test_the_navigation_and_the_coordinators_home_page_show_the_alerts(world):
     assert "2 open alerts to triage" in home
     practitioner_home = _client(world["officer"]).get("/").content.decode()
     assert NAV_LINK in practitioner_home  # may see alerts about young people they work with
+
+
+def test_an_alert_may_be_added_to_a_referral_awaiting_screening_instead_of_a_second_one(
+    world,
+):
+    alert = world["about_casey"]
+    client = _client(world["coordinator"])
+    waiting = client.post(
+        f"/alerts/{alert.pk}/accept/referral/", _referral_form(alert)
+    )  # a first alert opened a referral; now a second alert about Casey
+    assert waiting.status_code == 302
+    referral = Referral.objects.get()
+    second = Alert.objects.create(
+        rule=world["other_rule"],
+        rule_version=world["other_rule"].versions.get(),
+        key="second",
+        raised_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    second.young_people.set([world["casey"]])
+    page = client.get(f"/alerts/{second.pk}/").content.decode()
+    assert f"Accept: add this alert to {referral.receipt}" in page
+    response = client.post(
+        f"/alerts/{second.pk}/accept/referral/{referral.pk}/", {"note": "Same worry."}
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.status == AlertStatus.ACCEPTED
+    assert second.referral == referral
+    assert Referral.objects.count() == 1
+    # A referral about somebody else is not offered, and refused if asked for.
+    other = client.get(f"/alerts/{world['about_riley'].pk}/accept/referral/{referral.pk}/")
+    assert other.status_code == 404

@@ -164,6 +164,7 @@ class Scenario:
     alert: Alert  # open, about Casey: evidence from the school, Health (sexual health), the charity
     other_alert: Alert  # open, about Casey too: where the first may be merged
     unrelated_alert: Alert  # open, about a young person the school's practitioner does not know
+    waiting_referral: Referral  # about that young person, awaiting screening
     alert_rule: AlertRule
     benign: BenignValue
     replay_run: ReplayRun
@@ -194,6 +195,7 @@ class Scenario:
             "alert": self.alert.pk,
             "other_alert": self.other_alert.pk,
             "unrelated_alert": self.unrelated_alert.pk,
+            "waiting_referral": self.waiting_referral.pk,
             "alert_rule": self.alert_rule.pk,
             "benign": self.benign.pk,
             "replay_run": self.replay_run.pk,
@@ -576,6 +578,15 @@ def _alerts(
         "alert": _alert(several, [casey], [school, clinic, charity], days_ago=2),
         "other_alert": _alert(several, [casey], [charity], days_ago=20),
         "unrelated_alert": _alert(several, [robin], [police], days_ago=1),
+        "waiting_referral": do_refer(
+            actor=coordinator,
+            young_person=robin,
+            concern="Seen at the station with older men twice this week.",
+            consent_status="consented",
+            lawful_basis="consent",
+            next_steps_discussed=True,
+            is_synthetic=True,
+        ),
         "alert_rule": several,
         "benign": BenignValue.objects.create(
             kind="phone", value="+441134960000", label="Eastbrook Academy office (synthetic)"

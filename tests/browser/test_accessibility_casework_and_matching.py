@@ -109,6 +109,8 @@ ALERTS = [
     Visit("/alerts/{alert}/"),
     Visit("/alerts/{alert}/accept/referral/", submit="Accept and send the referral"),
     Visit("/alerts/{alert}/accept/action/", submit="Accept and add the action"),
+    Visit("/alerts/{unrelated_alert}/"),
+    Visit("/alerts/{unrelated_alert}/accept/referral/{waiting_referral}/"),
     Visit("/alerts/{alert}/dismiss/", submit="Dismiss the alert"),
     Visit("/alerts/{alert}/merge/", submit="Merge"),
     Visit("/alerts/rules/"),
