@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -477,7 +478,12 @@ def replays(request: HttpRequest) -> HttpResponse:
     form = ReplayForm(request.POST or None)
 
     def start() -> ReplayRun:
-        do_start_replay, run_replay = _replay_engine()
+        try:
+            do_start_replay, run_replay = _replay_engine()
+        except (ImportError, AttributeError) as missing:
+            raise ValidationError(
+                "Replays cannot start yet: the replay engine is not installed."
+            ) from missing
         data = form.cleaned_data
         run: ReplayRun = do_start_replay(
             actor=user, name=data["name"], starts_on=data["starts_on"], ends_on=data["ends_on"]

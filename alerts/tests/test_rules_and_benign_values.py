@@ -274,3 +274,17 @@ def test_a_replays_alerts_download_as_csv(coordinator, make_rule, make_alert, pe
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert len(body.strip().splitlines()) >= 2
+
+
+def test_without_the_replay_engine_a_replay_is_refused_with_a_message(coordinator):
+    try:
+        import alerts.tasks  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("the replay engine is installed: test_starting_a_replay_queues_the_run runs")
+    response = _client(coordinator).post(
+        "/alerts/replays/", {"name": "Too soon", "starts_on": "2025-03-01", "ends_on": "2025-03-07"}
+    )
+    assert response.status_code == 400
+    assert "the replay engine is not installed" in response.content.decode()
