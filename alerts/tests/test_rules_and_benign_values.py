@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 
 import pytest
@@ -277,11 +278,7 @@ def test_a_replays_alerts_download_as_csv(coordinator, make_rule, make_alert, pe
 
 
 def test_without_the_replay_engine_a_replay_is_refused_with_a_message(coordinator):
-    try:
-        import alerts.tasks  # noqa: F401
-    except ImportError:
-        pass
-    else:
+    if importlib.util.find_spec("alerts.tasks") is not None:
         pytest.skip("the replay engine is installed: test_starting_a_replay_queues_the_run runs")
     response = _client(coordinator).post(
         "/alerts/replays/", {"name": "Too soon", "starts_on": "2025-03-01", "ends_on": "2025-03-07"}
