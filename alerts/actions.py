@@ -7,6 +7,7 @@ and the benign values come first; raising alerts and replays follow under "Raisi
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from typing import Any
 
@@ -326,6 +327,20 @@ def check_parameters(current: dict[str, Any], proposed: dict[str, Any]) -> dict[
     return checked
 
 
+def _library_checks(rule: Rule, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The rules library's own checks for a rule it implements (allowed choices, numbers above
+    zero: ``alerts.rules.validate_parameters``), looked up by name because the library is
+    built alongside these pages; a rule the library does not know keeps the checks above."""
+    try:
+        library = importlib.import_module("alerts.rules")
+    except ImportError:
+        return parameters
+    if rule.code not in getattr(library, "BY_CODE", {}):
+        return parameters
+    checked: dict[str, Any] = library.validate_parameters(rule.code, parameters)
+    return checked
+
+
 def do_change_rule_parameters(
     *, actor: User, rule: Rule, parameters: dict[str, Any], reason: str
 ) -> RuleVersion:
@@ -336,7 +351,9 @@ def do_change_rule_parameters(
     with transaction.atomic():
         locked = Rule.objects.select_for_update().get(pk=rule.pk)
         current = locked.current_version
-        checked = check_parameters(dict(current.parameters) if current else {}, parameters)
+        checked = _library_checks(
+            locked, check_parameters(dict(current.parameters) if current else {}, parameters)
+        )
         if current is not None and checked == current.parameters:
             raise ValidationError("These are the parameters already in force: change one first.")
         version = RuleVersion.objects.create(

@@ -524,6 +524,19 @@ def replay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _replay_csv_rows() -> Any:
+    """The replay engine's CSV rows for a run (``replay_csv_rows(run)``, in ``alerts.queries``
+    or ``alerts.engine``), or None before the engine is installed."""
+    for module in ("alerts.queries", "alerts.engine"):
+        try:
+            found = getattr(importlib.import_module(module), "replay_csv_rows", None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -532,9 +545,8 @@ class _Echo:
 @require_GET
 def replay_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     run = _run(request, pk, AuditAction.EXPORT)
-    try:
-        rows = importlib.import_module("alerts.engine").replay_csv_rows
-    except (ImportError, AttributeError):  # the replay engine is not installed
+    rows = _replay_csv_rows()
+    if rows is None:
         return HttpResponse("The replay engine is not installed.", status=503)
     audit.record(
         AuditAction.EXPORT,
