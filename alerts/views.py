@@ -29,6 +29,7 @@ from alerts.forms import (
     WaitingReferralForm,
 )
 from alerts.models import Alert, AlertStatus, BenignValue, ReplayRun, Rule
+from cases.queries import actions_visible_to
 from governance import audit
 from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
@@ -131,6 +132,8 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "alert": alert,
             "merged": queries.merged_into_this(user, alert),
+            "case_action_visible": alert.case_action_id is not None
+            and actions_visible_to(user).filter(pk=alert.case_action_id).exists(),
             "merged_into_visible": alert.merged_into_id is not None
             and queries.alerts_for(user).filter(pk=alert.merged_into_id).exists(),
             "triage": triage,

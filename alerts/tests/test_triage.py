@@ -407,3 +407,30 @@ def test_an_alert_may_be_added_to_a_referral_awaiting_screening_instead_of_a_sec
     # A referral about somebody else is not offered, and refused if asked for.
     other = client.get(f"/alerts/{world['about_riley'].pk}/accept/referral/{referral.pk}/")
     assert other.status_code == 404
+
+
+def test_the_case_action_is_linked_only_for_those_who_may_open_it(world, make_user):
+    alert = world["about_casey"]
+    case = do_open_case(actor=world["coordinator"], young_person=world["casey"], lead=world["dsl"])
+    actions.do_accept_into_case_action(
+        actor=world["coordinator"],
+        alert=alert,
+        case=case,
+        title="Talk with the school nurse",
+        owner_agency=world["dsl"].agency,
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    alert.refresh_from_db()
+    coordinator_page = _client(world["coordinator"]).get(f"/alerts/{alert.pk}/").content.decode()
+    assert f'href="/cases/actions/{alert.case_action_id}/"' in coordinator_page
+    # A health practitioner who referred Casey: sees the alert, not the action, which neither
+    # they nor their agency own and whose case they are not in.
+    nurse = make_user(Role.PRACTITIONER, "health", username="health.other")
+    do_add_relationship(
+        actor=None, young_person=world["casey"], user=nurse, kind="referrer", reason="Referred"
+    )
+    nurse_client = _client(nurse)
+    page = nurse_client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "Talk with the school nurse" not in page
+    assert "An action for Testshire Education" in page
+    assert nurse_client.get(f"/cases/actions/{alert.case_action_id}/").status_code == 404
