@@ -14,7 +14,10 @@ class AuditObject(models.TextChoices):
 
     ACTION = "action", "Action"
     AGENCY = "agency", "Agency"
+    ALERT = "alert", "Alert"
+    ALERT_RULE = "alert_rule", "Alert rule"
     AGENCY_RECORD = "agency_record", "Agency record"
+    BENIGN_VALUE = "benign_value", "Benign value"
     BREAK_GLASS = "break_glass", "Break-glass access"
     CASE = "case", "Case"
     CASE_MEMBER = "case_member", "Case member"
@@ -51,6 +54,7 @@ class AuditObject(models.TextChoices):
     REFERRAL_PATHWAY = "referral_pathway", "Referral pathway"
     RESOLUTION_JUDGEMENT = "resolution_judgement", "Resolution judgement"
     RELATIONSHIP = "relationship", "Relationship"
+    REPLAY_RUN = "replay_run", "Alert replay run"
     REVIEW_ITEM = "review_item", "Review item"
     SCREENING = "screening", "Screening"
     SCREENING_TOOL = "screening_tool", "Screening tool"

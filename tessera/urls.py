@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("privacy-preserving/", include("pprl.urls")),
     path("intelligence/", include("intelligence.urls")),
+    path("alerts/", include("alerts.urls")),
 ]
 
 handler404 = "web.errors.not_found"

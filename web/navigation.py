@@ -32,6 +32,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
             ("Records", reverse("records:list"), "/records/"),
             ("Cases", reverse("cases:list"), "/cases/"),
         ]
+    if may(user, Capability.SEE_ALERTS):
+        sections.append(("Alerts", reverse("alerts:queue"), "/alerts/"))
     if may(user, Capability.SEE_SCREENING_QUEUE):
         sections.append(("Referrals", reverse("referrals:mash-queue"), "/referrals/"))
     if may(user, Capability.SEE_PARTNERSHIP_PICTURE):
