@@ -243,3 +243,18 @@ class ReplayForm(forms.Form):
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The last day must be on or after the first day.")
         return data
+
+
+class FairnessForm(forms.Form):
+    """The period of the fairness view, counted back from today."""
+
+    DEFAULT_MONTHS = 12
+    months = forms.ChoiceField(
+        label="Period",
+        choices=[
+            ("3", "The last 3 months"),
+            ("6", "The last 6 months"),
+            ("12", "The last 12 months"),
+        ],
+        error_messages={"invalid_choice": "Select a period from the list"},
+    )

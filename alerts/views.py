@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alerts import actions, queries
+from alerts import fairness as alert_fairness
 from alerts.forms import (
     AcceptActionForm,
     AcceptReferralForm,
     BenignValueForm,
     DismissForm,
+    FairnessForm,
     MergeForm,
     QueueFilterForm,
     ReplayForm,
@@ -35,6 +39,7 @@ from governance.audit import refusal as _refused
 from governance.models import AuditAction, AuditObject
 from governance.permissions import Capability, may
 from kit.access import signed_in_user as _user
+from kit.disclosure import THRESHOLD
 from kit.forms import form_page
 from kit.paginator import CappedPaginator
 from kit.spreadsheet import safe_cell
@@ -566,4 +571,82 @@ def replay_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpRes
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="replay-{run.pk}.csv"'
+    return response
+
+
+# --- Who is identified (the fairness view) ------------------------------------------------------
+
+
+def _fairness_period(request: HttpRequest) -> tuple[FairnessForm, date, date]:
+    form = FairnessForm(request.GET or None)
+    months = FairnessForm.DEFAULT_MONTHS
+    if form.is_bound and form.is_valid():
+        months = int(form.cleaned_data["months"])
+    elif not form.is_bound:
+        form = FairnessForm(initial={"months": str(months)})
+    today = timezone.localdate()
+    return form, today - timedelta(days=round(months * 30.44)), today
+
+
+@require_GET
+def fairness(request: HttpRequest) -> HttpResponse:
+    _require(request, Capability.SEE_ALERT_FAIRNESS, AuditAction.VIEW, AuditObject.ALERT)
+    form, start, end = _fairness_period(request)
+    tables = alert_fairness.fairness(start, end, on=end)
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type=AuditObject.ALERT,
+        details={"fairness": True, "from": start.isoformat(), "to": end.isoformat()},
+    )
+    return render(
+        request,
+        "alerts/fairness.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "tables": tables,
+            "measures": [(m, alert_fairness.MEASURE_LABELS[m]) for m in alert_fairness.MEASURES],
+            "threshold": THRESHOLD,
+        },
+    )
+
+
+@require_GET
+def fairness_csv(request: HttpRequest) -> HttpResponse:
+    _require(request, Capability.SEE_ALERT_FAIRNESS, AuditAction.EXPORT, AuditObject.ALERT)
+    _, start, end = _fairness_period(request)
+    tables = alert_fairness.fairness(start, end, on=end)
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        object_type=AuditObject.ALERT,
+        details={"fairness": True, "from": start.isoformat(), "to": end.isoformat()},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="who-is-identified-{start.isoformat()}-to-{end.isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["dimension", "group", *alert_fairness.MEASURES])
+    for table in tables:
+        for row in table.rows:
+            writer.writerow(
+                [
+                    safe_cell(table.dimension.label),
+                    safe_cell(row.group),
+                    *(
+                        "fewer than 5" if row.counts[m] is None else row.counts[m]
+                        for m in alert_fairness.MEASURES
+                    ),
+                ]
+            )
+        writer.writerow(
+            [
+                safe_cell(table.dimension.label),
+                "Total",
+                *(table.totals[m] for m in alert_fairness.MEASURES),
+            ]
+        )
     return response

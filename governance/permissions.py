@@ -93,6 +93,7 @@ class Capability(StrEnum):
     TRIAGE_ALERTS = "triage_alerts"
     CHANGE_ALERT_RULES = "change_alert_rules"
     RUN_ALERT_REPLAY = "run_alert_replay"
+    SEE_ALERT_FAIRNESS = "see_alert_fairness"
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,11 @@ POLICY: Final[Mapping[Capability, Rule]] = {
         "change an alert rule's parameters, switch it on or off, and keep the benign values", _C
     ),
     C.RUN_ALERT_REPLAY: Rule("replay the alert rules over history", _roles(_COORDINATOR, _ANALYST)),
+    # Counts only, under disclosure control: the strategic lead sees who is identified too.
+    C.SEE_ALERT_FAIRNESS: Rule(
+        "see who is identified (alerts, referrals, cases) against the register, in counts",
+        _roles(_COORDINATOR, _ANALYST, _STRATEGIC),
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from governance import policy
 from governance.models import AuditAction, AuditEvent, AuditObject, Level
-from partnership.models import Agency, Service, User
+from partnership.models import Agency, Role, Service, User
 from people.models import YoungPerson
 from records.models import AgencyRecord, Classification, RecordType
 
@@ -328,6 +328,43 @@ def seen_by(record: AgencyRecord) -> QuerySet[AuditEvent]:
             occurred_at__gte=record.recorded_at,
         )
     ).order_by("-seq")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One line of "who has seen this", in words: the person's name, role and agency."""
+
+    event: AuditEvent
+    who: str
+    role: str
+    agency: str
+
+
+def seen_by_in_words(record: AgencyRecord, limit: int = 200) -> list[Seen]:
+    """:func:`seen_by`, newest first, with each account's name, role and agency as people say
+    them (the audit log keeps the username, role code and agency short name of the time)."""
+    events = list(seen_by(record)[:limit])
+    users = {
+        user.get_username(): user
+        for user in User.objects.filter(
+            username__in={event.actor_username for event in events if event.actor_username}
+        ).select_related("agency")
+    }
+    agencies = dict(Agency.objects.values_list("short_name", "name"))
+    roles = dict(Role.choices)
+    lines = []
+    for event in events:
+        user = users.get(event.actor_username)
+        name = (user.get_full_name() if user else "") or event.actor_username or "Tessera itself"
+        lines.append(
+            Seen(
+                event=event,
+                who=name,
+                role=str(roles.get(event.actor_role, event.actor_role)),
+                agency=agencies.get(event.actor_agency, event.actor_agency),
+            )
+        )
+    return lines
 
 
 # --- A record's facts, to read ------------------------------------------------------------

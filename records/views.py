@@ -198,7 +198,7 @@ def record_seen_by(request: HttpRequest, pk: int) -> HttpResponse:
     record, viewer, _ = _record_at_level(request, pk, Level.SUMMARY, AuditAction.VIEW)
     if record.owning_agency_id != viewer.user.agency_id:
         raise _refuse(request, AuditAction.VIEW, AuditObject.RECORD_ACCESS_LOG, pk)
-    events = list(queries.seen_by(record)[:200])
+    events = queries.seen_by_in_words(record)
     audit.record(
         AuditAction.VIEW,
         request=request,

@@ -199,6 +199,8 @@ VISITS: dict[str, Visit] = {
     "alerts:benign-values": _v(C),
     "alerts:add-benign-value": _v(C),
     "alerts:remove-benign-value": _v(C, pk="benign"),
+    "alerts:fairness": _v(C),
+    "alerts:fairness-csv": _v(C),
     "alerts:replays": _v(C),
     "alerts:replay": _v(C, pk="replay_run"),
     "alerts:replay-csv": _v(C, pk="replay_run"),

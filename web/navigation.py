@@ -34,6 +34,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         ]
     if may(user, Capability.SEE_ALERTS):
         sections.append(("Alerts", reverse("alerts:queue"), "/alerts/"))
+    elif may(user, Capability.SEE_ALERT_FAIRNESS):
+        sections.append(("Who is identified", reverse("alerts:fairness"), "/alerts/fairness/"))
     if may(user, Capability.SEE_SCREENING_QUEUE):
         sections.append(("Referrals", reverse("referrals:mash-queue"), "/referrals/"))
     if may(user, Capability.SEE_PARTNERSHIP_PICTURE):

@@ -33,4 +33,7 @@ ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
             "replay-csv",
         )
     },
+    # Counts only, under disclosure control: no record content and no young person named.
+    "alerts:fairness": "alerts/tests/test_fairness.py",
+    "alerts:fairness-csv": "alerts/tests/test_fairness.py",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 from itertools import count
 
@@ -10,6 +12,8 @@ from django.utils import timezone
 
 from alerts.fairness import fairness
 from alerts.models import Alert, ReplayRun, Rule, RuleVersion
+from governance.models import AuditAction, AuditEvent
+from partnership.models import Role
 from people.models import CareStatus, Gender, YoungPerson
 
 TODAY = date(2026, 12, 1)
@@ -111,3 +115,55 @@ def test_age_bands_care_status_and_disability_are_grouped(version):
     # One young person with a disability recorded: hidden, and the other group with it.
     assert _row(disability, "Disability or additional needs recorded").counts["population"] is None
     assert _row(disability, "None recorded").counts["population"] is None
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def town(version) -> list[YoungPerson]:
+    girls = [_person(Gender.GIRL) for _ in range(12)]
+    boys = [_person(Gender.BOY) for _ in range(12)]
+    today = timezone.localdate()
+    _alert(version, girls[:7], today - timedelta(days=10))
+    _alert(version, boys[:2], today - timedelta(days=10))
+    return girls + boys
+
+
+def test_the_strategic_lead_reads_counts_with_small_ones_hidden_and_no_names(
+    town, make_user, signed_in
+):
+    lead = make_user(Role.STRATEGIC_LEAD, "csc")
+    response = signed_in(lead).get("/alerts/fairness/?months=3")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Who is identified" in page
+    assert "fewer than 5" in page
+    assert "Synth" not in page
+    assert "Fairtest" not in page
+    assert AuditEvent.objects.filter(
+        actor_id=lead.pk, action=AuditAction.VIEW, details__fairness=True
+    ).exists()
+
+
+def test_the_csv_hides_the_same_counts(town, make_user, signed_in):
+    coordinator = make_user(Role.COORDINATOR, "csc")
+    response = signed_in(coordinator).get("/alerts/fairness/csv/?months=12")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header = rows[0]
+    gender = {row[1]: dict(zip(header, row, strict=True)) for row in rows if row[0] == "Gender"}
+    assert gender["Male"]["alerted"] == "fewer than 5"
+    assert gender["Female"]["alerted"] == "fewer than 5"  # 7 would give the 2 back
+    assert gender["Total"]["alerted"] == "9"
+    assert gender["Female"]["population"] == "12"
+
+
+@pytest.mark.parametrize(
+    ("role", "agency"), [(Role.PRACTITIONER, "school"), (Role.ADMINISTRATOR, "csc")]
+)
+def test_roles_without_the_capability_are_refused(town, make_user, signed_in, role, agency):
+    user = make_user(role, agency)
+    client = signed_in(user)
+    assert client.get("/alerts/fairness/").status_code in (403, 404)
+    assert client.get("/alerts/fairness/csv/").status_code in (403, 404)

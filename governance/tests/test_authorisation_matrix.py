@@ -459,6 +459,7 @@ see_every_alert                    SCA       -
 triage_alerts                      C         -
 change_alert_rules                 C         -
 run_alert_replay                   CA        -
+see_alert_fairness                 CAL       -
 """
 _LETTERS = {
     "P": Role.PRACTITIONER,
@@ -519,6 +520,7 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.SEE_EVERY_ALERT: ["/alerts/rules/", "/alerts/benign-values/"],
     Capability.CHANGE_ALERT_RULES: ["/alerts/benign-values/add/"],
     Capability.RUN_ALERT_REPLAY: ["/alerts/replays/"],
+    Capability.SEE_ALERT_FAIRNESS: ["/alerts/fairness/", "/alerts/fairness/csv/"],
 }
 # Capabilities about one thing (a case, a referral, a record...), each with the tests that
 # drive it through the pages for the roles allowed and refused.

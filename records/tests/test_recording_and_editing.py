@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -203,7 +205,11 @@ def test_who_has_seen_a_record_is_shown_to_its_owner(make_user, dsl, person):
     owner = Client()
     sign_in_fully(owner, dsl)
     page = owner.get(f"/records/{saved.pk}/seen-by/").content.decode()
-    assert coordinator.username in page
+    # In words: the person's name, their role and their agency, not a username and a code.
+    assert coordinator.get_full_name() in page
+    assert escape(f"CSE coordinator, {coordinator.agency.name}") in page
+    assert coordinator.username not in page
+    assert "· coordinator" not in page  # the raw role code, as it was shown
     assert "Opened the record" in page
     assert viewer.get(f"/records/{saved.pk}/seen-by/").status_code == 404
 
