@@ -14,6 +14,8 @@ class AuditObject(models.TextChoices):
 
     ACTION = "action", "Action"
     AGENCY = "agency", "Agency"
+    ALERT = "alert", "Alert"
+    ALERT_EVALUATION = "alert_evaluation", "Alert rules evaluation"
     AGENCY_RECORD = "agency_record", "Agency record"
     BREAK_GLASS = "break_glass", "Break-glass access"
     CASE = "case", "Case"
@@ -45,6 +47,7 @@ class AuditObject(models.TextChoices):
     REFERRAL = "referral", "Referral"
     REFERRAL_PATHWAY = "referral_pathway", "Referral pathway"
     RELATIONSHIP = "relationship", "Relationship"
+    REPLAY_RUN = "replay_run", "Alert replay run"
     REVIEW_ITEM = "review_item", "Review item"
     SCREENING = "screening", "Screening"
     SCREENING_TOOL = "screening_tool", "Screening tool"
