@@ -37,7 +37,8 @@ def record(
 ) -> AgencyRecord:
     occurred = at or NOW - timedelta(days=days_ago)
     ended = occurred + timedelta(hours=hours) if hours is not None else None
-    recorded = None
+    # Written down an hour after it happened (or ended), unless the test says when.
+    recorded = min((ended or occurred) + timedelta(hours=1), timezone.now())
     if recorded_days_ago is not None:
         recorded = NOW - timedelta(days=recorded_days_ago)
     return do_record(
