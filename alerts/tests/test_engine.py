@@ -4,6 +4,8 @@ goes with a withdrawn record."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 
@@ -82,7 +84,7 @@ def _mixed_town(agencies):
     """Several young people whose records make most of the rules' patterns, and some that
     do not, saved oldest first."""
     kayla, jay, sam, lee = person(), person("Jay"), person("Sam"), person("Lee")
-    plan = [
+    plan: list[tuple[Any, str, str, float, dict[str, Any], tuple[tuple[str, str, str], ...]]] = [
         (kayla, "in-care", "csc", 300, {}, ()),
         (kayla, "missing-episode", "police", 80, {}, (PHONE,)),
         (jay, "concern", "school", 70, {}, ()),
