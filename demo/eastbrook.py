@@ -625,6 +625,8 @@ class DemoSummary:
     records_seconds: float = 0.0
     relationships: int = 0
     consent_decisions: int = 0
+    alerts: int = 0
+    """Live alerts the rules raised over the loaded town (one full evaluation at the end)."""
 
 
 class Generator:
@@ -665,8 +667,12 @@ class Generator:
         return random.Random(f"tessera-eastbrook:{self.seed}:{step}")
 
     def run(self) -> DemoSummary:
+        from alerts import engine as alerts_engine
+
         started = time.perf_counter()
-        with transaction.atomic():
+        # Records arrive in bulk here: the alert rules are evaluated once, in full, at the end
+        # (as an operator would after loading history), not record by record.
+        with transaction.atomic(), alerts_engine.paused():
             self.agencies()
             self.users()
             self.young_people()
@@ -678,6 +684,7 @@ class Generator:
             __import__("demo.mase", fromlist=["generate"]).generate(self)  # after cases
             __import__("demo.imports", fromlist=["generate"]).generate(self)  # real import job
             __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
+        alerts = self.alerts()
         return DemoSummary(
             seed=self.seed,
             size=self.size,
@@ -691,7 +698,18 @@ class Generator:
             records_seconds=self.records_seconds,
             relationships=self.allocation.relationships if self.allocation else 0,
             consent_decisions=len(self.allocation.consent) if self.allocation else 0,
+            alerts=alerts,
         )
+
+    def alerts(self) -> int:
+        """Evaluate the alert rules over the whole town, so the coordinator's queue has the
+        live prompts the records give (``manage.py evaluate_rules`` does the same)."""
+        from alerts import engine as alerts_engine
+
+        self._progress("Evaluating the alert rules")
+        evaluation = alerts_engine.evaluate_all(evaluation=alerts_engine.start_full_evaluation())
+        self._progress(f"{evaluation.alerts_raised} alerts raised")
+        return evaluation.alerts_raised
 
     # -- the partnership ---------------------------------------------------------------------
 
