@@ -703,13 +703,30 @@ class Generator:
 
     def alerts(self) -> int:
         """Evaluate the alert rules over the whole town, so the coordinator's queue has the
-        live prompts the records give (``manage.py evaluate_rules`` does the same)."""
+        live prompts the records give (``manage.py evaluate_rules`` does the same).
+
+        As of the end of the town's year (:data:`REFERENCE_DATE`), not the clock: the rules
+        look back a year from the moment they evaluate, and the town's year is fixed, so the
+        queue stays the same however long after that date the demo is loaded. Records
+        recorded since (the demo's imports add some, recorded now) are then evaluated as they
+        would have been on arrival."""
+        from django.utils import timezone
+
         from alerts import engine as alerts_engine
+        from records.models import AgencyRecord
 
         self._progress("Evaluating the alert rules")
-        evaluation = alerts_engine.evaluate_all(evaluation=alerts_engine.start_full_evaluation())
-        self._progress(f"{evaluation.alerts_raised} alerts raised")
-        return evaluation.alerts_raised
+        as_of = min(timezone.now(), alerts_engine.end_of_day(REFERENCE_DATE))
+        evaluation = alerts_engine.evaluate_all(
+            evaluation=alerts_engine.start_full_evaluation(as_of=as_of)
+        )
+        since = list(
+            AgencyRecord.objects.filter(recorded_at__gt=as_of).values_list("pk", flat=True)
+        )
+        later = alerts_engine.evaluate_records(since)
+        raised = evaluation.alerts_raised + later.raised
+        self._progress(f"{raised} alerts raised")
+        return raised
 
     # -- the partnership ---------------------------------------------------------------------
 

@@ -205,3 +205,16 @@ def test_switched_off_rules_raise_nothing_in_full_either(agencies):
     Rule.objects.exclude(code="repeat_missing").update(is_enabled=False)
     engine.evaluate_all()
     assert set(Alert.objects.values_list("rule__code", flat=True)) == {"repeat_missing"}
+
+
+def test_a_disposed_record_counts_for_nothing(agencies, make_user):
+    from partnership.models import Role
+    from records.actions import do_dispose_record
+
+    kayla = person()
+    with engine.paused():
+        made = _several_agencies(agencies, kayla)
+    officer = make_user(Role.IG_OFFICER, agency="school")
+    do_dispose_record(actor=officer, record=made[0], reason="Retention period ended")
+    engine.evaluate_all()
+    assert alerts_for("several_agencies_concerned") == []
