@@ -35,13 +35,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from alerts.models import BenignValue, FullEvaluation, ReplayRun, ReplayStatus, Rule, RuleVersion
 from alerts.rules import (
     BY_CODE,
     LOOKBACK,
+    STANDING_TYPES,
     Fact,
     Finding,
     Link,
@@ -50,7 +51,7 @@ from alerts.rules import (
     parameters_for,
 )
 from governance import policy
-from records.models import AgencyRecord, RecordLink, RecordType
+from records.models import AgencyRecord, IndicatorKind, RecordLink, RecordType
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +176,16 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _in_view(since: datetime, prefix: str = "") -> Q:
+    """What the rules read of a young person's records: what happened within the look-back,
+    and the standing facts (vulnerabilities) that had not ended before it."""
+    standing = Q(**{f"{prefix}record_type__indicator_kind": IndicatorKind.VULNERABILITY}) | Q(
+        **{f"{prefix}record_type__code__in": STANDING_TYPES}
+    )
+    not_ended = Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gte": since})
+    return Q(**{f"{prefix}occurred_at__gte": since}) | (standing & not_ended)
+
+
 def _people_facts(
     young_person_ids: Iterable[int], as_of: datetime, types: dict[int, tuple[str, str, str]]
 ) -> dict[int, list[Fact]]:
@@ -183,10 +194,10 @@ def _people_facts(
     by_person: dict[int, list[Fact]] = defaultdict(list)
     for chunk in _chunks(ids, PEOPLE_CHUNK):
         records = policy.records_for_rules(as_of=as_of).filter(
-            young_person_id__in=chunk, occurred_at__gte=since
+            _in_view(since), young_person_id__in=chunk
         )
         links = policy.links_for_rules(as_of=as_of).filter(
-            record__young_person_id__in=chunk, record__occurred_at__gte=since
+            _in_view(since, "record__"), record__young_person_id__in=chunk
         )
         for fact in _facts(records, links, types):
             by_person[fact.young_person_id].append(fact)

@@ -89,6 +89,10 @@ Params = Mapping[str, Any]
 # How far back the rules look from ``as_of``: an alert is a prompt about now, not about a
 # pattern of years ago. The engine reads no record that happened before this.
 LOOKBACK = timedelta(days=365)
+# Standing facts: read whenever they began, as long as they had not ended before the look-back
+# (a young person taken into care three years ago is still looked after). The vulnerability
+# indicators, and these types; only the vulnerability rule reads them.
+STANDING_TYPES = ("child-in-need", "child-protection-plan", "enrolment")
 
 
 class RuleDef:

@@ -271,3 +271,18 @@ def test_a_warning_sign_from_the_agency_that_knows_the_vulnerability_raises_noth
     record(agencies, kayla, "in-care", agency="csc", days_ago=200)
     record(agencies, kayla, "gifts", agency="csc", days_ago=3)
     assert alerts_for("vulnerability_meets_warning_sign") == []
+
+
+def test_a_vulnerability_recorded_before_the_look_back_still_stands(agencies):
+    kayla = person()
+    in_care = record(agencies, kayla, "in-care", agency="csc", days_ago=800)  # over two years
+    gifts = record(agencies, kayla, "gifts", agency="school", days_ago=3)
+    [alert] = alerts_for("vulnerability_meets_warning_sign")
+    assert evidence_of(alert) == {in_care.pk, gifts.pk}
+
+
+def test_concerns_before_the_look_back_count_for_nothing(agencies):
+    kayla = person()
+    for agency in ("school", "health", "charity"):
+        record(agencies, kayla, "concern", agency=agency, days_ago=400)
+    assert alerts_for("several_agencies_concerned") == []
