@@ -56,7 +56,8 @@ demo-data: migrate
 
 demo: deps assets demo-data
 	TESSERA_ENV=demo $(PY) manage.py demo_accounts --addrport $(HOST)
-	TESSERA_ENV=demo $(PY) manage.py runserver $(HOST) --noreload
+	@echo "Starting the web server, the background worker and the scheduler (Ctrl-C stops all)."
+	HOST=$(HOST) TESSERA_ENV=demo PYTHONUNBUFFERED=1 $(BIN)/honcho -f Procfile.demo start
 
 lint: dev-deps
 	$(BIN)/ruff check .

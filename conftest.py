@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, AgencyKind, Role, Service, ServiceKind, User
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
+    """The browser pass (``-m browser``) tests on SQLite in a file, not in memory.
+
+    A browser test's live server, and the demo's background worker beside it, reach the database
+    from threads of their own. In-memory SQLite shares one cache between them, whose table locks
+    do not wait; a file in WAL mode with a busy timeout (the settings' own) lets them take turns
+    as the demo's processes do."""
+    database = settings.DATABASES["default"]
+    if request.config.option.markexpr.strip() != "browser":
+        return
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    folder = Path(tempfile.mkdtemp(prefix="tessera-browser-tests-"))
+    database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -8,7 +8,8 @@ Options::
     --keep             reuse the loaded database if it holds exactly these counts
     --quick            smoke test: 5,000 young people, 100,000 records, 50 samples
     --diagnose         also break the chronology down and EXPLAIN ANALYZE the slow queries
-    --only NAMES       run only these groups (comma-separated): pages, imports, linkage, pprl
+    --only NAMES       run only these groups (comma-separated): pages, imports, linkage, pprl,
+                       feeds
 
 After the pages, the same run measures the data-matching benchmarks (each module also runs on its
 own, e.g. ``python -m bench.linkage --quick``): ``bench.imports_scale`` (1,000,000 school
@@ -17,7 +18,10 @@ pupils and 200,000 attendance marks for them, against a bare COPY of each file),
 ``bench.linkage`` (FEBRL4, the Eastbrook cross-agency linkage with ground truth, and 300,000
 pupils against 20,000 missing reports) and ``bench.pprl`` (privacy-preserving linkage on
 FEBRL4 and a frequency attack). Each reports a named baseline measured in the same run and
-``ratio`` = ours / baseline.
+``ratio`` = ours / baseline. ``bench.linkage_all_feeds`` (group ``feeds``) imports a synthetic
+town's files for every feed through the real import, in its own database
+(``tessera_bench_feeds``), and scores where each row landed against the truth and against plain
+Splink.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from typing import Any
 from bench import database
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("pages", "imports", "linkage", "pprl")
+GROUPS = ("pages", "imports", "linkage", "pprl", "feeds")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -118,6 +122,7 @@ def _run(options: argparse.Namespace, reuse: bool, started: float) -> int:
         ("imports", "bench.imports_speed"),
         ("linkage", "bench.linkage"),
         ("pprl", "bench.pprl"),
+        ("feeds", "bench.linkage_all_feeds"),
     ):
         if group not in options.only:
             continue

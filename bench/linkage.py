@@ -62,7 +62,7 @@ def _plain_settings(columns: Sequence[str], link_type: str = "link_only") -> Any
                 "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
             )
         )
-    for name in ("postcode", "gender", "school", "town"):
+    for name in ("postcode", "gender", "school", "town", "upn", "nhs_number"):
         if name in columns:
             comparisons.append(cl.ExactMatch(name))
     for name in ("address", "address_1", "address_2", "street_number"):

@@ -466,6 +466,8 @@ def _action_page(
         "cancel_form": cancel_form or CancelActionForm(),
         "can_complete": actions.can_complete_action(user, action),
         "can_cancel": actions.can_cancel_action(user, action),
+        "can_open_case": action.case_id is not None
+        and queries.cases_for(user).filter(pk=action.case_id).exists(),
     }
 
 

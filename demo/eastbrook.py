@@ -509,6 +509,41 @@ STAFF: tuple[StaffSpec, ...] = (
 )
 
 
+# The accounts ``demo_accounts`` leads with: one per part of the product, each with what to try.
+START_HERE: tuple[tuple[str, str], ...] = (
+    (
+        "csc.coordinator",
+        "The partnership's coordinator: open Alerts to triage cross-agency prompts, then a case "
+        "and its chronology, and the next MASE meeting.",
+    ),
+    (
+        "police.mash",
+        "A MASH screener: screen a referral against the 24-hour clock, then import a file of "
+        "missing episodes (Imports) and work the matching review queue.",
+    ),
+    (
+        "school.dsl",
+        "A school's designated safeguarding lead: find a pupil, read what other agencies share, "
+        "and refer a concern to the MASH.",
+    ),
+    (
+        "health.sexualhealth",
+        "A sexual health nurse: record an attendance, then sign in as school.dsl to see that "
+        "only its existence is shared.",
+    ),
+    (
+        "police.analyst",
+        "An intelligence analyst: the matching review queue and the MASE agenda's shared phones, "
+        "vehicles and places.",
+    ),
+    (
+        "hotel.partner",
+        "A hotel's duty manager: tell the partnership what you saw; you get a receipt and see "
+        "nothing back.",
+    ),
+)
+
+
 def totp_key(seed: int, username: str) -> str:
     """The demo account's TOTP secret: 40 hex characters (20 bytes) from the seed and username."""
     digest = hashlib.sha256(f"tessera-eastbrook-demo:{seed}:{username}".encode())

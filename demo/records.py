@@ -66,13 +66,14 @@ Rates per agency (per young person per year; medians from a medium town, seed 20
 Identifiers in links
     Phones come only from Ofcom's ranges reserved for drama (020 7946 0xxx, 0113/0114/0116/
     0117/0118/0121/0131/0141/0151/0161 496 0xxx, 0191 498 0xxx, 028 9649 6xxx, 029 2018 0xxx),
-    so no real person's number is ever linked to a young person. The mobile drama range 07700
-    900xxx is refused by :func:`people.identifiers.normalise_uk_phone` (the ``phonenumbers``
-    library counts it invalid), and other mobile numbers that pass, such as 07400 123xxx, may
-    belong to real people. Vehicles have current-style marks whose memory tag starts with Z,
-    which DVLA never issues in Great Britain (I, Q and Z are not used there). Places are
-    postcodes in the town's "ZY" area. Outside the clusters below every phone, vehicle and place
-    is linked to one young person only, so a shared link is always a planted signal.
+    so no real person's number is ever linked to a young person. (The mobile drama range 07700
+    900xxx is accepted too, since :func:`people.identifiers.normalise_uk_phone` takes every
+    possible number; the demo keeps to the ranges above so its data stays as it was.) Other
+    mobile numbers, such as 07400 123xxx, may belong to real people. Vehicles have current-style
+    marks whose memory tag starts with Z, which DVLA never issues in Great Britain (I, Q and Z
+    are not used there). Places are postcodes in the town's "ZY" area. Outside the clusters
+    below every phone, vehicle and place is linked to one young person only, so a shared link
+    is always a planted signal.
 
 Hidden clusters (for the "joining the dots" and link chart work)
     One cluster in a tiny town, two in a small one, three in larger ones, each of 3 to 6

@@ -21,6 +21,7 @@ class AuditObject(models.TextChoices):
     CASE = "case", "Case"
     CASE_MEMBER = "case_member", "Case member"
     CASE_REVIEW = "case_review", "Case review"
+    CONCERN_CATEGORY = "concern_category", "Concern category"
     CONSENT_DECISION = "consent_decision", "Consent decision"
     CSE_ASSESSMENT = "cse_assessment", "CSE assessment"
     DECISION_NOT_TO_ACT = "decision_not_to_act", "Decision not to act"

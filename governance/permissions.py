@@ -79,6 +79,7 @@ class Capability(StrEnum):
     LINK_IMPORTED_ROWS = "link_imported_rows"
     REVIEW_MATCHES = "review_matches"
     SET_LINKAGE_THRESHOLDS = "set_linkage_thresholds"
+    EDIT_CONCERN_CATEGORIES = "edit_concern_categories"
     SUBMIT_ENCODINGS = "submit_encodings"
     DECIDE_DISCLOSURE_REQUEST = "decide_disclosure_request"
 
@@ -211,6 +212,9 @@ POLICY: Final[Mapping[Capability, Rule]] = {
         "work the data matching review queue", _roles(_SCREENER, _ANALYST, _COORDINATOR)
     ),
     C.SET_LINKAGE_THRESHOLDS: Rule("set linkage thresholds", _roles(_COORDINATOR, _ADMINISTRATOR)),
+    C.EDIT_CONCERN_CATEGORIES: Rule(
+        "add, rename and retire concern categories", _roles(_COORDINATOR, _ADMINISTRATOR)
+    ),
     C.SUBMIT_ENCODINGS: Rule(
         "submit privacy-preserving encodings", frozenset(), own_agency=_CASEWORKERS
     ),

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Expression, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -423,6 +423,22 @@ def young_people_for(user: Asker) -> QuerySet[YoungPerson]:
     if not reads_case_content(user):
         return YoungPerson.objects.none()
     return YoungPerson.objects.all()
+
+
+def count_register(group: str | Expression, *, among: Q | None = None) -> dict[Any, int]:
+    """How many young people on the register fall in each ``group`` (a field name or an
+    expression over young people), among those matching ``among``: counts, never identities.
+
+    For figures shown outside casework (the fairness view, the dashboard), which the caller's
+    permission decides and which are shown only through ``kit.disclosure``."""
+    people = YoungPerson.objects.all() if among is None else YoungPerson.objects.filter(among)
+    grouped = (
+        people.annotate(tessera_group=group if not isinstance(group, str) else F(group))
+        .values("tessera_group")
+        .annotate(people=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {row["tessera_group"]: row["people"] for row in grouped}
 
 
 def consent_blocks_sharing() -> QuerySet[YoungPerson]:

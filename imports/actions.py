@@ -46,7 +46,7 @@ from django.utils import timezone
 
 from governance import audit
 from governance.models import AuditAction, AuditObject
-from governance.permissions import Capability, may
+from governance.permissions import Capability, Reach, may, reach
 from imports.feeds import FEED_AGENCY_KINDS, record_facts
 from imports.models import (
     BatchStatus,
@@ -70,7 +70,12 @@ from people.actions import (
     do_withdraw_identities,
 )
 from people.models import Gender, RecordedIdentity, YoungPerson
-from records.actions import RecordInput, do_record_many, do_withdraw_record
+from records.actions import (
+    RecordInput,
+    do_amend_from_agency,
+    do_record_many,
+    do_withdraw_record,
+)
 from records.models import AgencyRecord, Nature, PersonCategory, RecordType
 
 _HASH_CHUNK = 1024 * 1024
@@ -296,10 +301,32 @@ def attach_rows(
         )
         to_record: list[RecordInput] = []
         adds_record: list[bool] = []
+        amended: dict[int, AgencyRecord] = {}
+        earlier = _enrolments_held(items, agency)
         for item in items:
             facts = record_facts(item.row.feed, item.row.payload)
             adds_record.append(facts is not None)
             if facts is None:
+                continue
+            imported_from = {
+                "batch": batch.pk,
+                "file": batch.file_name,
+                "row": item.row.row_number,
+            }
+            enrolment = earlier.get(_enrolment_key(item.young_person.pk, item.row.payload))
+            if enrolment is not None:
+                # The same enrolment (same pupil, school and day on roll from) sent again with
+                # more to say, the day they left: the record is amended, not added twice.
+                adds_record[-1] = False
+                amended[item.row.pk] = do_amend_from_agency(
+                    actor=None,
+                    record=enrolment,
+                    changes={
+                        "ended_at": facts.ended_at,
+                        "facts": {**facts.facts, "imported_from": imported_from},
+                    },
+                    source=imported_from,
+                )
                 continue
             to_record.append(
                 RecordInput(
@@ -314,21 +341,17 @@ def attach_rows(
                     location=facts.location,
                     title=facts.title,
                     details=facts.details,
-                    facts={
-                        **facts.facts,
-                        "imported_from": {
-                            "batch": batch.pk,
-                            "file": batch.file_name,
-                            "row": item.row.row_number,
-                        },
-                    },
+                    facts={**facts.facts, "imported_from": imported_from},
                     nature=Nature(facts.nature),
                     person_category=PersonCategory.VICTIM,
                     is_synthetic=agency.is_synthetic,
                 )
             )
         recorded = iter(do_record_many(actor=None, records=to_record))
-        made = [next(recorded) if adds else None for adds in adds_record]
+        made = [
+            next(recorded) if adds else amended.get(item.row.pk)
+            for item, adds in zip(items, adds_record, strict=True)
+        ]
 
         for item, produced in zip(items, made, strict=True):
             row = item.row
@@ -352,12 +375,37 @@ def attach_rows(
                 "linked_rows": len(items),
                 "linked_by": by_how,
                 "records_added": len(to_record),
+                **({"records_amended": len(amended)} if amended else {}),
                 "identities_added": len(identities),
                 "agency": agency.short_name,
                 **(audit_details or {}),
             },
         )
     return made
+
+
+def _enrolment_key(young_person_id: int, payload: dict[str, Any]) -> tuple[int, str, str]:
+    return (young_person_id, str(payload.get("school") or ""), str(payload.get("on_roll_from")))
+
+
+def _enrolments_held(
+    items: Sequence[_Link], agency: Agency
+) -> dict[tuple[int, str, str], AgencyRecord]:
+    """The enrolment records this agency already holds for the school roll rows being linked,
+    by (young person, school, on roll from): one enrolment, however often a roll repeats it."""
+    roll = [item for item in items if item.row.feed == Feed.SCHOOL_ROLL]
+    if not roll:
+        return {}
+    held: dict[tuple[int, str, str], AgencyRecord] = {}
+    records = AgencyRecord.objects.filter(
+        owning_agency=agency,
+        record_type__code="enrolment",
+        young_person_id__in={item.young_person.pk for item in roll},
+    ).order_by("pk")
+    for record in records:
+        key = _enrolment_key(record.young_person_id, record.facts)
+        held.setdefault(key, record)
+    return held
 
 
 def _save_links(rows: Sequence[ImportedRow], *, linked_at: datetime) -> None:
@@ -509,7 +557,136 @@ def do_link_pending_rows(batch_id: int) -> LinkingSummary:
         summary.review,
         summary.new_people,
     )
+    _rematch_after(batch)
     return summary
+
+
+# --- Rows waiting for lack of a date of birth: matched again when the register grows --------
+
+
+def waiting_rows(*, feed: str | None = None) -> Any:
+    """Rows waiting for lack of a date of birth: pending, with no date of birth, in an import
+    that has finished (so its own matching is over). Matching found no one for them, or a
+    reviewer rejected every candidate; no young person is registered without a date of birth."""
+    rows = ImportedRow.objects.filter(
+        match_status=MatchStatus.PENDING,
+        date_of_birth__isnull=True,
+        batch__status=BatchStatus.DONE,
+    )
+    return rows.filter(feed=feed) if feed else rows
+
+
+def _rematch_after(batch: ImportBatch) -> None:
+    """After a batch's own matching: if it brought anyone into the register (a young person
+    registered, or an identity recorded by a link), match the rows of earlier imports that wait
+    for lack of a date of birth again. Never stops the import: a failure is logged and the rows
+    keep waiting (``manage.py match_waiting`` tries again)."""
+    added = ImportedRow.objects.filter(
+        batch=batch, match_status__in=(MatchStatus.LINKED, MatchStatus.NEW_PERSON)
+    ).exists()
+    if not added or not waiting_rows().exists():
+        return
+    try:
+        do_rematch_waiting_rows(actor=None, after_batch=batch)
+    except Exception:
+        log.exception("matching waiting rows again after batch %s failed", batch.pk)
+
+
+def may_rematch(user: User) -> bool:
+    """Whether ``user`` may have every agency's waiting rows matched again (those who link any
+    agency's rows: the partnership's matchers)."""
+    return reach(user, Capability.LINK_IMPORTED_ROWS) == Reach.EVERYWHERE
+
+
+def do_rematch_waiting_rows(
+    *, actor: User | None, feed: str | None = None, after_batch: ImportBatch | None = None
+) -> LinkingSummary:
+    """Match every waiting row again (of one feed, or all), through matching's engine and plan,
+    as :func:`do_link_pending_rows` matches a batch: linked when the match is strong, to the
+    review queue when a candidate is plausible, otherwise still waiting (still no one is
+    registered without a date of birth).
+
+    Run by the import job after a later import that added to the register (``after_batch``,
+    as the system: the rows are other agencies' and the importer links only their own), or on
+    demand by an operator (``manage.py match_waiting``) or a reviewer who may link any agency's
+    rows. One audit event per feed with the counts."""
+    if actor is not None and not may(actor, Capability.LINK_IMPORTED_ROWS):
+        raise PermissionDenied("Your role cannot link imported rows.")
+    total = LinkingSummary()
+    feeds = [feed] if feed else sorted(set(waiting_rows().values_list("feed", flat=True)))
+    for one_feed in feeds:
+        rows = list(waiting_rows(feed=one_feed).order_by("batch_id", "row_number"))
+        if not rows:
+            continue
+        _require_linker(actor, rows)
+        summary = LinkingSummary(rows=len(rows))
+        plan = linking.plan_rows(feed=one_feed, actor=actor, pending=rows)
+        _carry_out_across_batches(actor, plan, summary, after_batch)
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type=AuditObject.IMPORT_BATCH,
+            object_id=after_batch.pk if after_batch is not None else "",
+            details={
+                "rematched_waiting": summary.rows,
+                "feed": one_feed,
+                "batches": sorted({row.batch_id for row in rows})[:100],
+                "linked": summary.linked,
+                "review": summary.review,
+                "still_waiting": summary.unmatched,
+                **({"after_batch": after_batch.pk} if after_batch is not None else {}),
+            },
+        )
+        log.info(
+            "waiting rows of %s matched again: %s rows, %s linked, %s to review, %s still wait",
+            one_feed,
+            summary.rows,
+            summary.linked,
+            summary.review,
+            summary.unmatched,
+        )
+        for name in ("rows", "linked", "review", "unmatched"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+    return total
+
+
+def _carry_out_across_batches(
+    actor: User | None,
+    plan: linking.Plan[ImportedRow],
+    summary: LinkingSummary,
+    after_batch: ImportBatch | None,
+) -> None:
+    """Carry out a plan over waiting rows of several imports: links one import at a time (as
+    :func:`attach_rows` requires), reviews together; a row that stopped waiting meanwhile
+    (a reviewer or another job got to it) is left alone."""
+    rows = [row for row, _ in plan.links] + [row for row, _ in plan.reviews]
+    still = set(
+        ImportedRow.objects.filter(
+            pk__in=[row.pk for row in rows], match_status=MatchStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    details = {"rematched_after_batch": after_batch.pk} if after_batch is not None else {}
+    people = YoungPerson.objects.in_bulk({pk for _, pk in plan.links})
+    by_batch: dict[int, list[tuple[ImportedRow, YoungPerson, str]]] = {}
+    for row, pk in plan.links:
+        if row.pk in still:
+            by_batch.setdefault(row.batch_id, []).append(
+                (row, people[pk], LinkedHow.PROBABILISTIC.value)
+            )
+    for links in by_batch.values():
+        for start in range(0, len(links), LINK_CHUNK):
+            attach_rows(actor=actor, links=links[start : start + LINK_CHUNK], audit_details=details)
+        summary.linked += len(links)
+    reviews = [(row, proposals) for row, proposals in plan.reviews if row.pk in still]
+    if reviews:
+        with transaction.atomic():
+            matching.do_send_to_review_many(actor=actor, reviews=reviews)
+            ImportedRow.objects.filter(
+                pk__in=[row.pk for row, _ in reviews], match_status=MatchStatus.PENDING
+            ).update(match_status=MatchStatus.IN_REVIEW)
+        summary.review += len(reviews)
+    # Every waiting row lacks a date of birth, so no group can register anyone: they wait.
+    summary.unmatched += sum(len(group) for group in plan.new_people)
 
 
 def _one_row_per_pupil(
@@ -783,7 +960,15 @@ def _detach(row: ImportedRow, young_person: YoungPerson, reason: str) -> dict[st
     people apps' actions: the agency record made from the row and the identity recorded from
     it. Nothing else of theirs is touched."""
     detached: dict[str, Any] = {"record": None, "identities": []}
-    if row.record is not None:
+    shared = (
+        row.record is not None
+        and ImportedRow.objects.filter(record=row.record).exclude(pk=row.pk).exists()
+    )
+    if shared:
+        # An enrolment an earlier roll row made and this row amended (its leaving date): the
+        # earlier row still stands on it, so it stays (its history keeps the version before).
+        detached["record_kept"] = row.record_id
+    elif row.record is not None:
         record_id = row.record.pk
         try:
             do_withdraw_record(actor=None, record=row.record, reason=reason)
@@ -842,9 +1027,11 @@ __all__ = [
     "do_create_person_for_row",
     "do_decide_review",
     "do_link_pending_rows",
+    "do_rematch_waiting_rows",
     "do_start_import",
     "do_undo_link",
     "feeds_for",
     "file_sha256",
     "may_import",
+    "may_rematch",
 ]

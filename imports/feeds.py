@@ -700,16 +700,25 @@ class Context:
     concern_categories: Mapping[str, str] = field(
         default_factory=lambda: dict(DEFAULT_CONCERN_CATEGORIES)
     )
+    # code -> name of the retired ones: refused, saying so
+    retired_concern_categories: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_context(agency_kind: str | None) -> Context:
     """The context for a file imported by an agency of ``agency_kind``, from the database."""
     from records.models import ConcernCategory
 
-    categories = dict(
-        ConcernCategory.objects.filter(is_active=True).values_list("code", "name").order_by("code")
+    categories: dict[str, str] = {}
+    retired: dict[str, str] = {}
+    for code, name, active in ConcernCategory.objects.values_list(
+        "code", "name", "is_active"
+    ).order_by("code"):
+        (categories if active else retired)[code] = name
+    return Context(
+        agency_kind=agency_kind,
+        concern_categories=categories,
+        retired_concern_categories=retired,
     )
-    return Context(agency_kind=agency_kind, concern_categories=categories)
 
 
 def _concern_category(text: str, context: Context) -> str:
@@ -719,6 +728,12 @@ def _concern_category(text: str, context: Context) -> str:
     for known, name in context.concern_categories.items():
         if text.strip().lower() == name.lower():
             return known
+    for known, name in context.retired_concern_categories.items():
+        if code == known or text.strip().lower() == name.lower():
+            raise _Refused(
+                f"'{text[:30]}' is a retired concern category: the partnership no longer "
+                "accepts it (a coordinator can bring it back into use)"
+            )
     raise _Refused(f"must be one of the partnership's concern categories; got '{text[:30]}'")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from imports.engine import ImportFailed, run_batch
+from partnership.models import User
 
 
 @task()
@@ -15,3 +16,14 @@ def run_import(batch_id: int) -> None:
     except ImportFailed:
         # The batch already says what went wrong, for the person who imported it.
         return
+
+
+@task()
+def match_waiting_rows(feed: str, user_id: int) -> None:
+    """Match a feed's waiting rows again, as the reviewer who asked (checked again here)."""
+    from imports.actions import do_rematch_waiting_rows
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    do_rematch_waiting_rows(actor=user, feed=feed)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import audit
 from governance.audit import refusal as _refused
@@ -18,7 +18,7 @@ from imports import actions, queries
 from imports.forms import UploadForm
 from imports.models import BatchStatus, ImportBatch
 from imports.storage import keep_upload
-from imports.tasks import run_import
+from imports.tasks import match_waiting_rows, run_import
 from kit.access import signed_in_user as _user
 from kit.forms import add_action_errors
 from kit.paginator import CappedPaginator
@@ -103,8 +103,33 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
                 queries.matching_outcome(found) if found.status == BatchStatus.DONE else None
             ),
             "may_review": may_review(request.user),
+            "may_rematch": may_review(request.user) and actions.may_rematch(_user(request)),
         },
     )
+
+
+@require_POST
+def match_waiting(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer asks for the waiting rows of this import's feed to be matched again (after
+    young people were registered, say): queued as a background job, like an import."""
+    found = _batch_or_404(request, pk, AuditAction.UPDATE)
+    user = _user(request)
+    if not may_review(user) or not actions.may_rematch(user):
+        raise _refused(request, AuditAction.UPDATE, AuditObject.IMPORT_BATCH, pk)
+    match_waiting_rows.enqueue(found.feed, user.pk)
+    audit.record(
+        AuditAction.UPDATE,
+        request=request,
+        object_type=AuditObject.IMPORT_BATCH,
+        object_id=pk,
+        details={"rematch_waiting_requested": True, "feed": found.feed},
+    )
+    messages.success(
+        request,
+        "The rows waiting for lack of a date of birth will be matched again in a moment. "
+        "Refresh this page to see what became of them.",
+    )
+    return redirect("imports:batch", pk=pk)
 
 
 @require_GET

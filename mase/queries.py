@@ -10,6 +10,7 @@ community partners see nothing here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +21,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Action
+from cases.queries import actions_visible_to
 from governance import policy
 from governance.permissions import Capability, may
 from mase.models import (
@@ -33,7 +36,7 @@ from mase.models import (
     Presence,
     Section,
 )
-from partnership.models import Agency, AgencyKind
+from partnership.models import Agency, AgencyKind, User
 
 
 def can_run_meetings(user: Any) -> bool:
@@ -287,3 +290,12 @@ def next_meeting_lines(user: Any) -> list[tuple[str, str]]:
     ]
     lines.append(("Agenda: " + (", ".join(parts) if parts else "no items yet"), url))
     return lines
+
+
+def openable_actions(user: User, shown: Iterable[Action]) -> set[int]:
+    """Of the actions a page shows, those this user may open: only these are links (the rest
+    are shown as text, since their page would answer "not found" for this user)."""
+    ids = {action.pk for action in shown}
+    if not ids:
+        return set()
+    return set(actions_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))

@@ -155,6 +155,15 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance": found.attendance.select_related("agency", "person"),
             "can_run": queries.can_run_meetings(user),
             "previous": queries.previous_meeting(found),
+            "openable_actions": queries.openable_actions(
+                user,
+                [
+                    action
+                    for section in agenda.sections
+                    for view in section.items
+                    for action in view.actions
+                ],
+            ),
         },
     )
 
@@ -350,6 +359,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "item": found,
             "meeting": found.meeting,
             "agreed": agreed,
+            "openable_actions": queries.openable_actions(
+                user, [*agreed, *([found.carried_action] if found.carried_action else [])]
+            ),
             "minutes_form": minutes_form,
             "action_form": action_form,
             "can_run": can_run and found.meeting.status != MeetingStatus.CANCELLED,
@@ -517,6 +529,7 @@ def disruption_plan(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "rows": rows,
+            "openable_actions": queries.openable_actions(user, [row.action for row, _ in rows]),
             "action_form": action_form,
             "close_form": close_form,
             "can_run": can_run,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from splink.internals.database_api import DatabaseAPI
 from matching import spark, standardise
 
 MODEL_FORMAT = "tessera-linkage"
-MODEL_VERSION = 5  # bump when comparisons or levels change meaning
+MODEL_VERSION = 6  # bump when comparisons or levels change meaning
 BACKENDS = ("duckdb", "spark")
 
 # Training sizes: enough pairs for stable estimates, small enough to train a feed in seconds.
@@ -56,6 +57,10 @@ DETERMINISTIC_RECALL = 0.8
 # Fewer records than this on either side: keep the starting m and u values (random pairs of a
 # few records are not "almost all non-matches", and EM needs many blocked pairs).
 MIN_RECORDS_FOR_EM = 300
+
+# The share of true matches whose dates of birth differ wholly (fixed, not estimated: see the
+# date of birth comparison).
+DOB_DIFFERENT_M = 0.005
 
 logger = logging.getLogger(__name__)
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -216,7 +221,12 @@ def comparisons() -> list[ComparisonCreator]:
             0.01,
         ),
         (_level(_equal("dob_y"), "same year only"), 0.02, 0.08),
-        (_else(), 0.02, 0.91),
+        # A date of birth wholly different (not one part, not day and month swapped) is rare
+        # on a true match and usual for a brother or sister: m is fixed, not estimated. EM on
+        # unlabelled pairs counts siblings (same surname, postcode and address) as matches and
+        # learnt m of about 0.06 on the Eastbrook feeds, so a 17-year-old's police record went
+        # to review against a 5-year-old brother (bench linkage_all_feeds).
+        (_else().configure(fix_m_probability=True), DOB_DIFFERENT_M, 0.91),
     )
     code = _comparison(
         "postcode",
@@ -493,51 +503,109 @@ def train_model(
 
 
 def _train(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
-    linker = Linker(tables, _settings(link_type), log_level=None)
-    if link_type == "link_only":
-        possible = sizes[0] * sizes[1]
-        fallback_prior = 1 / max(sizes[0], sizes[1], 2)
-    else:
-        possible = sizes[0] * (sizes[0] - 1) // 2
-        fallback_prior = 1 / max(sizes[0], 2)
+    """The linker with its parameters: estimated from the data when there are enough records,
+    otherwise (and whenever estimating fails) the starting values.
+
+    Estimation fails safe. On small or degenerate data (a first file of a few hundred records,
+    or every blocked pair the same record twice) EM can drive the chance of a match to 1 or an
+    m probability to 0, and Splink then stops with an error (its SQL reads the infinite weight
+    as ``inf``, or it refuses an m of 0.0). An import must not stop for that: the starting m and
+    u written in :func:`comparisons` and the deterministic prior are used instead, with a
+    warning in the log, and the model says so (``estimated: False``) so that the matching app
+    estimates it again when the data has grown."""
+    possible = sizes[0] * sizes[1] if link_type == "link_only" else sizes[0] * (sizes[0] - 1) // 2
     if possible == 0:
         raise ValueError("There are no pairs of records to learn from.")
-    estimate = min(sizes) >= MIN_RECORDS_FOR_EM
-    prior = None
-    if not estimate:
-        # EM re-estimates the prior on big enough inputs; on small ones this is all there is.
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                _deterministic_rules(),  # type: ignore[arg-type]
-                recall=DETERMINISTIC_RECALL,
-            )
-            prior = linker._settings_obj._probability_two_random_records_match
-        except ValueError:
-            prior = None
-    if not prior or not 0 < prior < 1:
-        prior = fallback_prior
-    linker._settings_obj._probability_two_random_records_match = prior
-    if estimate:
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
-        )
-        for rule in _training_rules():
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-                # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
-                max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
-                populate_probability_two_random_records_match_from_trained_values=True,
-            )
-            trained = linker._settings_obj._probability_two_random_records_match
-            if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
-                linker._settings_obj._probability_two_random_records_match = prior
-    else:
+    if min(sizes) < MIN_RECORDS_FOR_EM:
         logger.info(
             "Linkage: %s records are too few to estimate m and u; keeping starting values.",
             min(sizes),
         )
+        return _starting_linker(tables, link_type, sizes)
+    linker = Linker(tables, _settings(link_type), log_level=None)
+    fallback_prior = _fallback_prior(link_type, sizes)
+    linker._settings_obj._probability_two_random_records_match = fallback_prior
+    try:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=U_MAX_PAIRS, seed=U_SEED, num_chunks=1
+        )
+        for rule in _training_rules():
+            before = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    # Sampling the blocked pairs costs a probe pass: only worth it on big inputs.
+                    max_pairs=EM_MAX_PAIRS if min(sizes) > EM_SAMPLE_ABOVE else None,
+                    populate_probability_two_random_records_match_from_trained_values=True,
+                )
+            except ValueError as error:
+                if "below the minimum allowed value" not in str(error):
+                    raise
+                # EM drove an m probability to zero (Splink refuses it): among the pairs this
+                # rule blocks, no match differs that way. A first school roll of distinct
+                # pupils does it, each pupil matching only themselves. Keep the model as it
+                # was before this round rather than fail the import.
+                logger.info("Linkage: an EM round underflowed; keeping the earlier estimates.")
+                linker = Linker(tables, before, log_level=None)
+                continue
+            trained = linker._settings_obj._probability_two_random_records_match
+            if not 0 < trained < 1:  # also NaN: EM found no matching pairs (every record new)
+                linker._settings_obj._probability_two_random_records_match = fallback_prior
+        _check_estimates(linker)
+    except Exception as error:  # any failure to estimate falls back, logged
+        # The class name only: an error's text may quote the data (SQL, values).
+        logger.warning(
+            "Linkage: m and u could not be estimated from %s records (%s); using the starting "
+            "m and u values of matching.engine.comparisons() and the deterministic prior "
+            "instead. The model is estimated again once the data has grown.",
+            " and ".join(str(size) for size in sizes),
+            type(error).__name__,
+        )
+        return _starting_linker(tables, link_type, sizes)
+    linker._tessera_estimated = True  # type: ignore[attr-defined]
     return linker
+
+
+def _fallback_prior(link_type: str, sizes: list[int]) -> float:
+    return 1 / max(*sizes, 2) if link_type == "link_only" else 1 / max(sizes[0], 2)
+
+
+def _starting_linker(tables: list[Any], link_type: str, sizes: list[int]) -> Linker:
+    """The starting m and u of :func:`comparisons`, and the prior from a deterministic rule
+    (same names and date of birth, assumed to find ``DETERMINISTIC_RECALL`` of the matches)."""
+    linker = Linker(tables, _settings(link_type), log_level=None)
+    prior: float | None = None
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            _deterministic_rules(),  # type: ignore[arg-type]
+            recall=DETERMINISTIC_RECALL,
+        )
+        prior = linker._settings_obj._probability_two_random_records_match
+    except Exception:  # no pair found by the rule, or too few: the fallback
+        prior = None
+    if not prior or not 0 < prior < 1:
+        prior = _fallback_prior(link_type, sizes)
+    linker._settings_obj._probability_two_random_records_match = prior
+    linker._tessera_estimated = False  # type: ignore[attr-defined]
+    return linker
+
+
+class EstimationFailed(ValueError):
+    """EM finished with values no linker can score with (an m or u of 0, 1 or not a number)."""
+
+
+def _check_estimates(linker: Linker) -> None:
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not (isinstance(prior, float | int) and 0 < prior < 1):
+        raise EstimationFailed("the prior is not a probability strictly between 0 and 1")
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            for value in (level.m_probability, level.u_probability):
+                if value is not None and not (math.isfinite(value) and 0 < value <= 1):
+                    raise EstimationFailed("an m or u probability is outside (0, 1]")
 
 
 def _export(linker: Linker) -> dict[str, Any]:
@@ -546,6 +614,8 @@ def _export(linker: Linker) -> dict[str, Any]:
         "format": MODEL_FORMAT,
         "version": MODEL_VERSION,
         "probability_two_random_records_match": settings["probability_two_random_records_match"],
+        # False: the starting values (too few records, or estimating them failed).
+        "estimated": bool(getattr(linker, "_tessera_estimated", False)),
         "comparisons": [
             {
                 "output_column_name": comparison["output_column_name"],

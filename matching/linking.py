@@ -372,7 +372,13 @@ def _model_for(
     """The feed's saved model, or one estimated now (none saved, or the data has grown)."""
     saved = LinkageModel.objects.filter(feed=feed).first()
     size = len(left) + len(right)
-    if saved is not None and not retrain and size < RETRAIN_GROWTH * max(saved.rows_used, 1):
+    # A model that kept the starting values (too few records, or estimating failed on small
+    # data) is estimated again as soon as there is more data to learn from.
+    starting = saved is not None and saved.model.get("estimated") is False
+    grown = saved is not None and (
+        size >= RETRAIN_GROWTH * max(saved.rows_used, 1) or (starting and size > saved.rows_used)
+    )
+    if saved is not None and not retrain and not grown:
         return dict(saved.model)
     model = train(left, right)
     actions.do_save_linkage_model(actor=actor, feed=feed, model=model, rows_used=size)
@@ -661,6 +667,24 @@ def _plan_cluster(
     if not reviewed:
         plan.new_people.append(rows)
         return
+    if _plausible_only_for_want_of_a_birth_date(rows, in_band):
+        # The rows with a date of birth match no one registered: this child is not on the
+        # register. A row without one that resembles someone registered (a brother, say, of
+        # the same surname and address) stays with them when its tie to them outweighs its
+        # candidates, as a row's candidates compete; otherwise it alone goes to review.
+        free = [row for row in rows if not in_band[row.pk]]
+        for row in reviewed:
+            mate = max(row_pairs.get(_pair(row.pk, other.pk), 0.0) for other in free)
+            odds = _odds(mate)
+            against = sum(_odds(s.probability) for s in in_band[row.pk])
+            if odds / (1 + odds + against) >= thresholds.auto_link_from:
+                free.append(row)
+            else:
+                plan.reviews.append(
+                    (row, [_proposal(s, s.young_person_id) for s in in_band[row.pk]])
+                )
+        plan.new_people.append(free)
+        return
     for row in rows:
         if in_band[row.pk]:
             proposals = [_proposal(s, s.young_person_id) for s in in_band[row.pk]]
@@ -678,6 +702,17 @@ def _plan_cluster(
                 plan.new_people.append([row])
                 continue
         plan.reviews.append((row, proposals))
+
+
+def _plausible_only_for_want_of_a_birth_date(
+    rows: Sequence[Row], in_band: Mapping[int, list[Scored]]
+) -> bool:
+    """A cluster (of rows only) whose rows with a candidate in the review band all lack a date
+    of birth, while some row of it has a date of birth and no such candidate: the fuller rows
+    say the child is not registered, so the thinner ones need not hold them all in review."""
+    if any(in_band[row.pk] and row.date_of_birth is not None for row in rows):
+        return False
+    return any(not in_band[row.pk] and row.date_of_birth is not None for row in rows)
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

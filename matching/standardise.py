@@ -51,17 +51,29 @@ _ADDRESS_WORDS = {
     "apartment": "flat",
 }
 _SCHOOL_NOISE = frozenset({"the", "school", "sch"})
-_GENDERS = {
+# Every value ``people.models.Gender`` stores is a key here (a test iterates the choices), as are
+# the words agencies write. "n" is non-binary. Self-described, not known, and the codes X
+# (indeterminate or not stated, as the feeds hold it) and U say nothing comparable: None, which
+# the engine reads as missing (no evidence either way).
+_GENDERS: dict[str, str | None] = {
     "m": "m",
     "male": "m",
     "boy": "m",
     "f": "f",
     "female": "f",
     "girl": "f",
-    "x": "x",
-    "other": "x",
-    "non-binary": "x",
-    "nonbinary": "x",
+    "non_binary": "n",
+    "non-binary": "n",
+    "nonbinary": "n",
+    "non binary": "n",
+    "self_described": None,
+    "self-described": None,
+    "not_known": None,
+    "not known": None,
+    "x": None,
+    "u": None,
+    "unknown": None,
+    "other": None,
 }
 
 
@@ -256,9 +268,16 @@ def swapped_day_month(value: date) -> date | None:
 
 
 def gender(value: object) -> str | None:
+    """ "f", "m" or "n" (non-binary), or None when the value says nothing comparable."""
     if value is None:
         return None
     return _GENDERS.get(str(value).strip().lower())
+
+
+def understands_gender(value: object) -> bool:
+    """Whether ``value`` is a gender word this module maps (to a code or, knowingly, to None),
+    as opposed to one it has never heard of."""
+    return str(value).strip().lower() in _GENDERS
 
 
 def address(value: object) -> str | None:

@@ -374,20 +374,20 @@ _PHONE_CHARACTERS = re.compile(r"[0-9+().\s-]+")
 
 
 def normalise_uk_phone(value: str) -> str:
-    """Return a valid UK phone number in E.164 form, e.g. "07400 123456" -> "+447400123456".
+    """Return a UK phone number in E.164 form, e.g. "07400 123456" -> "+447400123456".
 
     National ("020 7946 0018", "(020) 7946 0018") and international ("+44 20 7946 0018",
     "+44 (0)20 7946 0018", "0044 20 7946 0018") forms are accepted; the number must use the
-    +44 country code and be valid according to the ``phonenumbers`` library. Numbers of the
-    Crown Dependencies (Jersey, Guernsey, Isle of Man) share +44 and are accepted. Letters are
-    refused, so neither vanity numbers ("0800 FLOWERS") nor extensions are taken.
+    +44 country code and be *possible* according to the ``phonenumbers`` library: a full
+    national number of a length the UK numbering plan uses. Numbers of the Crown Dependencies
+    (Jersey, Guernsey, Isle of Man) share +44 and are accepted. Letters are refused, so neither
+    vanity numbers ("0800 FLOWERS") nor extensions are taken, and so are local-only numbers
+    without an area code ("12345") and numbers too long or too short for the plan.
 
-    Validity follows the library's copy of the numbering plan, so it can change when the
-    library is upgraded. With phonenumbers 9.0.43, of Ofcom's ranges reserved for drama: the
-    mobile range 07700 900000-900999 and 01632 960000-960999 are refused as invalid, as is
-    0115 496 0000-0999; 020 7946 0000-0999, 0113, 0114, 0117, 0118, 0121, 0131, 0141, 0151
-    and 0161 496 0000-0999, 0191 498 0000-0999, 028 9649 6000-6999, 029 2018 0000-0999,
-    0306 999 0000-0999, 0808 157 0000-0999 and 0909 879 0000-0999 are accepted.
+    Possible, not valid: the library's copy of the numbering plan lags Ofcom's allocations, and
+    refuses Ofcom's ranges reserved for drama (07700 900000-900999, 01632 960000-960999), which
+    the synthetic data uses. A number an agency wrote down is evidence even when the library
+    does not yet know its range, so only its shape is checked.
     """
     _require_text(PHONE, value)
     if not _PHONE_CHARACTERS.fullmatch(value):
@@ -402,8 +402,19 @@ def normalise_uk_phone(value: str) -> str:
         raise IdentifierError(
             PHONE, value, f"is not a UK (+44) number; its country code is +{number.country_code}"
         )
-    if number.extension or not phonenumbers.is_valid_number(number):
-        raise IdentifierError(PHONE, value, "is not a valid UK phone number")
+    if number.extension:
+        raise IdentifierError(PHONE, value, "is not a UK phone number: it has an extension")
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible == phonenumbers.ValidationResult.TOO_SHORT or (
+        possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+    ):
+        raise IdentifierError(
+            PHONE,
+            value,
+            "is too short for a UK phone number: give the full number with its area code",
+        )
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+        raise IdentifierError(PHONE, value, "is too long for a UK phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -25,6 +25,7 @@ from records.catalogue import category_for
 from records.models import (
     AgencyRecord,
     Classification,
+    ConcernCategory,
     LinkKind,
     Nature,
     PersonCategory,
@@ -400,6 +401,56 @@ def do_withdraw_record(*, actor: User | None, record: AgencyRecord, reason: str)
         )
 
 
+def do_amend_from_agency(
+    *, actor: User | None, record: AgencyRecord, changes: dict[str, Any], source: dict[str, Any]
+) -> AgencyRecord:
+    """The owning agency's later file says more about a record it sent before (a school roll
+    giving the day a pupil left an enrolment already recorded): change the record in place, and
+    keep the version before the change as :func:`do_edit_record` does.
+
+    Only the system amends (``actor=None``): ``imports.actions`` checks who may import and link
+    the row that carries the change, and what is recorded belongs to the agency that sent it.
+    ``source`` says where the change came from (``{"batch": …, "row": …}``) and goes in the
+    audit event (ids only). Returns the record, unchanged when nothing differs (idempotent).
+    """
+    if actor is not None:
+        raise PermissionDenied("A record is amended from a file only by the import.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be amended: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        current = AgencyRecord.objects.select_for_update().get(pk=record.pk)
+        changed = [name for name, value in changes.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        now = timezone.now()
+        RecordVersion.objects.create(
+            record=current,
+            version=current.version,
+            snapshot=_snapshot(current),
+            changed_by=None,
+            changed_at=now,
+        )
+        for name in changed:
+            setattr(current, name, changes[name])
+        current.version += 1
+        current.updated_at = now
+        current.save(update_fields=[*changed, "version", "updated_at"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=None,
+            object_type=AuditObject.AGENCY_RECORD,
+            object_id=current.pk,
+            details={
+                "fields": sorted(changed),
+                "version": current.version,
+                "agency": current.owning_agency_id,
+                "from_file": {key: source[key] for key in ("batch", "row") if key in source},
+            },
+        )
+    return current
+
+
 def do_dispose_record(*, actor: User, record: AgencyRecord, reason: str) -> AgencyRecord:
     """Remove a record's content everywhere after retention review; keep a content-free trace."""
     if not may(actor, Capability.DISPOSE_RECORD, agency=record.owning_agency_id):
@@ -501,3 +552,114 @@ def do_export_chronology(
                     object_type="young_person",
                     object_id=young_person.pk,
                 )
+
+
+# --- Concern categories (held as data; the concerns feed accepts the active ones) -----------
+
+
+def may_edit_concern_categories(user: object) -> bool:
+    return may(user, Capability.EDIT_CONCERN_CATEGORIES)
+
+
+def _require_category_editor(actor: User) -> None:
+    if not may_edit_concern_categories(actor):
+        raise PermissionDenied("Your role cannot change the concern categories.")
+
+
+def _category_name(name: str, *, exclude: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Enter the category's name."})
+    clash = ConcernCategory.objects.filter(name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"name": f"A concern category is already called '{name}'."})
+    return name
+
+
+def do_add_concern_category(
+    *, actor: User, code: str, name: str, description: str = ""
+) -> ConcernCategory:
+    """Add a category the concerns feed will accept from the next file. The code is what files
+    give in the ``category`` column (the name is accepted too) and never changes."""
+    _require_category_editor(actor)
+    code = code.strip().lower().replace(" ", "_").replace("-", "_")
+    if not code or not all(c.isascii() and (c.isalnum() or c == "_") for c in code):
+        raise ValidationError(
+            {"code": "Enter a code of lower-case letters, digits and underscores."}
+        )
+    with transaction.atomic():
+        if ConcernCategory.objects.filter(code=code).exists():
+            raise ValidationError({"code": f"A concern category already has the code '{code}'."})
+        category = ConcernCategory.objects.create(
+            code=code,
+            name=_category_name(name),
+            description=description.strip(),
+            is_active=True,
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.CONCERN_CATEGORY,
+            object_id=category.pk,
+            details={"code": code, "added": True},
+        )
+    return category
+
+
+def do_change_concern_category(
+    *, actor: User, category: ConcernCategory, name: str, description: str
+) -> ConcernCategory:
+    """Rename or describe a category. Its code stays, so records and files that used it keep
+    meaning the same thing; records keep the name they were filed under in their facts."""
+    _require_category_editor(actor)
+    with transaction.atomic():
+        current = ConcernCategory.objects.select_for_update().get(pk=category.pk)
+        new_name = _category_name(name, exclude=current.pk)
+        changed = {
+            field: value
+            for field, value in (("name", new_name), ("description", description.strip()))
+            if getattr(current, field) != value
+        }
+        if not changed:
+            return current
+        before = {field: getattr(current, field) for field in changed}
+        for field, value in changed.items():
+            setattr(current, field, value)
+        current.save(update_fields=list(changed))
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.CONCERN_CATEGORY,
+            object_id=current.pk,
+            details={"code": current.code, "fields": sorted(changed), "before": before},
+        )
+    return current
+
+
+def do_set_concern_category_active(
+    *, actor: User, category: ConcernCategory, active: bool
+) -> ConcernCategory:
+    """Retire a category (the concerns feed refuses it from the next file; records filed under
+    it keep it) or bring a retired one back."""
+    _require_category_editor(actor)
+    with transaction.atomic():
+        current = ConcernCategory.objects.select_for_update().get(pk=category.pk)
+        if current.is_active == active:
+            return current
+        if (
+            not active
+            and not ConcernCategory.objects.filter(is_active=True).exclude(pk=current.pk).exists()
+        ):
+            raise ValidationError("Keep at least one concern category in use.")
+        current.is_active = active
+        current.save(update_fields=["is_active"])
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.CONCERN_CATEGORY,
+            object_id=current.pk,
+            details={"code": current.code, "retired" if not active else "reinstated": True},
+        )
+    return current

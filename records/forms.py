@@ -259,3 +259,31 @@ class ExportForm(forms.Form):
             "max_length": "Give the details in 500 characters or fewer",
         },
     )
+
+
+class ConcernCategoryForm(forms.Form):
+    """A category's name and description; its code only when it is added."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=60,
+        help_text="What files give in the category column, e.g. county_lines. "
+        "Lower-case letters, digits and underscores; it cannot be changed later.",
+    )
+    name = forms.CharField(label="Name", max_length=120)
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What belongs in this category, for the people who prepare the files.",
+    )
+
+    def __init__(self, *args: Any, adding: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not adding:
+            del self.fields["code"]
+
+
+class ConfirmForm(forms.Form):
+    """A button that asks nothing: the POST is the confirmation."""

@@ -11,6 +11,18 @@ urlpatterns = [
     path("<int:pk>/seen-by/", views.record_seen_by, name="seen-by"),
     path("<int:pk>/links/", views.record_add_link, name="add-link"),
     path("new/for/<int:young_person_pk>/", views.record_new, name="new"),
+    path("concern-categories/", views.concern_categories, name="concern-categories"),
+    path("concern-categories/new/", views.concern_category_new, name="concern-category-new"),
+    path(
+        "concern-categories/<int:pk>/change/",
+        views.concern_category_edit,
+        name="concern-category-edit",
+    ),
+    path(
+        "concern-categories/<int:pk>/retire/",
+        views.concern_category_retire,
+        name="concern-category-retire",
+    ),
 ]
 
 # Included by people/urls.py, under /young-people/, so the names stay people:detail and

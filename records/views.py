@@ -19,13 +19,15 @@ from governance import audit, policy
 from governance.audit import refusal as _refuse
 from governance.models import AuditAction, AuditObject, Level
 from kit.access import signed_in_user as _user
-from kit.forms import add_action_errors
+from kit.forms import add_action_errors, form_page
 from kit.fresh import ask_for_code, fresh_since, spend_fresh_code
 from kit.paginator import CappedPaginator
 from partnership.models import User
 from people.models import YoungPerson
 from records import actions, queries
 from records.forms import (
+    ConcernCategoryForm,
+    ConfirmForm,
     EditRecordForm,
     ExportForm,
     ExportPurpose,
@@ -33,7 +35,7 @@ from records.forms import (
     LinkForm,
     RecordForm,
 )
-from records.models import AgencyRecord
+from records.models import AgencyRecord, ConcernCategory
 
 CHRONOLOGY_PAGE = 100
 
@@ -377,3 +379,91 @@ def _chronology_csv(
 def _safe_cell(value: str) -> str:
     """Stop a spreadsheet from treating a description as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Concern categories ------------------------------------------------------------------------
+
+
+def _category_editor(request: HttpRequest, action: AuditAction, pk: object = "") -> User:
+    user = _user(request)
+    if not actions.may_edit_concern_categories(user):
+        raise _refuse(request, action, AuditObject.CONCERN_CATEGORY, pk)
+    return user
+
+
+def _category(request: HttpRequest, pk: int) -> ConcernCategory:
+    category = ConcernCategory.objects.filter(pk=pk).first()
+    if category is None:
+        raise _refuse(request, AuditAction.CONFIGURE, AuditObject.CONCERN_CATEGORY, pk)
+    return category
+
+
+def concern_categories(request: HttpRequest) -> HttpResponse:
+    _category_editor(request, AuditAction.LIST)
+    categories = list(ConcernCategory.objects.order_by("-is_active", "name"))
+    audit.record(
+        AuditAction.LIST,
+        request=request,
+        object_type=AuditObject.CONCERN_CATEGORY,
+        details={"shown": len(categories)},
+    )
+    return render(request, "records/concern_categories.html", {"categories": categories})
+
+
+@require_http_methods(["GET", "POST"])
+def concern_category_new(request: HttpRequest) -> HttpResponse:
+    user = _category_editor(request, AuditAction.CONFIGURE)
+    form = ConcernCategoryForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_add_concern_category(actor=user, **form.cleaned_data),
+        success=lambda category: f"Concern category '{category.name}' added.",
+        redirect_to="records:concern-categories",
+        template="records/concern_category_form.html",
+        context={"adding": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def concern_category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _category_editor(request, AuditAction.CONFIGURE, pk)
+    category = _category(request, pk)
+    form = ConcernCategoryForm(
+        request.POST or None,
+        adding=False,
+        initial={"name": category.name, "description": category.description},
+    )
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_change_concern_category(
+            actor=user, category=category, **form.cleaned_data
+        ),
+        success=lambda changed: f"Concern category '{changed.name}' saved.",
+        redirect_to="records:concern-categories",
+        template="records/concern_category_form.html",
+        context={"adding": False, "category": category},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def concern_category_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire an active category, or bring back a retired one (the page asks to confirm)."""
+    user = _category_editor(request, AuditAction.CONFIGURE, pk)
+    category = _category(request, pk)
+    retiring = category.is_active
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    return form_page(
+        request,
+        form,
+        lambda: actions.do_set_concern_category_active(
+            actor=user, category=category, active=not retiring
+        ),
+        success=lambda changed: (
+            f"Concern category '{changed.name}' " + ("retired." if retiring else "back in use.")
+        ),
+        redirect_to="records:concern-categories",
+        template="records/concern_category_retire.html",
+        context={"category": category, "retiring": retiring},
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessment.panels import reassessment_lines
 from cases.panels import actions_you_own, cases_you_lead, overdue_action_lines
 from governance.models import BreakGlassAccess, BreakGlassReview
+from governance.permissions import Capability, may
 from governance.policy import active_relationships
 from governance.retention import overdue_for_agency
 from mase.queries import next_meeting_lines
@@ -304,6 +305,11 @@ def _administrator(user: User, panel: Panel) -> Panel:
             links=(
                 Link("Information sharing agreement", reverse("governance:agreement")),
                 Link("Referral pathways", reverse("cases:pathways")),
+                *(
+                    (Link("Concern categories", reverse("records:concern-categories")),)
+                    if may(user, Capability.EDIT_CONCERN_CATEGORIES)
+                    else ()
+                ),
             ),
         )
     if panel.title == "Users":

@@ -45,6 +45,8 @@ from web.forms import ChangePasswordForm, CodeForm, EnrolmentCodeForm, SignInFor
 from web.middleware import LAST_SEEN, SIGNED_IN_AT
 
 MAX_CODE_FAILURES = 5
+# Shown in the demo instead of a code when this step's and the next step's codes are both spent.
+DEMO_CODE_WAIT = "wait"
 CODE_FAILURES = "tessera_code_failures"
 ENROLMENT_ACCEPTED = "tessera_enrolment_code"
 
@@ -84,10 +86,23 @@ def _confirmed_device(user: Any) -> TOTPDevice | None:
 
 
 def _demo_code(device: TOTPDevice) -> str | None:
-    """In the synthetic demo only, the current code is shown so nobody needs a phone."""
+    """In the synthetic demo only, the code the sign-in will accept is shown, so nobody needs a
+    phone.
+
+    A code is good once: after a sign-in in this 30-second step, this step's code is spent, so
+    the next step's code (which the device accepts, within its tolerance) is shown instead.
+    When both are spent, the page says to wait (``DEMO_CODE_WAIT``)."""
     if not settings.TESSERA_DEMO_MODE:
         return None
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    step = int(time.time() - device.t0) // device.step
+    last_used = device.last_t if device.last_t is not None else -1
+    for ahead in range(device.tolerance + 1):
+        if step + ahead > last_used:
+            code = totp(
+                device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=ahead
+            )
+            return f"{code:06d}"
+    return DEMO_CODE_WAIT
 
 
 def _code_failed(

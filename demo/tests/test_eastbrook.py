@@ -354,7 +354,17 @@ def test_make_demo_tells_demo_accounts_the_host_runserver_serves():
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
     recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
     assert "manage.py demo_accounts --addrport $(HOST)" in recipe
-    assert "manage.py runserver $(HOST)" in recipe
+    # The web server, the worker and the scheduler start together from the demo's Procfile,
+    # the web server on the HOST make passes down.
+    assert "HOST=$(HOST)" in recipe
+    assert "honcho -f Procfile.demo start" in recipe
+    procfile = (Path(__file__).resolve().parents[2] / "Procfile.demo").read_text()
+    processes = dict(
+        line.split(":", 1) for line in procfile.splitlines() if line and not line.startswith("#")
+    )
+    assert "manage.py runserver ${HOST" in processes["web"]
+    assert "manage.py db_worker" in processes["worker"]
+    assert "manage.py run_schedule" in processes["scheduler"]
 
 
 # -- the people actions the generator relies on ----------------------------------------------
@@ -463,3 +473,28 @@ def test_the_case_past_its_review_date_is_waiting_in_its_leads_notifications(eas
             kind="case_review_overdue", object_type="case", object_id=str(case.pk)
         )
         assert case.lead in {notice.user for notice in told}
+
+
+@pytest.mark.django_db
+def test_demo_accounts_lead_with_where_to_start_before_the_whole_list(settings, eastbrook):
+    settings.TESSERA_DEMO_MODE = True
+    out = StringIO()
+    call_command("demo_accounts", stdout=out)
+    text = out.getvalue()
+    whole_list = text.index("Every account:")
+    roles = {user.username: user.role for user in User.objects.all()}
+    # A coordinator, a MASH screener, a school DSL, a sexual health nurse, an analyst and a
+    # hotel partner: the accounts that show the product, each named before the whole list.
+    expected = {
+        "csc.coordinator": Role.COORDINATOR,
+        "police.mash": Role.MASH_SCREENER,
+        "school.dsl": Role.PRACTITIONER,
+        "health.sexualhealth": Role.PRACTITIONER,
+        "police.analyst": Role.ANALYST,
+        "hotel.partner": Role.COMMUNITY_PARTNER,
+    }
+    for username, role in expected.items():
+        line = re.search(rf"^  {re.escape(username)}\s+(\S.*)$", text[:whole_list], re.MULTILINE)
+        assert line, username
+        assert len(line.group(1)) > 20, f"{username} has no sentence on what to try"
+        assert roles[username] == role

@@ -106,6 +106,15 @@ _CORE_ROUTES_OUTSIDE_MATRIX = {
     "records:new": "records/tests/test_recording_and_editing.py",
     "records:seen-by": "records/tests/test_recording_and_editing.py",
     "records:add-link": "records/tests/test_recording_and_editing.py",
+    **{
+        f"records:{name}": "records/tests/test_concern_categories.py"
+        for name in (
+            "concern-categories",
+            "concern-category-new",
+            "concern-category-edit",
+            "concern-category-retire",
+        )
+    },
     "people:new": "people/tests/test_people_views.py",
     "people:about": "people/tests/test_people_views.py",
     **{
@@ -436,6 +445,7 @@ import_feed                        -         PSA
 link_imported_rows                 SCA       PI
 review_matches                     SCA       -
 set_linkage_thresholds             CD        -
+edit_concern_categories            CD        -
 submit_encodings                   -         PSCA
 decide_disclosure_request          -         SC
 """
@@ -487,6 +497,7 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.IMPORT_FEED: ["/imports/"],
     Capability.REVIEW_MATCHES: ["/matching/review/"],
     Capability.SET_LINKAGE_THRESHOLDS: ["/matching/thresholds/"],
+    Capability.EDIT_CONCERN_CATEGORIES: ["/records/concern-categories/"],
     Capability.SUBMIT_ENCODINGS: ["/privacy-preserving/"],
     Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
 }

@@ -3,4 +3,4 @@
 ROUTES_OUTSIDE_MATRIX: dict[str, str] = {
     f"imports:{name}": "imports/tests/test_upload_page.py"
     for name in ("start", "batch", "progress", "report")
-}
+} | {"imports:match-waiting": "imports/tests/test_waiting_rows.py"}

@@ -171,7 +171,12 @@ def test_concern_categories_are_data_a_new_one_is_accepted_a_retired_one_refused
     )
     assert batch.rows_accepted == 1
     assert _problems(batch) == {
-        (3, "category", "must be one of the partnership's concern categories; got 'online_contact'")
+        (
+            3,
+            "category",
+            "'online_contact' is a retired concern category: the partnership no longer accepts "
+            "it (a coordinator can bring it back into use)",
+        )
     }
 
 

@@ -235,3 +235,55 @@ def test_a_different_upn_counts_against_a_pair_and_a_temporary_one_does_not():
     assert abs(_field(found["e-3"], "upn").weight) < 1
     # An identifier that fails its check is no evidence either way.
     assert _field(found["e-4"], "upn").label == "missing on one side"
+
+
+def test_an_em_round_that_underflows_keeps_the_earlier_estimates(monkeypatch):
+    """A first school roll of distinct pupils (each matching only itself) drove an m
+    probability to zero and Splink refused it, failing the whole import (bench
+    linkage_all_feeds, 5,000 pupils). The round is skipped and training goes on."""
+    from splink.internals.linker_components.training import LinkerTraining
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+    calls: list[int] = []
+
+    def second_round_underflows(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError(
+                "m_probability value 0.0 is below the minimum allowed value of 1e-300."
+            )
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "MIN_RECORDS_FOR_EM", 2)
+    monkeypatch.setattr(
+        LinkerTraining,
+        "estimate_parameters_using_expectation_maximisation",
+        second_round_underflows,
+    )
+
+    model = engine.train_model(KNOWN, INCOMING, backend="duckdb")
+
+    assert len(calls) == 2  # the first round's estimates are kept
+    found = engine.link(KNOWN, INCOMING, model=model, backend="duckdb", min_probability=0.5)
+    assert ("yp-1", "mp-1") in {(c.left_id, c.right_id) for c in found}
+
+
+def test_another_error_in_training_falls_back_to_the_starting_values_and_says_so(
+    monkeypatch, caplog
+):
+    # Any other failure while estimating is not skipped round by round: the whole estimate is
+    # abandoned for the starting m and u (test_engine_small_data.py), logged, never hidden.
+    from splink.internals.linker_components.training import LinkerTraining
+
+    def broken(self, *args, **kwargs):
+        raise ValueError("something else went wrong")
+
+    monkeypatch.setattr(engine, "MIN_RECORDS_FOR_EM", 2)
+    monkeypatch.setattr(
+        LinkerTraining, "estimate_parameters_using_expectation_maximisation", broken
+    )
+    with caplog.at_level("WARNING", logger="matching.engine"):
+        model = engine.train_model(KNOWN, INCOMING, backend="duckdb")
+    assert model["estimated"] is False
+    assert "ValueError" in caplog.text
+    assert "something else" not in caplog.text  # the error's text can quote data

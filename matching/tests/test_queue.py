@@ -192,6 +192,50 @@ def test_rows_in_one_file_that_match_each_other_share_one_young_person(agencies,
     assert YoungPerson.objects.filter(family_name="Haddad").count() == 1
 
 
+def _with_and_without_birth_date(the_batch, with_one: str, without: str) -> list[ImportedRow]:
+    first, second = rows(the_batch, with_one, without)
+    second.date_of_birth = None
+    second.save(update_fields=["date_of_birth"])
+    return [first, second]
+
+
+def test_a_child_not_registered_is_not_held_in_review_by_a_row_without_a_birth_date(
+    agencies, importer, engine
+):
+    """A 17-year-old who has left school: the police rows with a date of birth match no one
+    registered; the one without a date of birth resembles their younger brother (same surname,
+    address) but resembles the other rows far more. One new young person, nothing in review."""
+    george = person("George", "Singh")
+    engine.set("Lee Singh", "George Singh", 0.94)
+    engine.set("Lee Singh", "Liam Singh", 0.999)
+    the_batch = batch(agencies["school"], importer)
+    liam, lee = _with_and_without_birth_date(the_batch, "Liam Singh", "Lee Singh")
+
+    do_link_pending_rows(the_batch.pk)
+
+    assert _refresh(liam).match_status == MatchStatus.NEW_PERSON
+    assert _refresh(lee).young_person == _refresh(liam).young_person
+    assert _refresh(lee).young_person != george
+    assert not ReviewItem.objects.exists()
+
+
+def test_a_row_without_a_birth_date_that_fits_a_registered_child_as_well_goes_to_review_alone(
+    agencies, importer, engine
+):
+    george = person("George", "Singh")
+    engine.set("Lee Singh", "George Singh", 0.90)  # in the review band
+    engine.set("Lee Singh", "Liam Singh", 0.96)  # not far likelier: a person decides
+    the_batch = batch(agencies["school"], importer)
+    liam, lee = _with_and_without_birth_date(the_batch, "Liam Singh", "Lee Singh")
+
+    do_link_pending_rows(the_batch.pk)
+
+    assert _refresh(lee).match_status == MatchStatus.IN_REVIEW
+    assert [i.candidate for i in ReviewItem.objects.filter(row=lee)] == [george]
+    # The row with a date of birth is not held with it: it matches no one registered.
+    assert _refresh(liam).match_status == MatchStatus.NEW_PERSON
+
+
 def test_confirming_one_row_links_the_row_that_matched_it(agencies, importer, screener, engine):
     jessica = person("Jessica", "Smith")
     engine.set("Jess Smith", "Jessica Smith", 0.60)  # a person must decide

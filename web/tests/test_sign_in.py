@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from django.test import Client
 from django_otp.oath import TOTP
@@ -127,6 +130,48 @@ def test_the_demo_shows_the_code_and_says_so(client, make_user, settings):
     response = client.get("/sign-in/code/")
     assert current_code(device_of(user)).encode() in response.content
     assert b"Synthetic demo" in response.content
+
+
+def _shown_code(response) -> str:
+    match = re.search(rb'data-testid="demo-code">(\d{6})<', response.content)
+    assert match, "the demo shows no code"
+    return match.group(1).decode()
+
+
+def test_signing_in_twice_in_one_step_the_demo_shows_a_code_that_is_accepted(make_user, settings):
+    settings.TESSERA_DEMO_MODE = True
+    user = make_user()
+    first, second = Client(), Client()
+    sign_in_with_password(first, user)
+    first_code = _shown_code(first.get("/sign-in/code/"))
+    first.post("/sign-in/code/", {"code": first_code})
+    assert first.get("/").status_code == 200
+    # The second sign-in, within the same step: the code just used is spent, so the demo must
+    # show another one, and that one must let the second browser in.
+    sign_in_with_password(second, user)
+    device = device_of(user)
+    device.refresh_from_db()
+    step_now = int(time.time() - device.t0) // device.step
+    shown = _shown_code(second.get("/sign-in/code/"))
+    if step_now <= device.last_t:
+        assert shown != first_code
+    response = second.post("/sign-in/code/", {"code": shown})
+    assert response.status_code == 302
+    assert second.get("/").status_code == 200
+
+
+def test_when_both_codes_are_spent_the_demo_says_to_wait(make_user, settings):
+    settings.TESSERA_DEMO_MODE = True
+    user = make_user()
+    device = device_of(user)
+    step_now = int(time.time() - device.t0) // device.step
+    device.last_t = step_now + device.tolerance
+    device.save(update_fields=["last_t"])
+    client = Client()
+    sign_in_with_password(client, user)
+    response = client.get("/sign-in/code/")
+    assert b'data-testid="demo-code"' not in response.content
+    assert b"Wait 30 seconds" in response.content
 
 
 def test_sign_in_and_failures_are_audited(client, make_user):

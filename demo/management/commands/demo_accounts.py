@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from base64 import b32encode
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.commands.runserver import naiveip_re
 
-from demo.eastbrook import AGENCY_NAMES, DEMO_PASSWORD, STAFF
+from demo.eastbrook import AGENCY_NAMES, DEMO_PASSWORD, STAFF, START_HERE
 from partnership.models import User
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
@@ -96,6 +97,19 @@ class Command(BaseCommand):
             ).rstrip()
 
         self.stdout.write("Tessera demo accounts (synthetic Eastbrook partnership)")
+        self.stdout.write("")
+        self.stdout.write(f"Open {url} and start with one of these (password {DEMO_PASSWORD}):")
+        self.stdout.write("")
+        present = {user.username for user in users}
+        lead = max(len(username) for username, _ in START_HERE)
+        for username, what in START_HERE:
+            if username in present:
+                wrapped = textwrap.wrap(what, width=96 - lead)
+                self.stdout.write(f"  {username.ljust(lead)}  {wrapped[0]}")
+                for more in wrapped[1:]:
+                    self.stdout.write(f"  {' ' * lead}  {more}")
+        self.stdout.write("")
+        self.stdout.write("Every account:")
         self.stdout.write("")
         self.stdout.write(line(headings))
         self.stdout.write(line(["-" * width for width in widths]))
