@@ -218,3 +218,18 @@ def test_a_disposed_record_counts_for_nothing(agencies, make_user):
     do_dispose_record(actor=officer, record=made[0], reason="Retention period ended")
     engine.evaluate_all()
     assert alerts_for("several_agencies_concerned") == []
+
+
+def test_a_failing_evaluation_never_loses_the_record(agencies, settings, monkeypatch):
+    from records.models import AgencyRecord
+
+    settings.ALERTS_RAISE_ERRORS = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("synthetic failure")
+
+    monkeypatch.setattr(engine, "evaluate_records", broken)
+    kayla = person()
+    made = record(agencies, kayla, "concern", agency="school", days_ago=1)
+    assert AgencyRecord.objects.filter(pk=made.pk).exists()
+    assert not Alert.objects.exists()
