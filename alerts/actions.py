@@ -1,11 +1,13 @@
-"""Every write of the alerts app.
+"""Every write about alerts.
 
-Triage (accepting, dismissing, merging, rules and benign values) comes first; raising alerts,
-which is the system's work, is at the end.
+Triage (the coordinator's decisions on an alert: accept into a referral or a case action,
+dismiss with a reason, merge into another open alert), the rules' parameters and switches,
+and the benign values come first; raising alerts and replays follow under "Raising alerts".
 """
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,17 +19,449 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.engine import ActiveRule, Outcome, active_rules
-from alerts.models import Alert, AlertEvidence, AlertStatus, ReplayRun, Rule
+from alerts.models import (
+    Alert,
+    AlertEvidence,
+    AlertStatus,
+    BenignValue,
+    DismissReason,
+    ReplayRun,
+    Rule,
+    RuleVersion,
+)
 from alerts.rules import BY_CODE, Finding, validate_parameters
+from cases.actions import do_assign_action
+from cases.models import Case
 from governance import audit
-from governance.models import AuditAction, AuditObject
+from governance.models import AuditAction, AuditObject, ConsentStatus
 from governance.permissions import Capability, may
-from partnership.models import User
-from records.models import AgencyRecord
+from partnership.models import Agency, User
+from people.models import YoungPerson
+from records.actions import normalise_link_value
+from records.models import AgencyRecord, LinkKind
+from referrals.actions import do_refer
+from referrals.models import Referral, ReferralKind, ReferralStatus
 
-# --------------------------------------------------------------------------------------------
-# Raising alerts
-# --------------------------------------------------------------------------------------------
+# --- Triage --------------------------------------------------------------------------------------
+
+
+def can_triage(user: User) -> bool:
+    return may(user, Capability.TRIAGE_ALERTS)
+
+
+def _require_triage(actor: User) -> None:
+    if not can_triage(actor):
+        raise PermissionDenied("Only the partnership's coordinator decides alerts.")
+
+
+def _lock_open(alert: Alert) -> Alert:
+    """The alert, locked for the decision; refused unless it is live and still open."""
+    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    if current.replay_run_id is not None:
+        raise ValidationError(
+            "An alert from a replay cannot be triaged: it never reached the queue."
+        )
+    if current.status != AlertStatus.OPEN:
+        raise ValidationError(
+            f"This alert has already been decided ({current.get_status_display().lower()})."
+        )
+    return current
+
+
+def _decided(alert: Alert, actor: User, status: AlertStatus, note: str = "") -> None:
+    alert.status = status
+    alert.decided_by = actor
+    alert.decided_at = timezone.now()
+    alert.decision_note = note.strip()
+
+
+def _audit_decision(actor: User, alert: Alert, decision: str, **details: Any) -> None:
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type=AuditObject.ALERT,
+        object_id=alert.pk,
+        details={
+            "decision": decision,
+            "rule": alert.rule.code,
+            "young_people": sorted(alert.young_people.values_list("pk", flat=True)),
+            **details,
+        },
+    )
+
+
+def _one_of_its_young_people(alert: Alert, young_person: YoungPerson, field: str) -> None:
+    if not alert.young_people.filter(pk=young_person.pk).exists():
+        raise ValidationError({field: "Choose a young person this alert is about."})
+
+
+def do_accept_into_referral(
+    *,
+    actor: User,
+    alert: Alert,
+    young_person: YoungPerson,
+    concern: str,
+    consent_status: ConsentStatus | str,
+    next_steps_discussed: bool,
+    lawful_basis: str = "",
+    reason_without_consent: str = "",
+    kind: ReferralKind | str = "",
+    note: str = "",
+) -> Alert:
+    """Accept an alert by referring its young person to the MASH: the referral is opened by
+    ``referrals.actions.do_refer`` (a share, recorded as a sharing decision) and named on the
+    alert. From there the MASH screens it, and "action follows sharing" follows it through."""
+    _require_triage(actor)
+    _one_of_its_young_people(alert, young_person, "young_person")
+    with transaction.atomic():
+        current = _lock_open(alert)
+        referral = do_refer(
+            actor=actor,
+            young_person=young_person,
+            concern=concern,
+            consent_status=consent_status,
+            next_steps_discussed=next_steps_discussed,
+            lawful_basis=lawful_basis,
+            reason_without_consent=reason_without_consent,
+            kind=kind,
+        )
+        _decided(current, actor, AlertStatus.ACCEPTED, note)
+        current.referral = referral
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "referral"]
+        )
+        _audit_decision(
+            actor, current, "accepted", referral=referral.pk, young_person=young_person.pk
+        )
+    return current
+
+
+def do_accept_into_waiting_referral(
+    *, actor: User, alert: Alert, referral: Referral, note: str = ""
+) -> Alert:
+    """Accept an alert by adding it to a referral about its young person that is still
+    awaiting screening, rather than opening a second one: the alert names the referral, and
+    the referral's own words are left as its referrer wrote them."""
+    _require_triage(actor)
+    if referral.status != ReferralStatus.AWAITING_SCREENING or referral.young_person is None:
+        raise ValidationError({"referral": "Choose a referral still awaiting screening."})
+    _one_of_its_young_people(alert, referral.young_person, "referral")
+    with transaction.atomic():
+        current = _lock_open(alert)
+        _decided(current, actor, AlertStatus.ACCEPTED, note)
+        current.referral = referral
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "referral"]
+        )
+        _audit_decision(
+            actor,
+            current,
+            "accepted",
+            referral=referral.pk,
+            young_person=referral.young_person_id,
+            added_to_waiting_referral=True,
+        )
+    return current
+
+
+def do_accept_into_case_action(
+    *,
+    actor: User,
+    alert: Alert,
+    case: Case,
+    title: str,
+    owner_agency: Agency,
+    due_on: date,
+    owner: User | None = None,
+    detail: str = "",
+    note: str = "",
+) -> Alert:
+    """Accept an alert by adding an action to the plan of its young person's open case
+    (``cases.actions.do_assign_action``): owned by an agency, with a due date, chased when
+    overdue like every other action."""
+    _require_triage(actor)
+    _one_of_its_young_people(alert, case.young_person, "case")
+    with transaction.atomic():
+        current = _lock_open(alert)
+        action = do_assign_action(
+            actor=actor,
+            title=title,
+            detail=detail,
+            owner_agency=owner_agency,
+            owner=owner,
+            due_on=due_on,
+            case=case,
+        )
+        _decided(current, actor, AlertStatus.ACCEPTED, note)
+        current.case_action = action
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "case_action"]
+        )
+        _audit_decision(
+            actor, current, "accepted", case=case.pk, case_action=action.pk,
+            young_person=case.young_person_id,
+        )  # fmt: skip
+    return current
+
+
+def do_dismiss_alert(
+    *, actor: User, alert: Alert, reason: DismissReason | str, note: str = ""
+) -> Alert:
+    """Dismiss an alert with a reason from the list; "other" needs the reason in words."""
+    _require_triage(actor)
+    errors: dict[str, str] = {}
+    if reason not in DismissReason.values:
+        errors["reason"] = "Choose why the alert needs no action."
+    elif reason == DismissReason.OTHER and not note.strip():
+        errors["note"] = "Say why the alert needs no action."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _lock_open(alert)
+        _decided(current, actor, AlertStatus.DISMISSED, note)
+        current.dismiss_reason = str(reason)
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "dismiss_reason"]
+        )
+        _audit_decision(actor, current, "dismissed", reason=str(reason))
+    return current
+
+
+def do_merge_alert(*, actor: User, alert: Alert, into: Alert, note: str = "") -> Alert:
+    """Merge an alert into another open alert about the same young people: its evidence is
+    linked to the other alert too (each record once), and it is kept, marked merged, so its
+    history stays readable."""
+    _require_triage(actor)
+    if into.pk == alert.pk:
+        raise ValidationError({"into": "Choose another alert to merge this one into."})
+    if into.replay_run_id is not None or into.status != AlertStatus.OPEN:
+        raise ValidationError({"into": "Choose an open alert in the queue."})
+    ours = set(alert.young_people.values_list("pk", flat=True))
+    theirs = set(into.young_people.values_list("pk", flat=True))
+    if not ours or not ours <= theirs:
+        raise ValidationError(
+            {"into": "An alert can be merged only into one about the same young people."}
+        )
+    with transaction.atomic():
+        current = _lock_open(alert)
+        target = Alert.objects.select_for_update().get(pk=into.pk)
+        if target.status != AlertStatus.OPEN:
+            raise ValidationError({"into": "Choose an open alert in the queue."})
+        already = set(target.evidence.values_list("record_id", flat=True))
+        moved = [
+            AlertEvidence(alert=target, record_id=row.record_id, added_at=row.added_at)
+            for row in current.evidence.all()
+            if row.record_id not in already
+        ]
+        AlertEvidence.objects.bulk_create(moved)
+        latest = max([target.updated_at, current.updated_at])
+        if latest != target.updated_at:
+            target.updated_at = latest
+            target.save(update_fields=["updated_at"])
+        _decided(current, actor, AlertStatus.MERGED, note)
+        current.merged_into = target
+        current.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "merged_into"]
+        )
+        _audit_decision(actor, current, "merged", into=target.pk, evidence_linked=len(moved))
+    return current
+
+
+# --- The rules' parameters and switches ----------------------------------------------------------
+
+
+def can_change_rules(user: User) -> bool:
+    return may(user, Capability.CHANGE_ALERT_RULES)
+
+
+def _require_rules(actor: User) -> None:
+    if not can_change_rules(actor):
+        raise PermissionDenied("Only the partnership's coordinator changes the alert rules.")
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes or no"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def check_parameters(current: dict[str, Any], proposed: dict[str, Any]) -> dict[str, Any]:
+    """The proposed parameters if they have the current ones' names and types; otherwise a
+    ValidationError naming each field that is wrong (a whole number may be given where a
+    number is expected; a number is never taken for yes or no)."""
+    errors: dict[str, str] = {}
+    for name in sorted(set(proposed) - set(current)):
+        errors[name] = f"{name} is not a parameter of this rule."
+    checked: dict[str, Any] = {}
+    for name, old in current.items():
+        if name not in proposed or proposed[name] is None or proposed[name] == "":
+            errors[name] = f"Enter {name} ({_kind_of(old)})."
+            continue
+        new = proposed[name]
+        if isinstance(old, bool):
+            ok = isinstance(new, bool)
+        elif isinstance(old, int):
+            ok = isinstance(new, int) and not isinstance(new, bool)
+        elif isinstance(old, float):
+            ok = isinstance(new, int | float) and not isinstance(new, bool)
+            new = float(new) if ok else new
+        elif isinstance(old, list):
+            ok = (
+                isinstance(new, list) and all(isinstance(item, type(old[0])) for item in new)
+                if old
+                else isinstance(new, list)
+            )
+        else:
+            ok = isinstance(new, type(old))
+        if not ok:
+            errors[name] = f"{name} must be {_kind_of(old)}."
+            continue
+        if isinstance(new, int | float) and not isinstance(new, bool) and new < 0:
+            errors[name] = f"{name} cannot be negative."
+            continue
+        checked[name] = new
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _library_checks(rule: Rule, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The rules library's own checks for a rule it implements (allowed choices, numbers above
+    zero: ``alerts.rules.validate_parameters``), looked up by name because the library is
+    built alongside these pages; a rule the library does not know keeps the checks above."""
+    try:
+        library = importlib.import_module("alerts.rules")
+    except ImportError:
+        return parameters
+    if rule.code not in getattr(library, "BY_CODE", {}):
+        return parameters
+    checked: dict[str, Any] = library.validate_parameters(rule.code, parameters)
+    return checked
+
+
+def do_change_rule_parameters(
+    *, actor: User, rule: Rule, parameters: dict[str, Any], reason: str
+) -> RuleVersion:
+    """Set a rule's parameters as a new version (old versions are never edited)."""
+    _require_rules(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the parameters are changing."})
+    with transaction.atomic():
+        locked = Rule.objects.select_for_update().get(pk=rule.pk)
+        current = locked.current_version
+        checked = _library_checks(
+            locked, check_parameters(dict(current.parameters) if current else {}, parameters)
+        )
+        if current is not None and checked == current.parameters:
+            raise ValidationError("These are the parameters already in force: change one first.")
+        version = RuleVersion.objects.create(
+            rule=locked,
+            number=(current.number if current else 0) + 1,
+            parameters=checked,
+            reason=reason.strip(),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.ALERT_RULE,
+            object_id=locked.pk,
+            purpose=version.reason,
+            details={
+                "rule": locked.code,
+                "version": version.number,
+                "parameters": checked,
+                "before": current.parameters if current else None,
+            },
+        )
+    return version
+
+
+def do_switch_rule(*, actor: User, rule: Rule, enabled: bool, reason: str) -> Rule:
+    """Switch a rule on or off for the partnership. Open alerts stay in the queue."""
+    _require_rules(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the rule is being switched on or off."})
+    with transaction.atomic():
+        locked = Rule.objects.select_for_update().get(pk=rule.pk)
+        if locked.is_enabled == enabled:
+            raise ValidationError(f"The rule is already {'on' if enabled else 'off'}.")
+        locked.is_enabled = enabled
+        locked.save(update_fields=["is_enabled"])
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.ALERT_RULE,
+            object_id=locked.pk,
+            purpose=reason.strip(),
+            details={"rule": locked.code, "enabled": enabled},
+        )
+    return locked
+
+
+# --- Benign values -------------------------------------------------------------------------------
+
+
+def do_add_benign_value(
+    *, actor: User, kind: LinkKind | str, value: str, label: str, reason: str = ""
+) -> BenignValue:
+    """A phone, vehicle, place or identity that never links young people, stored normalised
+    as record links are, so that it matches them."""
+    _require_rules(actor)
+    errors: dict[str, str] = {}
+    if kind not in LinkKind.values:
+        errors["kind"] = "Choose what kind of value it is."
+    if not label.strip():
+        errors["label"] = "Say what it is, for example the school's name."
+    if errors:
+        raise ValidationError(errors)
+    normalised = normalise_link_value(kind, value, field="value")
+    if BenignValue.objects.filter(kind=kind, value=normalised).exists():
+        raise ValidationError({"value": f"{normalised} is already a benign value."})
+    with transaction.atomic():
+        benign = BenignValue.objects.create(
+            kind=kind,
+            value=normalised,
+            label=label.strip(),
+            reason=reason.strip(),
+            added_by=actor,
+            added_at=timezone.now(),
+        )
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.BENIGN_VALUE,
+            object_id=benign.pk,
+            purpose=benign.reason,
+            details={"kind": benign.kind, "label": benign.label, "change": "added"},
+        )
+    return benign
+
+
+def do_remove_benign_value(*, actor: User, benign: BenignValue) -> None:
+    """Stop treating a value as benign: from now on it may link young people again."""
+    _require_rules(actor)
+    with transaction.atomic():
+        audit.record(
+            AuditAction.CONFIGURE,
+            actor=actor,
+            object_type=AuditObject.BENIGN_VALUE,
+            object_id=benign.pk,
+            details={"kind": benign.kind, "label": benign.label, "change": "removed"},
+        )
+        benign.delete()
+
+
+# --- Raising alerts ------------------------------------------------------------------------------
 #
 # Raising is the system's work (``actor=None``): the rules raise, no person does. A finding is
 # matched to the alerts already raised for the same rule and key (in the same replay run, or in
@@ -258,11 +692,8 @@ MAX_REPLAY_DAYS = 731
 
 def _may_replay(actor: User | None) -> bool:
     """Whether ``actor`` may start a replay: the system may; a person needs the capability
-    ``RUN_ALERT_REPLAY`` (added with the replay page)."""
-    if actor is None:
-        return True
-    capability = getattr(Capability, "RUN_ALERT_REPLAY", None)
-    return capability is not None and may(actor, capability)
+    to run alert replays."""
+    return actor is None or may(actor, Capability.RUN_ALERT_REPLAY)
 
 
 def do_start_replay(

@@ -9,7 +9,7 @@ Options::
     --quick            smoke test: 5,000 young people, 100,000 records, 50 samples
     --diagnose         also break the chronology down and EXPLAIN ANALYZE the slow queries
     --only NAMES       run only these groups (comma-separated): pages, imports, linkage, pprl,
-                       feeds
+                       feeds, extraction
 
 After the pages, the same run measures the data-matching benchmarks (each module also runs on its
 own, e.g. ``python -m bench.linkage --quick``): ``bench.imports_scale`` (1,000,000 school
@@ -21,7 +21,9 @@ FEBRL4 and a frequency attack). Each reports a named baseline measured in the sa
 ``ratio`` = ours / baseline. ``bench.linkage_all_feeds`` (group ``feeds``) imports a synthetic
 town's files for every feed through the real import, in its own database
 (``tessera_bench_feeds``), and scores where each row landed against the truth and against plain
-Splink.
+Splink. ``bench.extraction`` (group ``extraction``) scores what intelligence text names:
+precision and recall per kind against the synthetic generator's truth, with a naive regex
+baseline.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 from bench import database
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("pages", "imports", "linkage", "pprl", "feeds")
+GROUPS = ("pages", "imports", "linkage", "pprl", "feeds", "extraction")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -123,6 +125,7 @@ def _run(options: argparse.Namespace, reuse: bool, started: float) -> int:
         ("linkage", "bench.linkage"),
         ("pprl", "bench.pprl"),
         ("feeds", "bench.linkage_all_feeds"),
+        ("extraction", "bench.extraction"),
     ):
         if group not in options.only:
             continue

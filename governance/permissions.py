@@ -82,6 +82,17 @@ class Capability(StrEnum):
     EDIT_CONCERN_CATEGORIES = "edit_concern_categories"
     SUBMIT_ENCODINGS = "submit_encodings"
     DECIDE_DISCLOSURE_REQUEST = "decide_disclosure_request"
+    # Intelligence (the gate in ``intelligence.gate`` decides the level of each report)
+    RECORD_INTELLIGENCE = "record_intelligence"
+    SEE_INTELLIGENCE = "see_intelligence"
+    ANALYSE_INTELLIGENCE = "analyse_intelligence"
+    RESOLVE_ENTITIES = "resolve_entities"
+    # Joining the dots: alerts (prompts for professional curiosity) and their rules
+    SEE_ALERTS = "see_alerts"
+    SEE_EVERY_ALERT = "see_every_alert"
+    TRIAGE_ALERTS = "triage_alerts"
+    CHANGE_ALERT_RULES = "change_alert_rules"
+    RUN_ALERT_REPLAY = "run_alert_replay"
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,36 @@ POLICY: Final[Mapping[Capability, Rule]] = {
     C.DECIDE_DISCLOSURE_REQUEST: Rule(
         "decide a disclosure request to their agency", frozenset(), own_agency=_FRONT_DOOR
     ),
+    C.RECORD_INTELLIGENCE: Rule(
+        "record graded intelligence and confirm what its text names (for an agency that grades"
+        " intelligence; the intelligence gate checks the agency)",
+        frozenset(),
+        own_agency=_roles(_PRACTITIONER, _ANALYST),
+    ),
+    C.SEE_INTELLIGENCE: Rule(
+        "see intelligence reports, at the level the handling code and owning agency allow",
+        _CASE_CONTENT,
+    ),
+    C.ANALYSE_INTELLIGENCE: Rule(
+        "analyse intelligence: persons of interest, entities and the links between them",
+        _roles(_ANALYST),
+    ),
+    C.RESOLVE_ENTITIES: Rule(
+        "judge whether two people, phones, vehicles or places are the same", _roles(_ANALYST)
+    ),
+    # Alerts: every caseworker may see those about young people they have need to know about
+    # (the gate narrows the list); the front door and analysts see every one; only the
+    # coordinator decides them and sets the rules (docs/alerts-triage.md says why).
+    C.SEE_ALERTS: Rule("see alerts about the young people they work with", _CASEWORKERS),
+    C.SEE_EVERY_ALERT: Rule(
+        "see every alert in the partnership and the rules' record",
+        _roles(_SCREENER, _COORDINATOR, _ANALYST),
+    ),
+    C.TRIAGE_ALERTS: Rule("accept, dismiss or merge an alert", _C),
+    C.CHANGE_ALERT_RULES: Rule(
+        "change an alert rule's parameters, switch it on or off, and keep the benign values", _C
+    ),
+    C.RUN_ALERT_REPLAY: Rule("replay the alert rules over history", _roles(_COORDINATOR, _ANALYST)),
 }
 
 

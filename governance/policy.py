@@ -447,6 +447,22 @@ def consent_blocks_sharing() -> QuerySet[YoungPerson]:
     return YoungPerson.objects.filter(consent_blocks_sharing=True)
 
 
+def young_people_known_to(user: Asker) -> QuerySet[YoungPerson]:
+    """The young people this user has need to know about now: every one for the roles that
+    know every young person (the coordinator, MASH screeners); for anyone else who reads case
+    content, those they have a legitimate relationship with or a current break-glass access
+    to. For prompts about a young person (alerts), which go only to those who work with them."""
+    if not reads_case_content(user):
+        return YoungPerson.objects.none()
+    if may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
+        return YoungPerson.objects.all()
+    now = timezone.now()
+    return YoungPerson.objects.filter(
+        Q(pk__in=active_relationships(user, now).values("young_person_id"))
+        | Q(pk__in=active_break_glass(user, now).values("young_person_id"))
+    )
+
+
 def young_person_or_404(user: Asker, pk: int) -> YoungPerson:
     """One young person, or 404 whether they do not exist or may not be seen."""
     try:

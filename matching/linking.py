@@ -535,13 +535,18 @@ def _plan(
         first, *others = sorted(members)
         edges.extend((SHARED_IDENTIFIER, first, other) for other in others)
     scored: list[tuple[float, Node, Node]] = []
+    name_only = {row.pk for row in pending if _name_alone(row, evidence)}
     for row in pending:
+        if row.pk in name_only:
+            continue  # a name alone is never enough to link: a person decides (review)
         competing = _against_each_other(best[row.pk])
         for young_person_id, probability in competing.items():
             undone = evidence.verdict(row.pk, young_person_id) == Verdict.UNDONE
             if probability >= thresholds.auto_link_from and not undone:
                 scored.append((probability, ("row", row.pk), ("yp", young_person_id)))
     for (first_pk, second_pk), probability in row_pairs.items():
+        if first_pk in name_only or second_pk in name_only:
+            continue
         if probability >= thresholds.auto_link_from:
             scored.append((probability, ("row", first_pk), ("row", second_pk)))
     edges.extend(_unambiguous(scored, evidence, thresholds.auto_link_from))
@@ -557,6 +562,19 @@ def _plan(
         people = sorted(pk for kind, pk in members if kind == "yp")
         if rows:
             _plan_cluster(plan, rows, people, best, row_pairs, evidence, thresholds)
+
+
+def _name_alone(row: Row, evidence: _Evidence) -> bool:
+    """A row that says nothing but a name: no date of birth, no address or postcode and no
+    identifier. Namesakes are common (a charity's "Ava Brooks" is not the roll's Ava Brooks
+    because the names agree), so such a row is never linked by the engine's score: it goes to
+    review against the young people it resembles, or waits."""
+    return (
+        row.date_of_birth is None
+        and not (row.postcode or "").strip()
+        and not (row.address or "").strip()
+        and not evidence.ids[row.pk]
+    )
 
 
 def _against_each_other(scores: Mapping[int, Scored]) -> dict[int, float]:

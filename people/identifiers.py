@@ -42,6 +42,7 @@ __all__ = [
     "name_problem",
     "nhs_check_digit",
     "normalise_nhs_number",
+    "normalise_possible_uk_phone",
     "normalise_postcode",
     "normalise_uk_phone",
     "normalise_upn",
@@ -405,8 +406,12 @@ def normalise_uk_phone(value: str) -> str:
     if number.extension:
         raise IdentifierError(PHONE, value, "is not a UK phone number: it has an extension")
     possible = phonenumbers.is_possible_number_with_reason(number)
-    if possible == phonenumbers.ValidationResult.TOO_SHORT or (
-        possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+    # A leading zero kept after +44 ("077009001" read as +44 077009001) is a short national
+    # number, not a number with a zero in it.
+    if (
+        possible == phonenumbers.ValidationResult.TOO_SHORT
+        or possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+        or number.italian_leading_zero
     ):
         raise IdentifierError(
             PHONE,
@@ -416,6 +421,20 @@ def normalise_uk_phone(value: str) -> str:
     if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise IdentifierError(PHONE, value, "is too long for a UK phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_possible_uk_phone(value: str) -> str:
+    """:func:`normalise_uk_phone` for a number found in prose: it must also start as people
+    write phone numbers, with 0, +44 or 0044.
+
+    A bare run of ten digits in a note ("ref 7700900123") is more often a reference than a
+    phone, so what :func:`normalise_uk_phone` would read as a national number without its 0 is
+    refused here. Ofcom's drama ranges are accepted, as there.
+    """
+    _require_text(PHONE, value)
+    if not re.sub(r"[\s().-]", "", value).startswith(("0", "+")):
+        raise IdentifierError(PHONE, value, "must start with 0, +44 or 0044")
+    return normalise_uk_phone(value)
 
 
 # --------------------------------------------------------------------------------------------

@@ -64,9 +64,11 @@ class LinkInput:
     label: str = ""
 
 
-def _normalise_link(link: LinkInput) -> RecordLink:
-    kind = LinkKind(link.kind)
-    value = link.value.strip()
+def normalise_link_value(kind: LinkKind | str, value: str, *, field: str = "links") -> str:
+    """A link's value as records store it: phones in E.164, vehicle marks and postcodes in
+    their standard form, anything else trimmed. Raises ValidationError on ``field``."""
+    kind = LinkKind(kind)
+    value = value.strip()
     try:
         if kind == LinkKind.PHONE:
             value = identifiers.normalise_uk_phone(value)
@@ -75,10 +77,16 @@ def _normalise_link(link: LinkInput) -> RecordLink:
         elif kind == LinkKind.PLACE and _looks_like_postcode(value):
             value = identifiers.normalise_postcode(value)
     except identifiers.IdentifierError as error:
-        raise ValidationError({"links": str(error)}) from error
+        raise ValidationError({field: str(error)}) from error
     if not value:
-        raise ValidationError({"links": f"Enter the {kind.label.lower()}."})
-    return RecordLink(kind=kind, value=value[:200], label=link.label[:200])
+        raise ValidationError({field: f"Enter the {kind.label.lower()}."})
+    return value[:200]
+
+
+def _normalise_link(link: LinkInput) -> RecordLink:
+    kind = LinkKind(link.kind)
+    value = normalise_link_value(kind, link.value)
+    return RecordLink(kind=kind, value=value, label=link.label[:200])
 
 
 def _looks_like_postcode(value: str) -> bool:

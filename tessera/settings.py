@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "matching",
     "pprl",
     "alerts",
+    "intelligence",
     "web",
     "demo",
 ]

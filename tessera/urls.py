@@ -24,6 +24,8 @@ urlpatterns = [
         include((matching_urls.urlpatterns + review_urls.urlpatterns, matching_urls.app_name)),
     ),
     path("privacy-preserving/", include("pprl.urls")),
+    path("intelligence/", include("intelligence.urls")),
+    path("alerts/", include("alerts.urls")),
 ]
 
 handler404 = "web.errors.not_found"

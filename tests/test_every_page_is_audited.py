@@ -29,11 +29,18 @@ from conftest import PASSWORD, sign_in_fully
 from governance.actions import do_break_glass, do_save_sharing_agreement
 from governance.defaults import default_sharing_rules
 from governance.models import AuditEvent
+from intelligence.actions import (
+    do_add_person_of_interest,
+    do_confirm_suggestion,
+    do_judge_entities,
+    do_record_intelligence,
+)
+from intelligence.models import Phone
 from partnership.actions import do_create_agency, do_create_user
 from partnership.models import Agency, Role, User
 from people.models import YoungPerson
 from records.actions import do_record
-from records.models import AgencyRecord, RecordType
+from records.models import AgencyRecord, ConcernCategory, RecordType
 from referrals.models import Referral, ReferralPathway
 from tests.browser import scenario_data
 
@@ -52,12 +59,13 @@ def _v(role: Role, **kwargs: str) -> Visit:
     return Visit(role, kwargs)
 
 
-C, P, S, G, A = (
+C, P, S, G, A, N = (
     Role.COORDINATOR,
     Role.PRACTITIONER,
     Role.MASH_SCREENER,
     Role.IG_OFFICER,
     Role.ADMINISTRATOR,
+    Role.ANALYST,
 )
 
 VISITS: dict[str, Visit] = {
@@ -79,6 +87,10 @@ VISITS: dict[str, Visit] = {
     "records:seen-by": _v(C, pk="record"),
     "records:add-link": _v(C, pk="record"),
     "records:new": _v(C, young_person_pk="young_person"),
+    "records:concern-categories": _v(C),
+    "records:concern-category-new": _v(C),
+    "records:concern-category-edit": _v(C, pk="concern_category"),
+    "records:concern-category-retire": _v(C, pk="concern_category"),
     "governance:index": _v(G),
     "governance:agreement": _v(G),
     "governance:agreement-edit": _v(A),
@@ -149,6 +161,7 @@ VISITS: dict[str, Visit] = {
     "imports:batch": _v(P, pk="batch"),
     "imports:progress": _v(P, pk="queued_batch"),
     "imports:report": _v(P, pk="batch"),
+    "imports:match-waiting": _v(P, pk="batch"),
     "matching:queue": _v(C),
     "matching:review": _v(C, pk="review_item"),
     "matching:links": _v(C),
@@ -160,6 +173,35 @@ VISITS: dict[str, Visit] = {
     "pprl:request": _v(P, pk="notice"),
     "pprl:requests": _v(C),
     "pprl:decide": _v(C, pk="disclosure"),
+    "intelligence:index": _v(N),
+    "intelligence:new": _v(N),
+    "intelligence:report": _v(N, pk="intelligence_report"),
+    "intelligence:suggestion": _v(N, pk="intelligence_report"),
+    "intelligence:export": _v(N, pk="intelligence_report"),
+    "intelligence:find": _v(N),
+    "intelligence:entity": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:add-link": _v(N, kind="phone", pk="intelligence_phone"),
+    "intelligence:new-person": _v(N),
+    "intelligence:add-alias": _v(N, pk="person_of_interest"),
+    "intelligence:resolve": _v(N),
+    "intelligence:reverse-judgement": _v(N, pk="judgement"),
+    "alerts:queue": _v(C),
+    "alerts:alert": _v(C, pk="alert"),
+    "alerts:accept-referral": _v(C, pk="alert"),
+    "alerts:accept-waiting-referral": _v(C, pk="unrelated_alert", referral_pk="waiting_referral"),
+    "alerts:accept-action": _v(C, pk="alert"),
+    "alerts:dismiss": _v(C, pk="alert"),
+    "alerts:merge": _v(C, pk="alert"),
+    "alerts:rules": _v(C),
+    "alerts:rule": _v(C, pk="alert_rule"),
+    "alerts:rule-parameters": _v(C, pk="alert_rule"),
+    "alerts:rule-switch": _v(C, pk="alert_rule"),
+    "alerts:benign-values": _v(C),
+    "alerts:add-benign-value": _v(C),
+    "alerts:remove-benign-value": _v(C, pk="benign"),
+    "alerts:replays": _v(C),
+    "alerts:replay": _v(C, pk="replay_run"),
+    "alerts:replay-csv": _v(C, pk="replay_run"),
 }
 # Reached before or without signing in; they show no young person.
 NOT_VISITED = {"web:sign-in", "web:sign-out", "web:health", "web:second-factor",
@@ -219,6 +261,8 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
     scenario = scenario_data.build(agencies, make_user, tmp_path, monkeypatch)
     for role in (Role.IG_OFFICER, Role.COMMUNITY_PARTNER):
         make_user(role)
+    if Role.ANALYST not in users:
+        make_user(Role.ANALYST)
     ids: dict[str, Any] = dict(scenario.urls())
     casey = scenario.young_person
     riley = scenario.referral_without_outcome.young_person
@@ -257,6 +301,35 @@ def scenario_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any)
         if hasattr(scenario.coordinator, "notifications")
         else 0,
         school_attendance="school_attendance",
+        concern_category=ConcernCategory.objects.values_list("pk", flat=True).first() or 0,
+    )
+    analyst = users[Role.ANALYST]
+    intelligence = do_record_intelligence(
+        actor=analyst,
+        title="Adult waiting outside the academy",
+        text="A man gives girls his number, 07700 900123 or 07700 900124.",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code="P",
+        occurred_at=timezone.now() - timedelta(days=1),
+    )
+    phones = [
+        do_confirm_suggestion(actor=analyst, report=intelligence, kind="phone", value=number)
+        for number in ("07700900123", "07700900124")
+    ]
+    first, second = (Phone.objects.get(number=p.value) for p in phones)
+    ids["person_of_interest"] = do_add_person_of_interest(actor=analyst, label="Subject 1").pk
+    ids.update(
+        intelligence_report=intelligence.pk,
+        intelligence_phone=first.pk,
+        judgement=do_judge_entities(
+            actor=analyst,
+            kind="phone",
+            first_id=first.pk,
+            second_id=second.pk,
+            verdict="unsure",
+            reason="Two handsets or one?",
+        ).pk,
     )
     ids["users"] = users
     return ids

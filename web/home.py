@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 
+from alerts.panels import alerts_to_triage
 from assessment.panels import reassessment_lines
 from cases.panels import actions_you_own, cases_you_lead, overdue_action_lines
 from governance.models import BreakGlassAccess, BreakGlassReview
@@ -228,6 +229,12 @@ def _my_young_people(user: User) -> tuple[Link, ...]:
 
 
 def _coordinator(user: User, panel: Panel) -> Panel:
+    if panel.title == "Alerts to triage":
+        return replace(
+            panel,
+            items=tuple(Link(text, url) for text, url in alerts_to_triage(user)),
+            links=(Link("All alerts", reverse("alerts:queue")),),
+        )
     if panel.title == "Cases you lead":
         return replace(
             panel,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from governance.permissions import Capability, may
 from imports.actions import feeds_for
+from intelligence import gate as intelligence_gate
 from partnership.models import User
 
 
@@ -31,12 +32,16 @@ def items_for(request: HttpRequest) -> list[NavItem]:
             ("Records", reverse("records:list"), "/records/"),
             ("Cases", reverse("cases:list"), "/cases/"),
         ]
+    if may(user, Capability.SEE_ALERTS):
+        sections.append(("Alerts", reverse("alerts:queue"), "/alerts/"))
     if may(user, Capability.SEE_SCREENING_QUEUE):
         sections.append(("Referrals", reverse("referrals:mash-queue"), "/referrals/"))
     if may(user, Capability.SEE_PARTNERSHIP_PICTURE):
         sections.append(("MASE", reverse("mase:index"), "/mase/"))
     if feeds_for(user):
         sections.append(("Imports", reverse("imports:start"), "/imports/"))
+    if intelligence_gate.may_record(user) or may(user, Capability.ANALYSE_INTELLIGENCE):
+        sections.append(("Intelligence", reverse("intelligence:index"), "/intelligence/"))
     if may(user, Capability.REVIEW_MATCHES):
         sections.append(("Data matching", reverse("matching:queue"), "/matching/"))
     if may(user, Capability.SUBMIT_PARTNER_CONCERN):

@@ -144,6 +144,8 @@ _APPS_WITH_ROUTE_LISTS = (
     "imports",
     "matching",
     "pprl",
+    "intelligence",
+    "alerts",
 )
 ROUTES_OUTSIDE_MATRIX = dict(_CORE_ROUTES_OUTSIDE_MATRIX)
 for _app in _APPS_WITH_ROUTE_LISTS:
@@ -448,6 +450,15 @@ set_linkage_thresholds             CD        -
 edit_concern_categories            CD        -
 submit_encodings                   -         PSCA
 decide_disclosure_request          -         SC
+record_intelligence                -         PA
+see_intelligence                   PSCAI     -
+analyse_intelligence               A         -
+resolve_entities                   A         -
+see_alerts                         PSCA      -
+see_every_alert                    SCA       -
+triage_alerts                      C         -
+change_alert_rules                 C         -
+run_alert_replay                   CA        -
 """
 _LETTERS = {
     "P": Role.PRACTITIONER,
@@ -500,6 +511,14 @@ CAPABILITY_PAGES: dict[Capability, list[str]] = {
     Capability.EDIT_CONCERN_CATEGORIES: ["/records/concern-categories/"],
     Capability.SUBMIT_ENCODINGS: ["/privacy-preserving/"],
     Capability.DECIDE_DISCLOSURE_REQUEST: ["/privacy-preserving/requests/"],
+    Capability.SEE_INTELLIGENCE: ["/intelligence/"],
+    Capability.RECORD_INTELLIGENCE: ["/intelligence/new/"],
+    Capability.ANALYSE_INTELLIGENCE: ["/intelligence/entities/", "/intelligence/people/new/"],
+    Capability.RESOLVE_ENTITIES: ["/intelligence/resolve/"],
+    Capability.SEE_ALERTS: ["/alerts/"],
+    Capability.SEE_EVERY_ALERT: ["/alerts/rules/", "/alerts/benign-values/"],
+    Capability.CHANGE_ALERT_RULES: ["/alerts/benign-values/add/"],
+    Capability.RUN_ALERT_REPLAY: ["/alerts/replays/"],
 }
 # Capabilities about one thing (a case, a referral, a record...), each with the tests that
 # drive it through the pages for the roles allowed and refused.
@@ -526,6 +545,7 @@ CAPABILITIES_EXERCISED_ELSEWHERE: dict[Capability, str] = {
     Capability.SEE_EVERY_DISRUPTION_PLAN: "mase/tests",
     Capability.RECORD_DISRUPTION_OUTCOME: "mase/tests",
     Capability.LINK_IMPORTED_ROWS: "imports/tests, matching/tests",
+    Capability.TRIAGE_ALERTS: "alerts/tests/test_triage.py",
 }
 
 

@@ -37,7 +37,7 @@ def episode(number: int, given: str, family: str, **changes: Any) -> dict[str, A
         "date_of_birth": "",
         "approximate_age": "14",
         "gender": "F",
-        "postcode": "EB2 3CD",
+        "postcode": "EB2 3DE",
         "upn": "",
         "episode_reference": f"EBP-MISS-2026-{number:04d}",
         "missing_from": "2026-10-03 21:40",
@@ -56,7 +56,7 @@ def pupil(number: int, given: str, family: str, **changes: Any) -> dict[str, Any
         "date_of_birth": "2012-06-20",
         "gender": "F",
         "address": "7 Brook Street, Eastbrook",
-        "postcode": "EB2 3CD",
+        "postcode": "EB2 3DE",
         "on_roll_from": "2023-09-01",
         **changes,
     }

@@ -579,3 +579,48 @@ def test_a_link_by_upn_can_be_undone_and_is_reviewed_unscored(agencies, importer
     assert "This pair was not scored" in page
     assert "The link was undone: Synthetic: UPN keyed wrongly" in page
     assert UndoLink.objects.get(row=row).linked_how == LinkedHow.UPN
+
+
+# --- A name alone never links ---------------------------------------------------------------
+
+
+def _name_only(row: ImportedRow, **kept: str) -> ImportedRow:
+    row.date_of_birth = None
+    row.postcode = kept.get("postcode", "")
+    row.address = kept.get("address", "")
+    row.save(update_fields=["date_of_birth", "postcode", "address"])
+    return row
+
+
+def test_a_row_with_nothing_but_a_name_goes_to_review_however_well_it_scores(
+    agencies, importer, engine
+):
+    ava = person("Ava", "Brooks")
+    the_batch = batch(agencies["school"], importer)
+    (concern,) = rows(the_batch, "Ava Brooks")
+    _name_only(concern)
+    engine.set("Ava Brooks", "Ava Brooks", 0.99)
+
+    do_link_pending_rows(the_batch.pk)
+
+    concern = _refresh(concern)
+    assert concern.match_status == MatchStatus.IN_REVIEW
+    assert concern.young_person is None
+    candidates = ReviewItem.objects.filter(row=concern).values_list("candidate_id", flat=True)
+    assert list(candidates) == [ava.pk]
+
+
+def test_a_row_without_a_birth_date_but_with_a_postcode_still_links_on_a_high_score(
+    agencies, importer, engine
+):
+    ava = person("Ava", "Brooks")
+    the_batch = batch(agencies["school"], importer)
+    (concern,) = rows(the_batch, "Ava Brooks")
+    _name_only(concern, postcode="EB1 2AB")
+    engine.set("Ava Brooks", "Ava Brooks", 0.99)
+
+    do_link_pending_rows(the_batch.pk)
+
+    concern = _refresh(concern)
+    assert concern.match_status == MatchStatus.LINKED
+    assert concern.young_person == ava

@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from alerts.models import Alert, AlertEvidence, BenignValue, ReplayRun, ReplayStatus, RuleVersion
+from alerts.models import Rule as AlertRule
 from assessment.tests.helpers import assess
 from cases.actions import (
     do_add_case_member,
@@ -69,7 +71,9 @@ from people.models import Gender, YoungPerson
 from pprl import linkage
 from pprl.actions import do_request_disclosure, do_submit_encodings
 from pprl.models import DisclosureRequest, EncodingSubmission, LinkNotice
+from records.actions import do_record
 from records.catalogue import ensure_catalogue
+from records.models import RecordType
 from records.tests.helpers import record
 from referrals.actions import do_refer, do_screen
 from referrals.models import Referral
@@ -157,6 +161,13 @@ class Scenario:
     submission: EncodingSubmission
     notice: LinkNotice
     disclosure: DisclosureRequest
+    alert: Alert  # open, about Casey: evidence from the school, Health (sexual health), the charity
+    other_alert: Alert  # open, about Casey too: where the first may be merged
+    unrelated_alert: Alert  # open, about a young person the school's practitioner does not know
+    waiting_referral: Referral  # about that young person, awaiting screening
+    alert_rule: AlertRule
+    benign: BenignValue
+    replay_run: ReplayRun
 
     def urls(self) -> dict[str, object]:
         """The ids that the page table's paths are filled in with."""
@@ -181,6 +192,13 @@ class Scenario:
             "submission": self.submission.pk,
             "notice": self.notice.pk,
             "disclosure": self.disclosure.pk,
+            "alert": self.alert.pk,
+            "other_alert": self.other_alert.pk,
+            "unrelated_alert": self.unrelated_alert.pk,
+            "waiting_referral": self.waiting_referral.pk,
+            "alert_rule": self.alert_rule.pk,
+            "benign": self.benign.pk,
+            "replay_run": self.replay_run.pk,
         }
 
 
@@ -446,7 +464,7 @@ def build(
     ).batch
 
     # --- Privacy-preserving linkage: the charity holds a record on Casey; the school asks ----
-    record(coordinator, casey, title="Seen at the retail park late at night")
+    retail_park = record(coordinator, casey, title="Seen at the retail park late at night")
     settings = linkage.partnership_settings()
     assert settings is not None, "the scenario needs a PPRL secret in the settings"
     identities = (
@@ -465,6 +483,9 @@ def build(
         notice=notice,
         purpose="Pupil missing from lessons after registration on six days this term.",
     )
+
+    # --- Alerts: prompts for professional curiosity, made directly (the rules are the engine's) --
+    alerts = _alerts(agencies, practitioner, coordinator, casey, retail_park, today)
 
     return Scenario(
         coordinator=coordinator,
@@ -491,4 +512,92 @@ def build(
         submission=submission,
         notice=notice,
         disclosure=disclosure,
+        **alerts,
     )
+
+
+def _alert(rule: AlertRule, people: list[YoungPerson], evidence: list[Any], days_ago: int) -> Alert:
+    raised = timezone.now() - timedelta(days=days_ago)
+    version = rule.versions.order_by("-number")[0]
+    alert = Alert.objects.create(
+        rule=rule,
+        rule_version=version,
+        key=f"scenario:{rule.code}:{'-'.join(str(p.pk) for p in people)}:{days_ago}",
+        raised_at=raised,
+        updated_at=raised,
+        is_synthetic=True,
+    )
+    alert.young_people.set(people)
+    for item in evidence:
+        AlertEvidence.objects.create(alert=alert, record=item, added_at=raised)
+    return alert
+
+
+def _alerts(
+    agencies: dict[str, Agency],
+    practitioner: User,
+    coordinator: User,
+    casey: YoungPerson,
+    charity: Any,
+    today: date,
+) -> dict[str, Any]:
+    several = AlertRule.objects.create(
+        code="scenario-several-agencies",
+        name="Several agencies concerned (scenario)",
+        description="Concerns or warning signs from 3 or more agencies about the same young "
+        "person within 30 days.",
+        why="Concerns that look low-level alone may be escalated when seen alongside what "
+        "other agencies know.",
+    )
+    RuleVersion.objects.create(
+        rule=several, number=1, parameters={"agencies": 3, "days": 30}, reason="Defaults."
+    )
+    school = record(practitioner, casey, title="Left after registration with an older girl")
+    clinic = do_record(
+        actor=None,
+        agency=agencies["health"],
+        young_person=casey,
+        record_type=RecordType.objects.get(code="sexual-health-attendance"),
+        occurred_at=timezone.now() - timedelta(days=4),
+        title="Attended the clinic with an older male",
+        nature="fact",
+        is_synthetic=True,
+    )
+    robin = _child("Robin", "Synthetic-Alert", today - timedelta(days=15 * 366))
+    police = do_record(
+        actor=None,
+        agency=agencies["police"],
+        young_person=robin,
+        record_type=RecordType.objects.get(code="concern"),
+        occurred_at=timezone.now() - timedelta(days=2),
+        title="Seen at the station with two older men",
+        nature="fact",
+        is_synthetic=True,
+    )
+    return {
+        "alert": _alert(several, [casey], [school, clinic, charity], days_ago=2),
+        "other_alert": _alert(several, [casey], [charity], days_ago=20),
+        "unrelated_alert": _alert(several, [robin], [police], days_ago=1),
+        "waiting_referral": do_refer(
+            actor=coordinator,
+            young_person=robin,
+            concern="Seen at the station with older men twice this week.",
+            consent_status="consented",
+            lawful_basis="consent",
+            next_steps_discussed=True,
+            is_synthetic=True,
+        ),
+        "alert_rule": several,
+        "benign": BenignValue.objects.create(
+            kind="phone", value="+441134960000", label="Eastbrook Academy office (synthetic)"
+        ),
+        "replay_run": ReplayRun.objects.create(
+            name="Several agencies, last term (synthetic)",
+            starts_on=today - timedelta(days=120),
+            ends_on=today - timedelta(days=30),
+            status=ReplayStatus.FINISHED,
+            days_done=91,
+            days_total=91,
+            created_by=coordinator,
+        ),
+    }
