@@ -207,3 +207,28 @@ class AlertEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"evidence {self.record_id} for alert {self.alert_id}"
+
+
+class FullEvaluation(models.Model):
+    """One run of ``manage.py evaluate_rules`` over every young person, with its checkpoint:
+    a run that stops resumes after the last young person whose chunk was committed."""
+
+    as_of = models.DateTimeField(help_text="The moment the rules were evaluated as of.")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_young_person_id = models.BigIntegerField(
+        default=0, help_text="Checkpoint: every young person up to this id is done."
+    )
+    young_people_done = models.PositiveIntegerField(default=0)
+    young_people_total = models.PositiveIntegerField(default=0)
+    shared_done = models.BooleanField(
+        default=False, help_text="The shared-identifier rules are done."
+    )
+    alerts_raised = models.PositiveIntegerField(default=0)
+    alerts_updated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"full evaluation as of {self.as_of:%Y-%m-%d %H:%M}"

@@ -660,6 +660,8 @@ class DemoSummary:
     records_seconds: float = 0.0
     relationships: int = 0
     consent_decisions: int = 0
+    alerts: int = 0
+    """Live alerts the rules raised over the loaded town (one full evaluation at the end)."""
 
 
 class Generator:
@@ -700,8 +702,12 @@ class Generator:
         return random.Random(f"tessera-eastbrook:{self.seed}:{step}")
 
     def run(self) -> DemoSummary:
+        from alerts import engine as alerts_engine
+
         started = time.perf_counter()
-        with transaction.atomic():
+        # Records arrive in bulk here: the alert rules are evaluated once, in full, at the end
+        # (as an operator would after loading history), not record by record.
+        with transaction.atomic(), alerts_engine.paused():
             self.agencies()
             self.users()
             self.young_people()
@@ -713,6 +719,7 @@ class Generator:
             __import__("demo.mase", fromlist=["generate"]).generate(self)  # after cases
             __import__("demo.imports", fromlist=["generate"]).generate(self)  # real import job
             __import__("demo.notifications", fromlist=["generate"]).generate(self)  # keep last
+        alerts = self.alerts()
         return DemoSummary(
             seed=self.seed,
             size=self.size,
@@ -726,7 +733,35 @@ class Generator:
             records_seconds=self.records_seconds,
             relationships=self.allocation.relationships if self.allocation else 0,
             consent_decisions=len(self.allocation.consent) if self.allocation else 0,
+            alerts=alerts,
         )
+
+    def alerts(self) -> int:
+        """Evaluate the alert rules over the whole town, so the coordinator's queue has the
+        live prompts the records give (``manage.py evaluate_rules`` does the same).
+
+        As of the end of the town's year (:data:`REFERENCE_DATE`), not the clock: the rules
+        look back a year from the moment they evaluate, and the town's year is fixed, so the
+        queue stays the same however long after that date the demo is loaded. Records
+        recorded since (the demo's imports add some, recorded now) are then evaluated as they
+        would have been on arrival."""
+        from django.utils import timezone
+
+        from alerts import engine as alerts_engine
+        from records.models import AgencyRecord
+
+        self._progress("Evaluating the alert rules")
+        as_of = min(timezone.now(), alerts_engine.end_of_day(REFERENCE_DATE))
+        evaluation = alerts_engine.evaluate_all(
+            evaluation=alerts_engine.start_full_evaluation(as_of=as_of)
+        )
+        since = list(
+            AgencyRecord.objects.filter(recorded_at__gt=as_of).values_list("pk", flat=True)
+        )
+        later = alerts_engine.evaluate_records(since)
+        raised = evaluation.alerts_raised + later.raised
+        self._progress(f"{raised} alerts raised")
+        return raised
 
     # -- the partnership ---------------------------------------------------------------------
 

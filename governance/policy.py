@@ -552,3 +552,31 @@ def _own_agency_filter(user: User, at_least: Level) -> Q:
         # (An empty Q() would drop out of an OR, so the sexual health clause is added only here.)
         allowed &= ~Q(category=RecordCategory.SEXUAL_HEALTH) | Q(author_id=user.pk)
     return allowed
+
+
+# --- System work: the alert rules --------------------------------------------------------
+
+
+def records_for_rules(*, as_of: datetime | None = None) -> QuerySet[AgencyRecord]:
+    """Every record the partnership could have known at ``as_of`` (recorded by then; every
+    record when ``None``), for the alert rules (``alerts.engine``).
+
+    System work, not a viewer's read: the rules join what agencies hold precisely because no
+    single viewer sees it all, and they show nobody anything. What an alert shows is decided
+    per viewer and per record by ``level_of`` (the triage pages), like any record. Disposed
+    records count for nothing; withdrawn ones are gone.
+    """
+    records = AgencyRecord.objects.filter(disposed_at__isnull=True)
+    if as_of is not None:
+        records = records.filter(recorded_at__lte=as_of)
+    return records
+
+
+def links_for_rules(*, as_of: datetime | None = None) -> QuerySet[RecordLink]:
+    """The phones, vehicles, places, people and online identities named in
+    ``records_for_rules(as_of=as_of)``: the shared-identifier rule's reading, system work as
+    above."""
+    links = RecordLink.objects.filter(record__disposed_at__isnull=True)
+    if as_of is not None:
+        links = links.filter(record__recorded_at__lte=as_of)
+    return links

@@ -33,6 +33,7 @@ from records.models import (
     RecordType,
     RecordVersion,
 )
+from records.signals import record_withdrawing, records_changed
 
 EDITABLE_FIELDS = (
     "occurred_at",
@@ -289,6 +290,7 @@ def do_record_many(
             ),
             actor=actor,
         )
+    records_changed.send(sender=AgencyRecord, record_ids=[record.pk for record in made])
     return made
 
 
@@ -346,6 +348,7 @@ def do_edit_record(
             object_id=current.pk,
             details={"fields": sorted(changed), "version": current.version},
         )
+    records_changed.send(sender=AgencyRecord, record_ids=[current.pk])
     return current
 
 
@@ -364,6 +367,7 @@ def do_add_link(*, actor: User, record: AgencyRecord, link: LinkInput) -> Record
             object_id=record.pk,
             details={"link_added": row.kind},
         )
+    records_changed.send(sender=AgencyRecord, record_ids=[record.pk])
     return row
 
 
@@ -386,6 +390,7 @@ def do_withdraw_record(*, actor: User | None, record: AgencyRecord, reason: str)
     with transaction.atomic():
         record_id, young_person_id = record.pk, record.young_person_id
         type_code = record.record_type.code
+        record_withdrawing.send(sender=AgencyRecord, record_id=record_id)
         try:
             with transaction.atomic():
                 record.delete()

@@ -79,4 +79,7 @@ class Command(BaseCommand):
             f"{summary.relationships} case team and lead professional allocations, "
             f"{summary.consent_decisions} consent decisions."
         )
+        self.stdout.write(
+            f"{summary.alerts} alerts raised by the rules for the coordinator's queue."
+        )
         self.stdout.write("See the demo accounts with: manage.py demo_accounts")
