@@ -7,7 +7,6 @@ and the benign values come first; raising alerts and replays follow under "Raisi
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alerts import rules as rules_library
 from alerts.engine import ActiveRule, Outcome, active_rules
 from alerts.models import (
     Alert,
@@ -335,15 +335,11 @@ def check_parameters(current: dict[str, Any], proposed: dict[str, Any]) -> dict[
 
 def _library_checks(rule: Rule, parameters: dict[str, Any]) -> dict[str, Any]:
     """The rules library's own checks for a rule it implements (allowed choices, numbers above
-    zero: ``alerts.rules.validate_parameters``), looked up by name because the library is
-    built alongside these pages; a rule the library does not know keeps the checks above."""
-    try:
-        library = importlib.import_module("alerts.rules")
-    except ImportError:
+    zero: ``alerts.rules.validate_parameters``); a rule the library does not know keeps the
+    checks above."""
+    if rule.code not in rules_library.BY_CODE:
         return parameters
-    if rule.code not in getattr(library, "BY_CODE", {}):
-        return parameters
-    checked: dict[str, Any] = library.validate_parameters(rule.code, parameters)
+    checked: dict[str, Any] = rules_library.validate_parameters(rule.code, parameters)
     return checked
 
 

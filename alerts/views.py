@@ -4,13 +4,11 @@ benign values, and replays over history."""
 from __future__ import annotations
 
 import csv
-import importlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +31,7 @@ from alerts.forms import (
     WaitingReferralForm,
 )
 from alerts.models import Alert, AlertStatus, BenignValue, ReplayRun, Rule
+from alerts.tasks import run_replay
 from cases.queries import actions_visible_to
 from governance import audit
 from governance.audit import refusal as _refused
@@ -472,28 +471,14 @@ def remove_benign_value(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Replays -------------------------------------------------------------------------------------
 
 
-def _replay_engine() -> tuple[Any, Any]:
-    """``alerts.actions.do_start_replay`` and ``alerts.tasks.run_replay``: the replay engine,
-    looked up when a replay is started."""
-    engine_actions = importlib.import_module("alerts.actions")
-    tasks = importlib.import_module("alerts.tasks")
-    return engine_actions.do_start_replay, tasks.run_replay
-
-
 @require_http_methods(["GET", "POST"])
 def replays(request: HttpRequest) -> HttpResponse:
     user = _require(request, Capability.RUN_ALERT_REPLAY, AuditAction.VIEW, AuditObject.REPLAY_RUN)
     form = ReplayForm(request.POST or None)
 
     def start() -> ReplayRun:
-        try:
-            do_start_replay, run_replay = _replay_engine()
-        except (ImportError, AttributeError) as missing:
-            raise ValidationError(
-                "Replays cannot start yet: the replay engine is not installed."
-            ) from missing
         data = form.cleaned_data
-        run: ReplayRun = do_start_replay(
+        run: ReplayRun = actions.do_start_replay(
             actor=user, name=data["name"], starts_on=data["starts_on"], ends_on=data["ends_on"]
         )
         run_replay.enqueue(run.pk)
@@ -532,19 +517,6 @@ def replay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _replay_csv_rows() -> Any:
-    """The replay engine's CSV rows for a run (``replay_csv_rows(run)``, in ``alerts.queries``
-    or ``alerts.engine``), or None before the engine is installed."""
-    for module in ("alerts.queries", "alerts.engine"):
-        try:
-            found = getattr(importlib.import_module(module), "replay_csv_rows", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -553,9 +525,7 @@ class _Echo:
 @require_GET
 def replay_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     run = _run(request, pk, AuditAction.EXPORT)
-    rows = _replay_csv_rows()
-    if rows is None:
-        return HttpResponse("The replay engine is not installed.", status=503)
+    rows = queries.replay_csv_rows
     audit.record(
         AuditAction.EXPORT,
         request=request,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from alerts import actions, views
+from alerts import actions
 from alerts.models import AlertStatus, BenignValue, DismissReason, ReplayRun, RuleVersion
 from conftest import sign_in_fully
 from governance.models import AuditEvent
@@ -240,11 +239,6 @@ def test_a_practitioner_may_not_replay(make_user):
 
 
 def test_starting_a_replay_queues_the_run(coordinator):
-    # The replay engine (alerts.actions.do_start_replay, alerts.tasks.run_replay) is built
-    # alongside these pages; until it is merged this test is skipped.
-    pytest.importorskip("alerts.tasks")
-    if not hasattr(actions, "do_start_replay"):
-        pytest.skip("alerts.actions.do_start_replay is not merged yet")
     response = _client(coordinator).post(
         "/alerts/replays/",
         {"name": "Last spring", "starts_on": "2025-03-01", "ends_on": "2025-03-07"},
@@ -265,9 +259,6 @@ def test_a_replay_whose_last_day_is_before_its_first_is_refused(coordinator):
 
 
 def test_a_replays_alerts_download_as_csv(coordinator, make_rule, make_alert, person):
-    # The rows come from the replay engine (replay_csv_rows), built alongside these pages.
-    if views._replay_csv_rows() is None:
-        pytest.skip("replay_csv_rows is not merged yet")
     run = ReplayRun.objects.create(name="x", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 2))
     make_alert(make_rule(), [person], replay_run=run)
     response = _client(coordinator).get(f"/alerts/replays/{run.pk}/csv/")
@@ -275,13 +266,3 @@ def test_a_replays_alerts_download_as_csv(coordinator, make_rule, make_alert, pe
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert len(body.strip().splitlines()) >= 2
-
-
-def test_without_the_replay_engine_a_replay_is_refused_with_a_message(coordinator):
-    if importlib.util.find_spec("alerts.tasks") is not None:
-        pytest.skip("the replay engine is installed: test_starting_a_replay_queues_the_run runs")
-    response = _client(coordinator).post(
-        "/alerts/replays/", {"name": "Too soon", "starts_on": "2025-03-01", "ends_on": "2025-03-07"}
-    )
-    assert response.status_code == 400
-    assert "the replay engine is not installed" in response.content.decode()
