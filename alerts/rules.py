@@ -23,6 +23,7 @@ coordinator triages.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,8 +96,8 @@ LOOKBACK = timedelta(days=365)
 STANDING_TYPES = ("child-in-need", "child-protection-plan", "enrolment")
 
 
-class RuleDef:
-    """One rule. Subclasses set the class attributes and implement ``evaluate``."""
+class RuleDef(ABC):
+    """What every rule of the library has: its code, words, defaults and two methods."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -106,13 +107,13 @@ class RuleDef:
     # Shared-identifier rules are evaluated per value across young people, not per person.
     shared: ClassVar[bool] = False
 
+    @abstractmethod
     def relevant(self, fact: Fact, params: Params) -> bool:
         """Whether a change to this record can change what the rule finds."""
-        raise NotImplementedError
 
+    @abstractmethod
     def evaluate(self, facts: Sequence[Fact], params: Params, as_of: datetime) -> list[Finding]:
         """The findings among one young person's records (sorted by when they happened)."""
-        raise NotImplementedError
 
 
 # --- helpers ------------------------------------------------------------------------------

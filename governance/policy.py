@@ -229,10 +229,17 @@ def level_of(viewer: Viewer, record: AgencyRecord) -> Level:
     return Level(min(base, cap))
 
 
+def oversees_only(user: User) -> bool:
+    """Information governance officers oversee and do not work cases: another agency's
+    information reaches them at summary at most (records here, intelligence in
+    ``intelligence.gate``)."""
+    return user.role == Role.IG_OFFICER
+
+
 def _need_to_know_cap(viewer: Viewer) -> Level:
     """How far another agency's information may go for this viewer: IG officers oversee and
     stop at summary; without need to know, existence only."""
-    if viewer.user.role == Role.IG_OFFICER:
+    if oversees_only(viewer.user):
         return Level.SUMMARY
     if not viewer.need_to_know:
         return Level.EXISTENCE
@@ -266,7 +273,7 @@ def other_agency_reach(user: User, at_least: Level, *, young_person_field: str) 
         return Q()
     blocked = YoungPerson.objects.filter(consent_blocks_sharing=True).values("pk")
     reach = ~Q(**{f"{young_person_field}__in": blocked})
-    if user.role == Role.IG_OFFICER:
+    if oversees_only(user):
         return reach if at_least <= Level.SUMMARY else Q(pk__in=[])
     if not may(user, Capability.KNOW_EVERY_YOUNG_PERSON):
         now = timezone.now()
@@ -501,7 +508,7 @@ def visible_filter(user: User, *, at_least: Level = Level.SUMMARY) -> Q:
         in_team = Q(
             young_person_id__in=active_relationships(user, now).values("young_person_id")
         ) | Q(young_person_id__in=active_break_glass(user, now).values("young_person_id"))
-        if user.role == Role.IG_OFFICER:
+        if oversees_only(user):
             if at_least > Level.SUMMARY:
                 other = Q(pk__in=[])
         else:

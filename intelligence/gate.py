@@ -51,7 +51,7 @@ from intelligence.models import (
     Vehicle,
     Visibility,
 )
-from partnership.models import Agency, AgencyKind, Role, User
+from partnership.models import Agency, AgencyKind, User
 from records.models import RecordCategory, RecordLink
 
 # The kinds of agency that grade intelligence 3x5x2 (police forces and their intelligence
@@ -108,7 +108,7 @@ def report_level(user: object, report: IntelligenceReport) -> Level:
     else:
         assert who.agency is not None
         level = Level(policy.sharing_rules().get((who.agency.kind, RecordCategory.INTELLIGENCE), 0))
-    if who.role == Role.IG_OFFICER:
+    if policy.oversees_only(who):
         level = min(level, Level.SUMMARY)
     return Level(level)
 
@@ -158,7 +158,7 @@ def reports_visible_to(
     agreement = policy.sharing_rules().get((who.agency.kind, RecordCategory.INTELLIGENCE), 0)
     by_agreement = Q(handling_code=HandlingCode.PERMITTED) if agreement >= at_least else Q(pk=None)
     other = shared | by_agreement
-    if who.role == Role.IG_OFFICER and at_least > Level.SUMMARY:
+    if policy.oversees_only(who) and at_least > Level.SUMMARY:
         other = Q(pk=None)
     visible_ids = IntelligenceReport.objects.filter(own | other).values("pk")
     return IntelligenceReport.objects.filter(pk__in=visible_ids)
