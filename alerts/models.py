@@ -41,6 +41,21 @@ class Rule(models.Model):
     def current_version(self) -> RuleVersion | None:
         return self.versions.order_by("-number").first()
 
+    def described(self, parameters: dict[str, object] | None = None) -> str:
+        """The description with its parameters filled in ("from 3 or more different agencies
+        within 28 days"): the current version's, unless others are given."""
+        if parameters is None:
+            current = self.current_version
+            parameters = current.parameters if current is not None else {}
+        return self.description.format_map(_Kept(parameters))
+
+
+class _Kept(dict[str, object]):
+    """Parameters for ``str.format_map``: a placeholder with no parameter stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
 
 class RuleVersion(models.Model):
     """A rule's parameters as they were set at one time. Never edited once saved."""
@@ -62,6 +77,11 @@ class RuleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.name}, version {self.number}"
+
+    @property
+    def description(self) -> str:
+        """The rule's description with these parameters filled in."""
+        return self.rule.described(self.parameters)
 
 
 class BenignValue(models.Model):

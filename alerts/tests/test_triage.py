@@ -434,3 +434,18 @@ def test_the_case_action_is_linked_only_for_those_who_may_open_it(world, make_us
     assert "Talk with the school nurse" not in page
     assert "An action for Testshire Education" in page
     assert nurse_client.get(f"/cases/actions/{alert.case_action_id}/").status_code == 404
+
+
+def test_the_alert_page_says_what_the_rule_noticed_with_the_parameters_that_raised_it(world):
+    alert = world["about_casey"]
+    rule = alert.rule
+    rule.description = "Concerns from {agencies} or more agencies within {window_days} days."
+    rule.save(update_fields=["description"])
+    version = alert.rule_version
+    version.parameters = {"agencies": 3, "window_days": 28}
+    version.save(update_fields=["parameters"])
+
+    page = _client(world["coordinator"]).get(f"/alerts/{alert.pk}/").content.decode()
+
+    assert "Concerns from 3 or more agencies within 28 days." in page
+    assert "{agencies}" not in page
